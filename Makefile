@@ -1,0 +1,58 @@
+# Two commands (see README): `make run` serves the marketplace, `make test` runs every test.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install chromium migrate demo serve bench-directory bench-bidding bench-credit clean
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
+	$(PY) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+	$(BIN)/python manage.py compile_translations
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(BIN)/python manage.py load_demo --once
+
+# Daphne serves HTTP and WebSockets; the periodic steps (deadlines) run beside it every 30 s.
+serve:
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/python manage.py run_periodic --loop 30 > periodic.log 2>&1 & \
+	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/daphne -b $(HOST) -p $(PORT) marketplace.asgi:application
+
+run: demo serve
+
+# Debian's chromium drives the browser tests (Playwright launches it by path).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+	      || echo "warning: could not install chromium; browser tests will be skipped"; \
+	  else echo "warning: chromium missing and not root; browser tests will be skipped"; fi; }
+
+test: install chromium
+	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+
+bench-directory: install
+	$(BIN)/python bench/directory.py
+
+bench-bidding: install
+	$(BIN)/python bench/bidding.py
+
+bench-credit: install
+	$(BIN)/python bench/credit.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles .demo-loaded

@@ -1,0 +1,287 @@
+"""Settings of the intermediary-service marketplace, read from the environment.
+
+Embedded default (no variable set): SQLite in ``db.sqlite3`` and the in-memory channel layer.
+``DATABASE_URL`` (postgres://…) and ``REDIS_URL`` (redis://…) switch to the real services.
+"""
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+from oscar.defaults import *  # noqa: F401,F403  (Oscar's documented way of loading its defaults)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = os.environ.get("SECRET_KEY") or (
+    "dev-only-insecure-key-set-SECRET_KEY-in-production" if DEBUG else ""
+)
+if not SECRET_KEY:
+    raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
+    "django.contrib.humanize",
+    # django-oscar: the catalogue and partners are the public shelf; the rest is installed
+    # because Oscar's models depend on each other, but its shop views are not routed.
+    "oscar.config.Shop",
+    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "oscar.apps.checkout.apps.CheckoutConfig",
+    "oscar.apps.address.apps.AddressConfig",
+    "oscar.apps.shipping.apps.ShippingConfig",
+    "oscar.apps.catalogue.apps.CatalogueConfig",
+    "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
+    "oscar.apps.communication.apps.CommunicationConfig",
+    "oscar.apps.partner.apps.PartnerConfig",
+    "oscar.apps.basket.apps.BasketConfig",
+    "oscar.apps.payment.apps.PaymentConfig",
+    "oscar.apps.offer.apps.OfferConfig",
+    "oscar.apps.order.apps.OrderConfig",
+    "oscar.apps.customer.apps.CustomerConfig",
+    "oscar.apps.search.apps.SearchConfig",
+    "oscar.apps.voucher.apps.VoucherConfig",
+    "oscar.apps.wishlists.apps.WishlistsConfig",
+    "oscar.apps.dashboard.apps.DashboardConfig",
+    "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
+    "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
+    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
+    "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
+    "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
+    "oscar.apps.dashboard.ranges.apps.RangesDashboardConfig",
+    "oscar.apps.dashboard.reviews.apps.ReviewsDashboardConfig",
+    "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
+    "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
+    "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
+    "widget_tweaks",
+    "haystack",
+    "treebeard",
+    "django_tables2",
+    # third-party
+    "channels",
+    "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    # ours
+    "marketplace",
+    "agencies",
+    "bidding",
+    "ratings",
+    "credit",
+]
+
+SITE_ID = 1
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "marketplace.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "marketplace.context_processors.platform",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "marketplace.wsgi.application"
+ASGI_APPLICATION = "marketplace.asgi.application"
+
+# --- Database -----------------------------------------------------------------------------
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "OPTIONS": {
+                # WAL and immediate transactions: writers queue instead of failing with
+                # "database is locked" (DESIGN.md §4, embedded default).
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+DATABASES["default"].setdefault("TEST", {})
+if os.environ.get("TEST_DB_NAME"):
+    DATABASES["default"]["TEST"]["NAME"] = os.environ["TEST_DB_NAME"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Channels -----------------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": os.environ.get("CHANNEL_PREFIX", "asgi"),
+                "capacity": 1000,
+                "expiry": 30,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- Auth ---------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "account"
+LOGOUT_REDIRECT_URL = "home"
+
+# --- Internationalisation: Simplified Chinese first, English second ------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# --- Security (production values come with DEBUG=0) ---------------------------------------
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- Oscar --------------------------------------------------------------------------------
+OSCAR_SHOP_NAME = "中介服务网上交易平台"
+OSCAR_DEFAULT_CURRENCY = "CNY"
+OSCAR_HOMEPAGE = "/"
+HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+OSCAR_SEND_REGISTRATION_EMAIL = False
+OSCAR_EAGER_ALERTS = False
+
+# --- REST framework -----------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "中介服务网上交易平台 API",
+    "DESCRIPTION": "Intermediary-service online marketplace: catalogue, agencies, projects, "
+    "live bidding, awards, ratings and credit.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Platform rules: periods and thresholds differ by province (DESIGN.md §3) ---------------
+MARKETPLACE = {
+    "PLATFORM_NAME": "中介服务网上交易平台",
+    "RISK_SCORE_DROP": float(os.environ.get("RISK_SCORE_DROP", "5")),
+    "RISK_COMPLAINTS_12M": int(os.environ.get("RISK_COMPLAINTS_12M", "2")),
+    "RISK_PAIR_MIN_PROJECTS": int(os.environ.get("RISK_PAIR_MIN_PROJECTS", "3")),
+    "RISK_WINNER_MIN_AWARDS": int(os.environ.get("RISK_WINNER_MIN_AWARDS", "3")),
+    "RISK_WINNER_SHARE": float(os.environ.get("RISK_WINNER_SHARE", "0.6")),
+    # Credit model and exit mechanism (credit.scoring, credit.services; owner h7).
+    "CREDIT_BASE_SCORE": float(os.environ.get("CREDIT_BASE_SCORE", "80")),
+    "CREDIT_SOURCE_WEIGHTS": os.environ.get("CREDIT_SOURCE_WEIGHTS", "5:3:2"),
+    "CREDIT_HALF_LIFE_DAYS": float(os.environ.get("CREDIT_HALF_LIFE_DAYS", "730")),
+    "CREDIT_PRIOR_MEAN": float(os.environ.get("CREDIT_PRIOR_MEAN", "3.5")),
+    "CREDIT_PRIOR_WEIGHT": float(os.environ.get("CREDIT_PRIOR_WEIGHT", "8")),
+    "CREDIT_POINTS_PER_STAR": float(os.environ.get("CREDIT_POINTS_PER_STAR", "12")),
+    "SANCTION_WARNING_GRADE": os.environ.get("SANCTION_WARNING_GRADE", "D"),
+    "SANCTION_SUSPEND_AT_STARS": int(os.environ.get("SANCTION_SUSPEND_AT_STARS", "1")),
+    "SANCTION_SUSPENSION_DAYS": int(os.environ.get("SANCTION_SUSPENSION_DAYS", "90")),
+    "SANCTION_BLACKLIST_YEARS": int(os.environ.get("SANCTION_BLACKLIST_YEARS", "3")),
+    "SANCTION_COMPLAINTS_FOR_EXPULSION": int(os.environ.get("SANCTION_COMPLAINTS_FOR_EXPULSION", "3")),
+    "SANCTION_COMPLAINT_WINDOW_DAYS": int(os.environ.get("SANCTION_COMPLAINT_WINDOW_DAYS", "365")),
+    "SIGNUP_MIN_WORKING_DAYS": int(os.environ.get("SIGNUP_MIN_WORKING_DAYS", "3")),
+    "SUPERVISION_PHONE": os.environ.get("SUPERVISION_PHONE", "12345"),
+    "MIN_SIGNUPS_COMPETITIVE": int(os.environ.get("MIN_SIGNUPS_COMPETITIVE", "3")),
+    "DIRECT_SELECTION_MAX_AMOUNT": os.environ.get("DIRECT_SELECTION_MAX_AMOUNT", "100000"),
+    "ANTI_SNIPING_MINUTES": int(os.environ.get("ANTI_SNIPING_MINUTES", "3")),
+    "ANTI_SNIPING_EXTENSION_MINUTES": int(os.environ.get("ANTI_SNIPING_EXTENSION_MINUTES", "3")),
+    "OBJECTION_WORKING_DAYS": int(os.environ.get("OBJECTION_WORKING_DAYS", "3")),
+    "CONTRACT_WORKING_DAYS": int(os.environ.get("CONTRACT_WORKING_DAYS", "5")),
+    "RATING_WORKING_DAYS": int(os.environ.get("RATING_WORKING_DAYS", "10")),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+WHITENOISE_USE_FINDERS = DEBUG

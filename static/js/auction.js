@@ -1,0 +1,306 @@
+/* Live auction page: keeps the ladder, the chart and the countdown current over the
+ * WebSocket /ws/auctions/<id>/. The server is the truth: every event carries its sequence
+ * number; a gap or a reconnect asks for a fresh snapshot ("resync"). The countdown uses the
+ * server's clock (offset taken from the snapshot's server_time). No libraries. */
+(function () {
+  "use strict";
+  var root = document.getElementById("auction");
+  if (!root) return;
+  var T = JSON.parse(document.getElementById("auction-i18n").textContent);
+  var state = JSON.parse(document.getElementById("auction-snapshot").textContent);
+  var offset = 0;            // server clock − browser clock, ms
+  var ws = null, retry = 0, pending = {}, refSeq = 0, resyncAsked = false, closeAsked = 0;
+  var $ = function (id) { return document.getElementById(id); };
+  var fmt = function (s, args) { return s.replace(/\{(\w+)\}/g, function (m, k) { return k in args ? args[k] : m; }); };
+
+  function num(v) { return v === null || v === undefined ? null : parseFloat(v); }
+  function money(v) {
+    if (v === null || v === undefined) return "—";
+    var n = Number(v);
+    return n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+  function timeOf(iso) {
+    if (!iso) return "—";
+    var d = new Date(iso);
+    var p = function (x) { return (x < 10 ? "0" : "") + x; };
+    return p(d.getHours()) + ":" + p(d.getMinutes()) + ":" + p(d.getSeconds());
+  }
+  function serverNow() { return Date.now() + offset; }
+
+  function applySnapshot(snap) {
+    state = snap;
+    offset = new Date(snap.server_time).getTime() - Date.now();
+    resyncAsked = false;
+    render();
+  }
+
+  function step() { return num(state.step) || 0.01; }
+
+  function ownRank() {
+    var label = state.viewer && state.viewer.label;
+    if (!label) return null;
+    var last = {};
+    state.ladder.forEach(function (r) { last[r.label] = r.seq; });
+    if (!(label in last)) return null;
+    var mine = last[label], rank = 1;
+    Object.keys(last).forEach(function (k) { if (last[k] > mine) rank += 1; });
+    return rank;
+  }
+
+  function render() {
+    var best = state.ladder.length ? state.ladder[state.ladder.length - 1] : null;
+    $("best").textContent = best ? money(best.value) : "—";
+    $("best-label").textContent = best ? fmt(T.bidder, { label: best.label }) : T.noBids;
+    $("seq").textContent = state.seq;
+    $("countdown").dataset.ends = state.ends_at || "";
+    $("ends-at").textContent = timeOf(state.ends_at);
+    $("status-badge").textContent = state.status_label;
+    $("status-badge").dataset.status = state.status;
+    renderLadder();
+    renderChart();
+    renderYou(best);
+    renderResult();
+    tick();
+  }
+
+  function renderLadder() {
+    var body = $("ladder");
+    body.textContent = "";
+    if (!state.ladder.length) {
+      var tr0 = document.createElement("tr"); tr0.className = "empty";
+      var td0 = document.createElement("td"); td0.colSpan = 4; td0.className = "muted"; td0.textContent = T.noBids;
+      tr0.appendChild(td0); body.appendChild(tr0); return;
+    }
+    var mine = state.viewer && state.viewer.label;
+    state.ladder.slice().reverse().forEach(function (r, i) {
+      var tr = document.createElement("tr");
+      if (i === 0) tr.className = "lead";
+      if (mine && r.label === mine) tr.className += " mine";
+      var who = r.agency ? r.agency + " (" + r.label + ")" : fmt(T.bidder, { label: r.label });
+      [String(r.seq), who, money(r.value), timeOf(r.placed_at)].forEach(function (text, j) {
+        var td = document.createElement("td");
+        if (j === 2) td.className = "num";
+        td.textContent = text; tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+  }
+
+  var SVGNS = "http://www.w3.org/2000/svg";
+  function el(name, attrs, text) {
+    var e = document.createElementNS(SVGNS, name);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function renderChart() {
+    var svg = $("chart");
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    var W = 640, H = 240, L = 70, R = 12, TOP = 12, B = 28;
+    var lo = num(state.floor), hi = num(state.ceiling);
+    var t0 = new Date(state.starts_at || (state.ladder[0] && state.ladder[0].placed_at) || state.server_time).getTime();
+    var t1 = Math.max(new Date(state.ends_at || state.server_time).getTime(), t0 + 60000);
+    if (state.ladder.length) {
+      var vs = state.ladder.map(function (r) { return num(r.value); });
+      // zoom onto the bids, keeping a margin, but never beyond ceiling/floor
+      var vmin = Math.min.apply(null, vs), vmax = Math.max.apply(null, vs);
+      var pad = Math.max((vmax - vmin) * 0.15, step() * 2);
+      lo = Math.max(lo, vmin - pad); hi = Math.min(hi, vmax + pad);
+      if (hi <= lo) { hi = lo + step(); }
+    }
+    var x = function (t) { return L + (W - L - R) * Math.min(1, Math.max(0, (t - t0) / (t1 - t0))); };
+    var y = function (v) { return TOP + (H - TOP - B) * (1 - (v - lo) / (hi - lo)); };
+    // grid and axes
+    for (var i = 0; i <= 4; i++) {
+      var v = lo + (hi - lo) * i / 4, gy = y(v);
+      svg.appendChild(el("line", { x1: L, x2: W - R, y1: gy, y2: gy, "class": "grid" }));
+      svg.appendChild(el("text", { x: L - 6, y: gy + 4, "class": "tick", "text-anchor": "end" }, money(v).replace(/\.00$/, "")));
+    }
+    svg.appendChild(el("text", { x: L, y: H - 8, "class": "tick" }, timeOf(new Date(t0).toISOString())));
+    svg.appendChild(el("text", { x: W - R, y: H - 8, "class": "tick", "text-anchor": "end" }, timeOf(new Date(t1).toISOString())));
+    var nowX = x(serverNow());
+    svg.appendChild(el("line", { x1: nowX, x2: nowX, y1: TOP, y2: H - B, "class": "now" }));
+    if (!state.ladder.length) {
+      svg.appendChild(el("text", { x: (W + L) / 2, y: H / 2, "class": "empty", "text-anchor": "middle" }, T.noBidsChart));
+      return;
+    }
+    var pts = [], prev = null;
+    state.ladder.forEach(function (r) {
+      var px = x(new Date(r.placed_at).getTime()), py = y(num(r.value));
+      if (prev !== null) pts.push(px + "," + prev);   // step line: the best holds until improved
+      pts.push(px + "," + py); prev = py;
+    });
+    var endX = state.closed ? x(new Date(state.ends_at).getTime()) : Math.min(nowX, W - R);
+    pts.push(endX + "," + prev);
+    svg.appendChild(el("polyline", { points: pts.join(" "), "class": "line" }));
+    state.ladder.forEach(function (r, i) {
+      var c = el("circle", { cx: x(new Date(r.placed_at).getTime()), cy: y(num(r.value)), r: i === state.ladder.length - 1 ? 5 : 3,
+        "class": (state.viewer && r.label === state.viewer.label) ? "pt mine" : "pt" });
+      c.appendChild(el("title", {}, fmt(T.bidder, { label: r.label }) + " " + money(r.value) + " · " + timeOf(r.placed_at)));
+      svg.appendChild(c);
+    });
+  }
+
+  function renderYou(best) {
+    var rank = ownRank();
+    if ($("own-rank")) $("own-rank").textContent = rank ? fmt(T.rank, { rank: rank }) : "";
+    var hint = $("bid-hint");
+    if (!hint) return;
+    var form = $("bid-form");
+    form.hidden = !!state.closed;
+    var lower = state.lower_wins, limit;
+    if (best && state.viewer && best.label === state.viewer.label) { hint.textContent = T.leading; return; }
+    if (!best) {
+      limit = lower ? state.ceiling : state.floor;
+      hint.textContent = fmt(lower ? T.hintFirstLower : T.hintFirstHigher, { limit: money(limit) });
+    } else {
+      limit = lower ? num(best.value) - step() : num(best.value) + step();
+      hint.textContent = fmt(lower ? T.hintLower : T.hintHigher, { limit: money(limit) });
+      var input = $("bid-value");
+      if (input && document.activeElement !== input) input.placeholder = limit.toFixed(2);
+    }
+  }
+
+  function renderResult() {
+    var box = $("result");
+    if (!state.closed || !state.result) return;
+    box.hidden = false;
+    box.textContent = "";
+    var r = state.result;
+    var p = document.createElement("p");
+    if (r.winner) {
+      p.className = "result-winner";
+      p.textContent = fmt(T.winner, { name: r.winner.agency, label: r.winner.label, price: money(r.winner.price) });
+      box.appendChild(p);
+      var p2 = document.createElement("p");
+      var a = document.createElement("a");
+      a.className = "btn"; a.id = "award-link"; a.href = r.award.url; a.textContent = T.awardLink;
+      var code = document.createElement("span");
+      code.className = "muted small"; code.textContent = " " + T.code + " " + r.award.code;
+      p2.appendChild(a); p2.appendChild(code); box.appendChild(p2);
+    } else {
+      p.className = "result-failed"; p.textContent = r.reason || T.failed; box.appendChild(p);
+    }
+    if ($("bid-form")) $("bid-form").hidden = true;
+    if ($("watch-reason")) $("watch-reason").hidden = true;
+  }
+
+  function tick() {
+    var cd = $("countdown"), label = $("clock-label");
+    if (state.closed) { cd.textContent = T.ended; cd.className = "figure-value ended"; return; }
+    var now = serverNow();
+    var start = state.starts_at ? new Date(state.starts_at).getTime() : 0;
+    var ends = state.ends_at ? new Date(state.ends_at).getTime() : 0;
+    var target = now < start ? start : ends;
+    label.textContent = now < start ? T.notStarted : T.timeLeft;
+    var left = Math.max(0, Math.round((target - now) / 1000));
+    var h = Math.floor(left / 3600), m = Math.floor(left % 3600 / 60), s = left % 60;
+    var p = function (v) { return (v < 10 ? "0" : "") + v; };
+    cd.textContent = (h ? h + ":" : "") + p(m) + ":" + p(s);
+    cd.className = "figure-value" + (left <= 60 ? " urgent" : "");
+    // The deadline passed and no result arrived: a resync makes the server close it.
+    if (now >= ends && ends && Date.now() - closeAsked > 3000) {
+      closeAsked = Date.now();
+      send({ type: "resync" });
+    }
+  }
+
+  function setConn(kind) {
+    var c = $("conn");
+    c.dataset.state = kind;
+    c.textContent = T[kind];
+  }
+
+  function send(obj) {
+    if (ws && ws.readyState === 1) { ws.send(JSON.stringify(obj)); return true; }
+    return false;
+  }
+
+  function resync() {
+    if (resyncAsked) return;
+    resyncAsked = true;
+    send({ type: "resync" });
+  }
+
+  function onBidPlaced(ev) {
+    if (ev.seq <= state.seq) return;                 // already in the snapshot
+    if (ev.seq !== state.seq + 1) { resync(); return; } // a gap: re-read the truth
+    state.ladder.push({ seq: ev.seq, label: ev.label, value: ev.value, placed_at: ev.placed_at });
+    state.seq = ev.seq;
+    state.best = ev.best;
+    if (ev.ends_at) state.ends_at = ev.ends_at;
+    render();
+    if (ev.extended) flash(T.extended, "info");
+  }
+
+  function onClosed(ev) {
+    if (ev.seq > state.seq) { resync(); return; }
+    state.closed = true;
+    state.open = false;
+    state.status = ev.status;
+    state.status_label = T.closed;
+    if (ev.ladder && ev.ladder.length) state.ladder = ev.ladder;
+    state.result = { status: ev.status, reason: ev.reason, winner: ev.winner, award: ev.award };
+    render();
+    resync();   // the snapshot brings the translated status and the full result
+  }
+
+  function flash(text, kind) {
+    var m = $("bid-msg");
+    if (!m) return;
+    m.textContent = text;
+    m.className = "bid-msg " + (kind || "");
+  }
+
+  function connect() {
+    var proto = location.protocol === "https:" ? "wss://" : "ws://";
+    setConn(retry ? "offline" : "connecting");
+    ws = new WebSocket(proto + location.host + root.dataset.wsPath);
+    ws.onopen = function () { retry = 0; setConn("connected"); };
+    ws.onmessage = function (e) {
+      var msg;
+      try { msg = JSON.parse(e.data); } catch (err) { return; }
+      if (msg.type === "snapshot") applySnapshot(msg);
+      else if (msg.type === "bid.placed") onBidPlaced(msg);
+      else if (msg.type === "auction.closed") onClosed(msg);
+      else if (msg.type === "bid.accepted") {
+        flash(fmt(T.accepted, { seq: msg.seq }), "ok");
+        var input = $("bid-value"); if (input) input.value = "";
+        if (msg.seq > state.seq + 1) resync();
+      } else if (msg.type === "error") flash(msg.message, "bad");
+    };
+    ws.onclose = function () {
+      setConn("offline");
+      retry += 1;
+      var delay = Math.min(15000, 500 * Math.pow(2, retry - 1)) * (0.75 + Math.random() / 2);
+      setTimeout(connect, delay);     // on reconnect the server sends a fresh snapshot
+    };
+  }
+
+  var form = $("bid-form");
+  if (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var value = $("bid-value").value.trim().replace(/,/g, "");
+      if (!value) return;
+      refSeq += 1;
+      flash(T.sending, "");
+      if (!send({ type: "bid", value: value, ref: refSeq })) {
+        // HTTP fallback: the same service behind the API
+        var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+        fetch(root.dataset.api, { method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+          body: JSON.stringify({ value: value }) })
+          .then(function (r) { return r.json().then(function (b) { return [r.ok, b]; }); })
+          .then(function (res) { flash(res[0] ? fmt(T.accepted, { seq: res[1].seq }) : res[1].detail, res[0] ? "ok" : "bad"); })
+          .catch(function () { flash(T.offline, "bad"); });
+      }
+    });
+  }
+
+  applySnapshot(state);
+  setInterval(tick, 250);
+  setInterval(function () { if (!state.closed) renderChart(); }, 5000);
+  connect();
+})();
