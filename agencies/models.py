@@ -1,0 +1,141 @@
+"""The zero-threshold agency registry (R1, R2, R3, R8).
+
+An agency is an ``Organisation`` of kind agency, an Oscar ``Partner`` (its shelf), and this
+profile. Its offers are Oscar stock records (reference fee = price) with ``OfferTerms`` beside
+them for the service commitment. Credit fields are denormalised here so the directory can sort
+by them; they are written only by ``credit.services``.
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.partner.models import Partner, StockRecord
+
+from marketplace.models import Organisation, Region, TimeStampedModel
+
+
+class Agency(TimeStampedModel):
+    class Nature(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Enterprise")
+        PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+        SOCIAL_ORGANISATION = "social_organisation", _("Social organisation")
+        INDIVIDUAL_BUSINESS = "individual_business", _("Individual business")
+
+    class Standing(models.TextChoices):
+        GOOD = "good", _("Good standing")
+        WARNED = "warned", _("Warned")
+        SUSPENDED = "suspended", _("Suspended")
+        EXPELLED = "expelled", _("Expelled")
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT,
+                                        related_name="agency", verbose_name=_("organisation"))
+    partner = models.OneToOneField(Partner, on_delete=models.PROTECT, related_name="agency",
+                                   verbose_name=_("Oscar partner"))
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
+    nature = models.CharField(_("nature"), max_length=32, choices=Nature.choices)
+    legal_representative = models.CharField(_("legal representative"), max_length=64)
+    registered_capital = models.DecimalField(
+        _("registered capital (10,000 yuan)"), max_digits=14, decimal_places=2,
+        null=True, blank=True)
+    address = models.CharField(_("address"), max_length=255)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="agencies",
+                               verbose_name=_("region"),
+                               help_text=_("Shown to users; never used to exclude anyone."))
+    service_regions = models.ManyToManyField(Region, blank=True, related_name="served_by",
+                                             verbose_name=_("regions served"))
+    contact_name = models.CharField(_("contact person"), max_length=64)
+    contact_phone = models.CharField(_("contact phone"), max_length=32)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("introduction"), blank=True)
+
+    gov_tie_declared = models.BooleanField(
+        _("tied to a government department"), default=False,
+        help_text=_("Declare any tie (ownership, staff, funding) to a government department."))
+    gov_tie_department = models.CharField(_("department tied to"), max_length=200, blank=True)
+    gov_tie_details = models.TextField(_("details of the tie"), blank=True)
+    integrity_accepted_at = models.DateTimeField(_("integrity commitment accepted"))
+
+    # Written only by credit.services (issue: ratings, credit and exit).
+    credit_score = models.DecimalField(_("credit score"), max_digits=6, decimal_places=2,
+                                       default=80)
+    credit_stars = models.PositiveSmallIntegerField(_("credit stars"), default=3, db_index=True)
+    credit_grade = models.CharField(_("credit grade"), max_length=2, default="B")
+    rating_average = models.DecimalField(_("star average"), max_digits=3, decimal_places=2,
+                                         null=True, blank=True)
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0)
+    standing = models.CharField(_("standing"), max_length=16, choices=Standing.choices,
+                                default=Standing.GOOD, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [models.UniqueConstraint(fields=["uscc"], name="uniq_agency_uscc")]
+        indexes = [
+            models.Index(fields=["-credit_stars", "name"], name="agency_rank_idx"),
+            models.Index(fields=["-created"], name="agency_newest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("agencies:detail", args=[self.pk])
+
+
+class OfferTerms(models.Model):
+    """The agency's service commitment beside its Oscar stock record (reference fee = price)."""
+
+    stockrecord = models.OneToOneField(StockRecord, on_delete=models.CASCADE,
+                                       related_name="terms", verbose_name=_("offer"))
+    commitment = models.TextField(_("service commitment"), blank=True)
+    committed_days = models.PositiveIntegerField(_("committed working days"), null=True,
+                                                 blank=True)
+
+    class Meta:
+        verbose_name = _("offer terms")
+        verbose_name_plural = _("offer terms")
+
+
+class Qualification(models.Model):
+    """A qualification (资质) the agency holds. Optional for joining (R1); checked by projects
+    only where a law requires it (R3)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="qualifications",
+                               verbose_name=_("agency"))
+    name = models.CharField(_("qualification"), max_length=200, db_index=True)
+    grade = models.CharField(_("grade"), max_length=32, blank=True)
+    number = models.CharField(_("certificate number"), max_length=64, blank=True)
+    authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.grade}".strip()
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_until is None or self.valid_until >= day
+
+
+class Practitioner(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="practitioners",
+                               verbose_name=_("agency"))
+    name = models.CharField(_("name"), max_length=64)
+    speciality = models.CharField(_("speciality"), max_length=100, blank=True)
+    certificate = models.CharField(_("practising certificate"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("practitioner")
+        verbose_name_plural = _("practitioners")
+
+    def __str__(self) -> str:
+        return self.name

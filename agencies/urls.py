@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "agencies"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("register/", views.register, name="register"),
+    path("mine/", views.mine, name="mine"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/offers/", views.offers, name="offers"),
+    path("<int:pk>/offers/<int:item_pk>/remove/", views.offer_remove, name="offer_remove"),
+    path("<int:pk>/qualifications/", views.qualifications, name="qualifications"),
+    path("<int:pk>/qualifications/<int:qual_pk>/remove/", views.qualification_remove,
+         name="qualification_remove"),
+    path("<int:pk>/practitioners/", views.practitioners, name="practitioners"),
+    path("<int:pk>/practitioners/<int:person_pk>/remove/", views.practitioner_remove,
+         name="practitioner_remove"),
+]
