@@ -1,0 +1,220 @@
+"""The live auction over WebSockets: ``/ws/auctions/<project id>/``.
+
+Anyone may watch (purchasers, regulators, anonymous visitors); signed-up eligible agencies may
+also bid. Frames from the client (JSON objects):
+
+* ``{"type": "bid", "value": "95000.00"}`` → ``{"type": "bid.accepted", "seq": …}`` once the bid
+  is committed, or ``{"type": "error", "code": …, "message": …}``. The connection stays open.
+* ``{"type": "resync"}`` → a fresh ``{"type": "snapshot", …}`` (after a gap in ``seq``).
+* ``{"type": "ping"}`` → ``{"type": "pong", "server_time": …}``.
+
+Frames to the client: ``snapshot`` on connect, ``bid.placed`` and ``auction.closed`` relayed from
+the group ``auction_<id>``. Every broadcast carries ``seq``: a client that sees a gap or
+reconnects asks for a resync (the channel layer delivers at most once; DESIGN.md §4).
+
+The consumer owns no rules: bids go to ``bid_place`` and reads to ``auction_snapshot`` through
+``database_sync_to_async``. One timer per project per process closes the auction at its end
+time (re-reading the end, which bids may have extended) while anyone is connected here.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+from decimal import Decimal
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bidding.models import Project
+from bidding.selectors_auctions import auction_snapshot
+from bidding.services.auctions import auction_close_if_due, bid_place, group_name, iso
+from marketplace.errors import MarketplaceError, NotFound
+
+log = logging.getLogger(__name__)
+
+MAX_FRAME = 2048
+
+
+# --- one closing timer per project in this process ------------------------------------------
+
+_timers: dict[int, asyncio.Task] = {}
+_watchers: dict[int, int] = {}
+_pokes: dict[int, asyncio.Event] = {}
+
+
+def _ends_at(project_id: int) -> dt.datetime | None:
+    row = (Project.objects.filter(pk=project_id, status=Project.Status.SELECTING)
+           .values_list("auction_ends_at", flat=True).first())
+    return row
+
+
+def _close_if_due(project_id: int) -> bool:
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        return True
+    try:
+        auction_close_if_due(project=project)
+    except MarketplaceError:
+        return False
+    return project.status != Project.Status.SELECTING or not _ends_at(project_id)
+
+
+async def _close_timer(project_id: int, poke: asyncio.Event) -> None:
+    """Sleep until the (possibly extended) end, then close; stop when closed. A poke (a new
+    connection) makes it re-read the end early, e.g. after an administrator changed it."""
+    while True:
+        poke.clear()
+        ends = await database_sync_to_async(_ends_at)(project_id)
+        if ends is None:
+            return
+        delay = (ends - timezone.now()).total_seconds()
+        if delay > 0:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(poke.wait(), timeout=min(delay + 0.05, 60))
+            continue
+        try:
+            done = await database_sync_to_async(_close_if_due)(project_id)
+        except Exception:  # noqa: BLE001 - keep the timer alive; the command closes it too
+            log.exception("closing auction %s failed; retrying", project_id)
+            done = False
+        if done:
+            return
+        await asyncio.sleep(1)
+
+
+def _timer_acquire(project_id: int) -> None:
+    _watchers[project_id] = _watchers.get(project_id, 0) + 1
+    task = _timers.get(project_id)
+    if task is None or task.done():
+        _pokes[project_id] = asyncio.Event()
+        _timers[project_id] = asyncio.get_running_loop().create_task(
+            _close_timer(project_id, _pokes[project_id]))
+    else:
+        _pokes[project_id].set()
+
+
+def _timer_release(project_id: int) -> None:
+    left = _watchers.get(project_id, 0) - 1
+    if left > 0:
+        _watchers[project_id] = left
+        return
+    _watchers.pop(project_id, None)
+    _pokes.pop(project_id, None)
+    task = _timers.pop(project_id, None)
+    if task is not None and not task.done():
+        task.cancel()
+
+
+class AuctionConsumer(AsyncJsonWebsocketConsumer):
+    project_id: int = 0
+    group: str = ""
+    joined = False
+
+    @classmethod
+    async def encode_json(cls, content):
+        return json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+    async def connect(self):
+        self.project_id = int(self.scope["url_route"]["kwargs"]["project_id"])
+        self.user = self.scope.get("user")
+        self.group = group_name(self.project_id)
+        try:
+            await database_sync_to_async(self._exists)()
+        except NotFound:
+            await self.close(code=4404)
+            return
+        await self.accept()
+        # Join before reading the snapshot so nothing committed in between is missed; the
+        # client drops relayed events whose seq the snapshot already covers.
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.joined = True
+        _timer_acquire(self.project_id)
+        await self.send_snapshot()
+
+    def _exists(self) -> None:
+        from bidding.selectors_auctions import auction_project
+
+        auction_project(self.project_id)
+
+    async def disconnect(self, code):
+        if self.joined:
+            self.joined = False
+            _timer_release(self.project_id)
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def send_snapshot(self):
+        try:
+            snap = await database_sync_to_async(auction_snapshot)(project=self.project_id,
+                                                                  user=self.user)
+        except MarketplaceError as exc:
+            await self.send_error(exc.code, str(exc))
+            return
+        await self.send_json({"type": "snapshot", **snap})
+
+    async def send_error(self, code: str, message: str, **extra):
+        await self.send_json({"type": "error", "code": code, "message": message, **extra})
+
+    # --- frames from the client -------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if text_data is None:
+            await self.send_error("malformed", _("Send JSON text frames."))
+            return
+        if len(text_data) > MAX_FRAME:
+            await self.send_error("malformed", _("The message is too long."))
+            return
+        try:
+            content = json.loads(text_data, parse_float=Decimal)
+        except ValueError:
+            await self.send_error("malformed", _("The message is not valid JSON."))
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict):
+            await self.send_error("malformed", _("Send a JSON object with a \"type\"."))
+            return
+        kind = content.get("type")
+        if kind == "bid":
+            await self.handle_bid(content)
+        elif kind == "resync":
+            await self.send_snapshot()
+        elif kind == "ping":
+            await self.send_json({"type": "pong", "server_time": iso(timezone.now())})
+        else:
+            await self.send_error("unknown_type",
+                                  _("Unknown message type; use \"bid\", \"resync\" or \"ping\"."))
+
+    async def handle_bid(self, content: dict):
+        value = content.get("value")
+        ref = content.get("ref")
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            await self.send_error("not_a_number", _("Enter your bid as a number, e.g. 95000.00."),
+                                  ref=ref)
+            return
+        try:
+            bid = await database_sync_to_async(self._place)(value)
+        except MarketplaceError as exc:
+            await self.send_error(exc.code, str(exc), ref=ref)
+            return
+        await self.send_json({"type": "bid.accepted", "seq": bid["seq"], "value": bid["value"],
+                              "placed_at": bid["placed_at"], "ref": ref})
+
+    def _place(self, value) -> dict:
+        project = Project(pk=self.project_id)
+        bid = bid_place(actor=self.user, project=project, value=value)
+        return {"seq": bid.seq, "value": format(bid.value, "f"), "placed_at": iso(bid.placed_at)}
+
+    # --- group events -----------------------------------------------------------------------
+
+    async def bid_placed(self, event):
+        await self.send_json(event)
+
+    async def auction_closed(self, event):
+        await self.send_json(event)

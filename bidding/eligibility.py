@@ -1,0 +1,132 @@
+"""THE eligibility check of an agency for a project, used by the sign-up service, the HTTP bid,
+the WebSocket bid and the pages (so a button can say why it is disabled).
+
+Region is never checked (R1, R3): any agency in the country may sign up for any project.
+"""
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency
+from marketplace.catalogue import StockRecord
+from marketplace.errors import NotAllowed
+
+from .models import Avoidance, Project, ProjectQualification, SignUp
+
+
+def _norm(text: str) -> str:
+    return "".join((text or "").split()).lower()
+
+
+def _grade_ok(required: str, held: str) -> bool:
+    """Grades are compared by name; a higher Chinese grade (甲 > 乙 > 丙 > 丁) satisfies a lower
+    one. Unknown grade words must match exactly."""
+    if not required:
+        return True
+    order = "甲乙丙丁"
+    req, got = _norm(required), _norm(held)
+    if req == got:
+        return True
+    req_rank = next((i for i, ch in enumerate(order) if ch in req), None)
+    got_rank = next((i for i, ch in enumerate(order) if ch in got), None)
+    if req_rank is not None and got_rank is not None:
+        return got_rank <= req_rank
+    return False
+
+
+def qualification_problems(*, agency: Agency, requirements, mode: str, today=None) -> list[str]:
+    """Missing or expired legally required qualifications (any-of / all-of)."""
+    requirements = list(requirements)
+    if not requirements:
+        return []
+    today = today or timezone.localdate()
+    held = list(agency.qualifications.all())
+
+    def status(req: ProjectQualification) -> str:
+        matching = [q for q in held if _norm(q.name) == _norm(req.name)
+                    and _grade_ok(req.grade, q.grade)]
+        if not matching:
+            return "missing"
+        if not any(q.is_valid_on(today) for q in matching):
+            return "expired"
+        return "ok"
+
+    states = [(req, status(req)) for req in requirements]
+    if mode == Project.QualificationMode.ANY:
+        if any(s == "ok" for _r, s in states):
+            return []
+        names = "、".join(str(r) for r, _s in states)
+        if any(s == "expired" for _r, s in states):
+            return [_("Your qualification for this project has expired; one of these valid "
+                      "qualifications is required: %(names)s.") % {"names": names}]
+        return [_("One of these legally required qualifications is needed: %(names)s.")
+                % {"names": names}]
+    problems = []
+    for req, s in states:
+        if s == "missing":
+            problems.append(_("The legally required qualification “%(q)s” is missing (%(basis)s).")
+                            % {"q": str(req), "basis": req.legal_basis})
+        elif s == "expired":
+            problems.append(_("Your qualification “%(q)s” has expired.") % {"q": str(req)})
+    return problems
+
+
+def _tied(agency: Agency, project: Project) -> bool:
+    """R8: the agency declared a tie to the approving department or to the purchasing
+    government department."""
+    if not agency.gov_tie_declared:
+        return False
+    tied_to = _norm(agency.gov_tie_department)
+    if not tied_to:
+        return False
+    names = []
+    if project.approval_department_id:
+        names.append(project.approval_department.name)
+    if project.purchaser.is_government:
+        names.append(project.purchaser.name)
+    return any(_norm(n) and (_norm(n) == tied_to or _norm(n) in tied_to or tied_to in _norm(n))
+               for n in names)
+
+
+def eligibility_problems(*, agency: Agency, project: Project, for_bid: bool = False) -> list[str]:
+    """Every reason ``agency`` may not sign up for (``for_bid=False``) or bid on
+    (``for_bid=True``) ``project``, most serious first; ``[]`` when it may."""
+    problems: list[str] = []
+    if agency.standing == Agency.Standing.EXPELLED:
+        problems.append(_("Your agency has been expelled from the platform and cannot take part."))
+    elif agency.standing == Agency.Standing.SUSPENDED:
+        problems.append(_("Your agency is suspended and cannot sign up or bid until the "
+                          "suspension ends."))
+    # --- sanctions (h7): extend here with active sanctions / blacklist checks -------------
+    from credit.selectors import sanction_block_reason  # the exit mechanism's one check (R10)
+
+    block = sanction_block_reason(agency, timezone.now())
+    if block:  # read from the sanctions table, so a sanction imposed mid-auction counts at once
+        problems = [block]
+    # --- end sanctions ---------------------------------------------------------------------
+    if not StockRecord.objects.filter(partner_id=agency.partner_id,
+                                      product_id=project.item_id).exists():
+        problems.append(_("Your agency does not offer the service item “%(item)s”; add it to "
+                          "your offers first.") % {"item": project.item.title})
+    problems += qualification_problems(agency=agency, requirements=project.qualifications.all(),
+                                       mode=project.qualification_mode)
+    avoidance = Avoidance.objects.filter(project=project, agency=agency).first()
+    if avoidance is not None:
+        problems.append(_("Your agency is on this project's avoidance list: %(reason)s")
+                        % {"reason": avoidance.reason})
+    if _tied(agency, project):
+        problems.append(_("Your agency declared a tie to %(dept)s, which approves or pays for "
+                          "this project; tied agencies cannot take part (R8).")
+                        % {"dept": agency.gov_tie_department})
+    if for_bid and not SignUp.objects.filter(project=project, agency=agency,
+                                             status=SignUp.Status.ACTIVE).exists():
+        problems.append(_("Your agency has not signed up for this project."))
+    return problems
+
+
+def require_eligible(*, agency: Agency, project: Project, for_bid: bool = False) -> None:
+    """Raise ``NotAllowed`` with the first reason when ``agency`` is not eligible."""
+    problems = eligibility_problems(agency=agency, project=project, for_bid=for_bid)
+    if problems:
+        raise NotAllowed(problems[0], code="ineligible")

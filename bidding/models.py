@@ -1,0 +1,355 @@
+"""Projects (采购公告), sign-ups (报名), bids, awards (中选) and what follows (DESIGN.md §3).
+
+Writes go through ``bidding.services.*``; reads through ``bidding.selectors``.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Practitioner
+from marketplace.catalogue import Product
+from marketplace.models import Organisation, Region, TimeStampedModel
+
+
+class Project(TimeStampedModel):
+    class Method(models.TextChoices):
+        LIVE_BIDDING = "live_bidding", _("Live bidding")
+        RANDOM_DRAW = "random_draw", _("Random draw")
+        AVERAGE_PRICE = "average_price", _("Average-price comparison")
+        DIRECT = "direct", _("Direct selection")
+        COMPREHENSIVE = "comprehensive", _("Comprehensive evaluation")
+
+    COMPETITIVE_METHODS = (Method.LIVE_BIDDING, Method.RANDOM_DRAW, Method.AVERAGE_PRICE,
+                           Method.COMPREHENSIVE)
+
+    class QuoteMode(models.TextChoices):
+        AMOUNT = "amount", _("Amount (lowest wins)")
+        DISCOUNT = "discount", _("Discount rate (highest wins)")
+
+    class Funding(models.TextChoices):
+        FISCAL = "fiscal", _("Fiscal funds")
+        SOCIAL = "social", _("Enterprise / social funds")
+        MIXED = "mixed", _("Mixed")
+
+    class QualificationMode(models.TextChoices):
+        ALL = "all", _("All of the listed qualifications")
+        ANY = "any", _("Any one of the listed qualifications")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Sign-up open")
+        SELECTING = "selecting", _("Selection in progress")
+        AWARDED = "awarded", _("Awarded")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        FAILED = "failed", _("Failed (流标)")
+
+    purchaser = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                  related_name="projects", verbose_name=_("purchaser"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="projects_created", verbose_name=_("created by"))
+    item = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="projects",
+                             verbose_name=_("service item"))
+    title = models.CharField(_("project name"), max_length=200)
+    investment_code = models.CharField(_("investment-project code"), max_length=64, blank=True,
+                                       db_index=True)
+    approval_case_no = models.CharField(_("approval case number"), max_length=64, blank=True,
+                                        db_index=True)
+    approval_department = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="approval_projects", verbose_name=_("approval department"),
+        limit_choices_to={"kind": Organisation.Kind.APPROVAL})
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="projects", verbose_name=_("project location"))
+    scale = models.CharField(_("project scale"), max_length=200, blank=True)
+    content = models.TextField(_("service content"))
+    funding = models.CharField(_("funding source"), max_length=16, choices=Funding.choices,
+                               default=Funding.SOCIAL)
+    fiscal_share = models.DecimalField(_("fiscal share (%)"), max_digits=5, decimal_places=2,
+                                       default=Decimal("0"))
+    budget_line = models.CharField(_("budget line"), max_length=200, blank=True)
+    service_days = models.PositiveIntegerField(_("service time limit (working days)"))
+    qualification_mode = models.CharField(_("qualification rule"), max_length=8,
+                                          choices=QualificationMode.choices,
+                                          default=QualificationMode.ALL)
+    practitioner_count = models.PositiveSmallIntegerField(_("practitioners required"), default=0)
+    other_requirements = models.TextField(_("other requirements"), blank=True)
+
+    method = models.CharField(_("selection method"), max_length=16, choices=Method.choices)
+    quote_mode = models.CharField(_("quoting mode"), max_length=8, choices=QuoteMode.choices,
+                                  default=QuoteMode.AMOUNT)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2,
+                                 null=True, blank=True)
+    ceiling = models.DecimalField(_("ceiling"), max_digits=14, decimal_places=2, null=True,
+                                  blank=True)
+    floor = models.DecimalField(_("floor"), max_digits=14, decimal_places=2, null=True,
+                                blank=True)
+    step = models.DecimalField(_("minimum step"), max_digits=14, decimal_places=2, null=True,
+                               blank=True)
+    price_weight = models.PositiveSmallIntegerField(_("price weight (%)"), default=30)
+    quality_weight = models.PositiveSmallIntegerField(_("quality weight (%)"), default=70)
+
+    signup_deadline = models.DateTimeField(_("sign-up deadline"), null=True, blank=True)
+    selection_at = models.DateTimeField(_("selection time"), null=True, blank=True)
+    auction_minutes = models.PositiveSmallIntegerField(_("bidding window (minutes)"), default=30)
+    auction_ends_at = models.DateTimeField(_("bidding ends"), null=True, blank=True,
+                                           db_index=True)
+    enquiry_phone = models.CharField(_("enquiry phone"), max_length=32)
+    complaint_phone = models.CharField(_("complaint phone"), max_length=32)
+
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    status_reason = models.TextField(_("public reason"), blank=True,
+                                     help_text=_("Why the project was withdrawn or failed."))
+
+    # Live bidding: the per-auction sequence counter and the current best bid.
+    last_seq = models.PositiveIntegerField(default=0)
+    best_bid = models.ForeignKey("Bid", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    # Random draw: commitment (sha256 of the seed) published when sign-up closes, seed at draw.
+    draw_commitment = models.CharField(max_length=64, blank=True)
+    draw_seed = models.CharField(max_length=128, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        indexes = [models.Index(fields=["status", "method"], name="project_status_method_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("bidding:project-detail", args=[self.pk])
+
+    @property
+    def is_department_funded(self) -> bool:
+        return self.purchaser.is_government and self.funding != self.Funding.SOCIAL
+
+
+class ProjectQualification(models.Model):
+    """A legally required qualification (法定资质); it must cite its legal basis (R3)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE,
+                                related_name="qualifications", verbose_name=_("project"))
+    name = models.CharField(_("qualification"), max_length=200)
+    grade = models.CharField(_("minimum grade"), max_length=32, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+
+    class Meta:
+        verbose_name = _("required qualification")
+        verbose_name_plural = _("required qualifications")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.grade}".strip()
+
+
+class ProjectDocument(TimeStampedModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents",
+                                verbose_name=_("project"))
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="projects/%Y/%m/")
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Avoidance(models.Model):
+    """An agency to be avoided (回避单位) for this project, with the reason."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="avoidances",
+                                verbose_name=_("project"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="avoided_in",
+                               verbose_name=_("agency"))
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        verbose_name = _("avoided agency")
+        verbose_name_plural = _("avoided agencies")
+        constraints = [models.UniqueConstraint(fields=["project", "agency"],
+                                               name="uniq_avoidance_project_agency")]
+
+
+class SignUp(TimeStampedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Signed up")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="signups",
+                                verbose_name=_("project"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="signups",
+                               verbose_name=_("agency"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.ACTIVE, db_index=True)
+    practitioners = models.ManyToManyField(Practitioner, blank=True, related_name="signups",
+                                           verbose_name=_("practitioners"))
+    label = models.CharField(_("bidder label"), max_length=8, blank=True,
+                             help_text=_("竞价人A, B… during the auction; names shown after."))
+    quote = models.DecimalField(_("sealed quote"), max_digits=14, decimal_places=2, null=True,
+                                blank=True)
+    quoted_at = models.DateTimeField(_("quoted at"), null=True, blank=True)
+    quality_score = models.DecimalField(_("quality score"), max_digits=6, decimal_places=2,
+                                        null=True, blank=True)
+
+    class Meta:
+        ordering = ["created"]
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        constraints = [models.UniqueConstraint(fields=["project", "agency"],
+                                               name="uniq_signup_project_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} → {self.project}"
+
+
+class Bid(models.Model):
+    """Append-only bid log of a live auction. ``seq`` is per project, gap-free, written in the
+    same transaction as the bid (DESIGN.md §4)."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="bids",
+                                verbose_name=_("project"))
+    signup = models.ForeignKey(SignUp, on_delete=models.PROTECT, related_name="bids",
+                               verbose_name=_("bidder"))
+    seq = models.PositiveIntegerField(_("sequence"))
+    value = models.DecimalField(_("quote"), max_digits=14, decimal_places=2)
+    placed_at = models.DateTimeField(_("placed at"))
+
+    class Meta:
+        ordering = ["project", "seq"]
+        verbose_name = _("bid")
+        verbose_name_plural = _("bids")
+        constraints = [models.UniqueConstraint(fields=["project", "seq"],
+                                               name="uniq_bid_project_seq")]
+
+
+class Award(TimeStampedModel):
+    """A selection result (中选). Re-made to the runner-up if the winner refuses to sign; the
+    earlier award is then superseded, never deleted."""
+
+    class Status(models.TextChoices):
+        NOTICE = "notice", _("Award notice (objection period)")
+        CONTRACTING = "contracting", _("Awaiting contract")
+        IN_SERVICE = "in_service", _("In service")
+        DELIVERED = "delivered", _("Result delivered")
+        ACCEPTED = "accepted", _("Result accepted")
+        SUPERSEDED = "superseded", _("Superseded (winner refused)")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="awards",
+                                verbose_name=_("project"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="awards",
+                               verbose_name=_("agency"))
+    signup = models.ForeignKey(SignUp, on_delete=models.PROTECT, related_name="awards",
+                               verbose_name=_("sign-up"))
+    rank = models.PositiveSmallIntegerField(_("rank"), default=1)
+    price = models.DecimalField(_("award price"), max_digits=14, decimal_places=2)
+    quote = models.DecimalField(_("winning quote"), max_digits=14, decimal_places=2,
+                                null=True, blank=True,
+                                help_text=_("The quote as bid (an amount or a discount rate)."))
+    method = models.CharField(_("selection method"), max_length=16,
+                              choices=Project.Method.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.NOTICE, db_index=True)
+    decided_at = models.DateTimeField(_("decided at"))
+    objection_until = models.DateTimeField(_("objection period ends"))
+    contract_deadline = models.DateTimeField(_("contract deadline"), null=True, blank=True)
+    computation = models.JSONField(_("computation"), default=dict, blank=True,
+                                   help_text=_("Bid log or draw computation, published."))
+    code = models.CharField(_("verification code"), max_length=20, unique=True)
+    record_hash = models.CharField(_("record hash"), max_length=64)
+    status_reason = models.TextField(_("public reason"), blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+
+    def __str__(self) -> str:
+        return f"{self.project} → {self.agency}"
+
+
+class Objection(TimeStampedModel):
+    class Status(models.TextChoices):
+        FILED = "filed", _("Filed")
+        ANSWERED = "answered", _("Answered by the purchaser")
+        UPHELD = "upheld", _("Upheld")
+        REJECTED = "rejected", _("Rejected")
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="objections",
+                              verbose_name=_("award"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="objections",
+                               verbose_name=_("filed by"))
+    text = models.TextField(_("objection"))
+    answer = models.TextField(_("purchaser's answer"), blank=True)
+    decision = models.TextField(_("regulator's decision"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.FILED, db_index=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+
+class Contract(TimeStampedModel):
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="contract",
+                                 verbose_name=_("award"))
+    file = models.FileField(_("contract file"), upload_to="contracts/%Y/%m/")
+    uploaded_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    confirmed_by = models.ForeignKey(Organisation, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+
+
+class Delivery(TimeStampedModel):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="deliveries",
+                              verbose_name=_("award"))
+    file = models.FileField(_("result file"), upload_to="results/%Y/%m/")
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.SUBMITTED)
+    reason = models.TextField(_("reason returned"), blank=True)
+    on_time = models.BooleanField(_("on time"), default=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+
+class EvaluationScore(TimeStampedModel):
+    """Comprehensive evaluation: a named evaluator's scores of one sign-up."""
+
+    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="scores",
+                               verbose_name=_("sign-up"))
+    evaluator = models.CharField(_("evaluator"), max_length=64)
+    price_score = models.DecimalField(_("price score"), max_digits=6, decimal_places=2)
+    quality_score = models.DecimalField(_("quality score"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("evaluation score")
+        verbose_name_plural = _("evaluation scores")
+        constraints = [models.UniqueConstraint(fields=["signup", "evaluator"],
+                                               name="uniq_score_signup_evaluator")]

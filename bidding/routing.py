@@ -1,0 +1,7 @@
+from django.urls import path
+
+from .consumers import AuctionConsumer
+
+websocket_urlpatterns = [
+    path("ws/auctions/<int:project_id>/", AuctionConsumer.as_asgi()),
+]

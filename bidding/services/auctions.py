@@ -1,0 +1,364 @@
+"""Live bidding (竞价选取): a reverse auction in a fixed window (DESIGN.md §3, §4).
+
+Rules, all enforced here under the project row lock:
+
+* The auction is open while the project is SELECTING (method live bidding) and
+  ``selection_at <= now < auction_ends_at``. A bid arriving after the deadline closes the auction
+  (whoever notices first closes it) and is refused.
+* Only an agency with an active sign-up on the project may bid, and only while it is eligible
+  (``bidding.eligibility.require_eligible(..., for_bid=True)``): an agency suspended mid-auction
+  is refused at its next bid. Anybody else is a watcher and cannot bid.
+* Quoting modes:
+
+  - **amount** (lowest wins): every bid lies within ``[floor, ceiling]``; the first bid may be
+    the ceiling itself (the start value); each later bid must be at least one ``step`` *below*
+    the current best.
+  - **discount rate** (下浮率, highest wins): every bid lies within ``[floor, ceiling]`` (percent);
+    the first bid may be the floor itself; each later bid must be at least one ``step`` *above*
+    the current best. The award price is ``amount × (1 − rate / 100)``.
+
+* A value is a finite decimal with at most two decimal places (strings, ints and ``Decimal``;
+  floats are taken through ``str`` so ``0.1`` means 0.10).
+* The current leader may not bid against itself.
+* Ties go to the earlier bid: since every accepted bid must improve the best by a full step, an
+  equal value can never be accepted, so the leader is always the one that reached the price
+  first (and the bid log, ordered by ``seq``, shows it).
+* Anti-sniping: a bid placed less than ``ANTI_SNIPING_MINUTES`` before the end moves the end to
+  ``ANTI_SNIPING_EXTENSION_MINUTES`` after that bid (never earlier than it was), so every rival
+  always has that long to answer the last bid.
+* Each accepted bid gets ``seq = last_seq + 1`` in the same transaction (gap-free per auction),
+  is audited, and ``bid.placed`` is broadcast to ``auction_<id>`` after commit, carrying
+  anonymous labels only.
+
+``auction_close`` is idempotent and safe to call concurrently from the consumer timer, a read
+after the deadline or ``manage.py close_due_auctions``: the first caller holding the lock makes
+exactly one award (or fails the project when nobody bid); later callers find the project no
+longer SELECTING and return what was decided.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency
+from bidding.models import Award, Bid, Project, SignUp
+from marketplace.audit import audit_record
+from marketplace.broadcast import broadcast
+from marketplace.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from marketplace.roles import organisation_of
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+
+
+def group_name(project_id: int) -> str:
+    return f"auction_{project_id}"
+
+
+def money(value) -> str | None:
+    return None if value is None else format(Decimal(value).quantize(CENT), "f")
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(dt.timezone.utc).isoformat()
+
+
+def lower_wins(project: Project) -> bool:
+    return project.quote_mode != Project.QuoteMode.DISCOUNT
+
+
+def better(project: Project, a: Decimal, b: Decimal) -> bool:
+    """Is quote ``a`` strictly better than quote ``b`` in this project's quoting mode?"""
+    return a < b if lower_wins(project) else a > b
+
+
+def parse_bid_value(value) -> Decimal:
+    """A finite decimal with at most two places, or ValidationFailed with a readable reason."""
+    if isinstance(value, bool) or value is None:
+        raise ValidationFailed(_("Enter your bid as a number, e.g. 95000.00."), code="not_a_number",
+                               field="value")
+    text = value if isinstance(value, str) else str(value)
+    try:
+        number = Decimal(text.strip().replace(",", ""))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationFailed(_("Enter your bid as a number, e.g. 95000.00."),
+                               code="not_a_number", field="value") from None
+    if not number.is_finite():
+        raise ValidationFailed(_("Enter your bid as a number, e.g. 95000.00."),
+                               code="not_a_number", field="value")
+    if abs(number) >= Decimal("1e12"):
+        raise ValidationFailed(_("This bid is out of range."), code="out_of_range",
+                               field="value")
+    if number != number.quantize(CENT):
+        raise ValidationFailed(_("A bid may have at most two decimal places."),
+                               code="too_many_decimals", field="value")
+    return number.quantize(CENT)
+
+
+def award_price(project: Project, quote: Decimal) -> Decimal:
+    """The contract price for a winning quote: the amount itself, or for a discount rate the
+    posted amount reduced by that rate."""
+    if lower_wins(project) or project.amount is None:
+        return quote.quantize(CENT)
+    return (project.amount * (HUNDRED - quote) / HUNDRED).quantize(CENT)
+
+
+def is_due(project: Project, now: dt.datetime | None = None) -> bool:
+    """Should this auction be closed now? (Read without a lock; ``auction_close`` re-checks.)"""
+    now = now or timezone.now()
+    return (project.method == Project.Method.LIVE_BIDDING
+            and project.status == Project.Status.SELECTING
+            and project.auction_ends_at is not None and now >= project.auction_ends_at)
+
+
+def _require_eligible(*, agency: Agency, project: Project) -> None:
+    try:
+        from bidding.eligibility import require_eligible
+    except ImportError:  # until h4's eligibility module lands: the exit rule (R10) at least
+        if agency.standing in (Agency.Standing.SUSPENDED, Agency.Standing.EXPELLED):
+            raise NotAllowed(_("%(agency)s is %(standing)s and cannot bid.")
+                             % {"agency": agency.name,
+                                "standing": agency.get_standing_display()},
+                             code="not_eligible") from None
+        return
+    require_eligible(agency=agency, project=project, for_bid=True)
+
+
+def bidder_signup(*, actor, project: Project) -> SignUp:
+    """The actor's active sign-up on ``project``; NotAllowed for watchers."""
+    org = organisation_of(actor)
+    agency = getattr(org, "agency", None) if org is not None else None
+    if agency is None:
+        raise NotAllowed(_("Watchers cannot bid: only agencies signed up for this project may "
+                           "bid."), code="watcher")
+    signup = (SignUp.objects.select_related("agency")
+              .filter(project=project, agency=agency, status=SignUp.Status.ACTIVE).first())
+    if signup is None:
+        raise NotAllowed(_("Watchers cannot bid: your agency has not signed up for this "
+                           "project."), code="watcher")
+    return signup
+
+
+def _check_open(project: Project, now: dt.datetime) -> None:
+    if project.method != Project.Method.LIVE_BIDDING:
+        raise Conflict(_("This project is not selected by live bidding."), code="not_auction")
+    if project.status != Project.Status.SELECTING or project.auction_ends_at is None:
+        raise Conflict(_("Bidding is not open for this project."), code="auction_not_open")
+    if project.selection_at is not None and now < project.selection_at:
+        raise Conflict(_("Bidding has not started yet; it opens at %(start)s.")
+                       % {"start": timezone.localtime(project.selection_at)
+                          .strftime("%Y-%m-%d %H:%M")}, code="auction_not_started")
+
+
+def _check_value(project: Project, value: Decimal, best: Bid | None) -> None:
+    if value > project.ceiling:
+        raise ValidationFailed(_("The bid is above the ceiling of %(ceiling)s.")
+                               % {"ceiling": money(project.ceiling)}, code="above_ceiling",
+                               field="value")
+    if value < project.floor:
+        raise ValidationFailed(_("The bid is below the floor of %(floor)s.")
+                               % {"floor": money(project.floor)}, code="below_floor",
+                               field="value")
+    if best is None:
+        return
+    step = project.step or CENT
+    if lower_wins(project):
+        limit = best.value - step
+        if value > limit:
+            raise ValidationFailed(
+                _("A bid must be at least one step (%(step)s) below the current best "
+                  "%(best)s, i.e. %(limit)s or lower.")
+                % {"step": money(step), "best": money(best.value), "limit": money(limit)},
+                code="step", field="value")
+    else:
+        limit = best.value + step
+        if value < limit:
+            raise ValidationFailed(
+                _("A bid must be at least one step (%(step)s) above the current best "
+                  "%(best)s, i.e. %(limit)s or higher.")
+                % {"step": money(step), "best": money(best.value), "limit": money(limit)},
+                code="step", field="value")
+
+
+def bid_place(*, actor, project: Project, value) -> Bid:
+    """Place a bid for ``actor``'s agency; return the committed ``Bid``.
+
+    Runs its own transaction holding the project row lock (``select_for_update``) for every
+    check and the write. If the deadline has passed, the auction is closed (after the refused
+    bid's transaction) and the bid refused with ``Conflict`` code ``auction_closed``.
+    """
+    number = parse_bid_value(value)
+    with transaction.atomic():
+        locked = (Project.objects.select_for_update()
+                  .filter(pk=project.pk).first())
+        if locked is None:
+            raise NotFound(_("No such project."))
+        now = timezone.now()
+        due = is_due(locked, now)
+        if not due:
+            bid = _place_locked(actor=actor, project=locked, value=number, now=now)
+    if due:
+        auction_close(project=locked, now=now)
+        raise Conflict(_("Bidding has ended; the bid was not accepted."), code="auction_closed")
+    return bid
+
+
+def _place_locked(*, actor, project: Project, value: Decimal, now: dt.datetime) -> Bid:
+    """Precondition: inside a transaction holding the lock on ``project``."""
+    _check_open(project, now)
+    signup = bidder_signup(actor=actor, project=project)
+    _require_eligible(agency=signup.agency, project=project)
+    best = (Bid.objects.select_related("signup").get(pk=project.best_bid_id)
+            if project.best_bid_id else None)
+    _check_value(project, value, best)
+    if best is not None and best.signup_id == signup.pk:
+        raise Conflict(_("You already hold the best bid; you cannot bid against yourself."),
+                       code="already_leading")
+
+    bid = Bid.objects.create(project=project, signup=signup, seq=project.last_seq + 1,
+                             value=value, placed_at=now)
+    fields = ["last_seq", "best_bid", "modified"]
+    project.last_seq = bid.seq
+    project.best_bid = bid
+    cfg = settings.MARKETPLACE
+    extended = False
+    if project.auction_ends_at - now < dt.timedelta(minutes=cfg["ANTI_SNIPING_MINUTES"]):
+        new_end = now + dt.timedelta(minutes=cfg["ANTI_SNIPING_EXTENSION_MINUTES"])
+        if new_end > project.auction_ends_at:
+            project.auction_ends_at = new_end
+            fields.append("auction_ends_at")
+            extended = True
+    project.save(update_fields=fields)
+
+    label = signup.label or "?"
+    audit_record(actor=actor, action="bid.placed", obj=bid, data={
+        "project": project.pk, "seq": bid.seq, "label": label, "agency": signup.agency_id,
+        "value": money(value), "ends_at": project.auction_ends_at, "extended": extended,
+    })
+    broadcast(group_name(project.pk), {
+        "type": "bid.placed", "project": project.pk, "seq": bid.seq, "label": label,
+        "value": money(value), "placed_at": iso(now), "ends_at": iso(project.auction_ends_at),
+        "best": money(value), "extended": extended,
+    })
+    return bid
+
+
+def bid_log(project: Project, *, names: bool) -> list[dict]:
+    bids = project.bids.select_related("signup__agency").order_by("seq")
+    out = []
+    for b in bids:
+        row = {"seq": b.seq, "label": b.signup.label, "value": money(b.value),
+               "placed_at": iso(b.placed_at)}
+        if names:
+            row.update(agency=b.signup.agency.name, agency_id=b.signup.agency_id,
+                       uscc=b.signup.agency.uscc)
+        out.append(row)
+    return out
+
+
+def auction_close(*, project: Project, now: dt.datetime | None = None, actor=None) -> Award | None:
+    """Close a live auction whose deadline has passed: award the best bid, or fail the project
+    (流标) when nobody bid. Returns the award (``None`` when failed).
+
+    Idempotent: when the project is no longer SELECTING the earlier result is returned and
+    nothing is written. Raises ``Conflict`` when called before the deadline.
+    """
+    return _close(project=project, now=now, actor=actor)[0]
+
+
+@transaction.atomic
+def _close(*, project: Project, now: dt.datetime | None, actor) -> tuple[Award | None, bool]:
+    """``(award or None, whether this call closed it)``; takes the project row lock."""
+    now = now or timezone.now()
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.method != Project.Method.LIVE_BIDDING:
+        raise Conflict(_("This project is not selected by live bidding."), code="not_auction")
+    if locked.status != Project.Status.SELECTING:
+        return locked.awards.order_by("rank", "decided_at").first(), False
+    if locked.auction_ends_at is None or now < locked.auction_ends_at:
+        raise Conflict(_("Bidding is still open until %(end)s.")
+                       % {"end": timezone.localtime(locked.auction_ends_at)
+                          .strftime("%Y-%m-%d %H:%M:%S") if locked.auction_ends_at else "—"},
+                       code="auction_open")
+
+    log = bid_log(locked, names=True)
+    if not log:
+        locked.status = Project.Status.FAILED
+        locked.status_reason = _("No bids were placed before the bidding deadline; the "
+                                 "selection failed (流标).")
+        locked.save(update_fields=["status", "status_reason", "modified"])
+        audit_record(actor=actor, action="auction.failed", obj=locked,
+                     data={"ended_at": locked.auction_ends_at, "bids": 0,
+                           "reason": locked.status_reason})
+        broadcast(group_name(locked.pk), {
+            "type": "auction.closed", "project": locked.pk, "seq": locked.last_seq,
+            "status": locked.status, "reason": locked.status_reason,
+            "ends_at": iso(locked.auction_ends_at), "winner": None, "award": None,
+            "ladder": [],
+        })
+        return None, True
+
+    best = Bid.objects.select_related("signup__agency").get(pk=locked.best_bid_id)
+    price = award_price(locked, best.value)
+    computation = {
+        "method": Project.Method.LIVE_BIDDING,
+        "quote_mode": locked.quote_mode,
+        "rule": ("lowest amount wins" if lower_wins(locked) else "highest discount rate wins")
+        + "; each bid improves the best by at least one step, so ties go to the earlier bid",
+        "ceiling": money(locked.ceiling), "floor": money(locked.floor),
+        "step": money(locked.step), "base_amount": money(locked.amount),
+        "started_at": iso(locked.selection_at), "ended_at": iso(locked.auction_ends_at),
+        "bids": log,
+        "winner": {"seq": best.seq, "label": best.signup.label,
+                   "agency": best.signup.agency.name, "uscc": best.signup.agency.uscc,
+                   "quote": money(best.value), "price": money(price)},
+    }
+    from bidding.services.awards import award_create
+
+    award = award_create(project=locked, signup=best.signup, price=price, quote=best.value,
+                         computation=computation, actor=actor)
+    audit_record(actor=actor, action="auction.closed", obj=locked,
+                 data={"ended_at": locked.auction_ends_at, "bids": len(log),
+                       "winner_seq": best.seq, "award": award.pk})
+    broadcast(group_name(locked.pk), {
+        "type": "auction.closed", "project": locked.pk, "seq": locked.last_seq,
+        "status": Project.Status.AWARDED, "reason": "", "ends_at": iso(locked.auction_ends_at),
+        "winner": computation["winner"],
+        "award": {"id": award.pk, "code": award.code, "price": money(award.price),
+                  "url": f"/awards/{award.pk}/"},
+        "ladder": log,
+    })
+    return award, True
+
+
+def auction_close_if_due(*, project: Project, now: dt.datetime | None = None) -> bool:
+    """Close ``project``'s auction when its deadline has passed; True if it is now closed."""
+    now = now or timezone.now()
+    if not is_due(project, now):
+        return False
+    auction_close(project=project, now=now)
+    return True
+
+
+def auctions_close_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Close every auction past its deadline (``manage.py close_due_auctions``). Safe to run
+    twice at once: each close re-checks under the row lock. Returns the ids it closed."""
+    now = now or timezone.now()
+    due = list(Project.objects.filter(method=Project.Method.LIVE_BIDDING,
+                                      status=Project.Status.SELECTING,
+                                      auction_ends_at__lte=now)
+               .order_by("pk").values_list("pk", flat=True))
+    closed = []
+    for pk in due:
+        try:
+            _, closed_now = _close(project=Project(pk=pk), now=now, actor=None)
+        except Conflict:  # extended by a late bid since it was listed
+            continue
+        if closed_now:
+            closed.append(pk)
+    return closed

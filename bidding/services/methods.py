@@ -1,0 +1,373 @@
+"""The selection methods other than live bidding (DESIGN.md §3): random draw, average-price
+comparison (sealed single quotes), comprehensive evaluation by a named panel, direct selection.
+
+Each method's execution is one service: it locks the project, checks the state, computes the
+result, publishes the computation and the full ``ranking`` (the order in which sign-ups are
+offered the award if a winner drops out) and ends in ``award_create``. Running it again after
+the award returns the existing award (idempotent); every step is audited.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency
+from bidding import draw
+from bidding.eligibility import eligibility_problems
+from bidding.models import Award, EvaluationScore, Project, SignUp
+from bidding.services.awards import award_create, quote_to_price
+from marketplace.audit import audit_record
+from marketplace.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from marketplace.roles import is_regulator, organisation_of
+
+Method = Project.Method
+BARRED = (Agency.Standing.SUSPENDED, Agency.Standing.EXPELLED)
+
+
+def _lock_project(project) -> Project:
+    pk = project.pk if isinstance(project, Project) else project
+    try:
+        return (Project.objects.select_for_update().select_related("purchaser", "item")
+                .get(pk=pk))
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("No such project.")) from None
+
+
+def _existing_award(project: Project) -> Award | None:
+    return project.awards.filter(rank=1).first()
+
+
+def _require_method(project: Project, method: str) -> None:
+    if project.method != method:
+        raise Conflict(_("This project is selected by %(method)s.") % {
+            "method": project.get_method_display()})
+
+
+def _require_selecting(project: Project, *, now=None) -> None:
+    if project.status != Project.Status.SELECTING:
+        raise Conflict(_("The project is not awaiting selection (status: %(status)s).") % {
+            "status": project.get_status_display()})
+    now = now or timezone.now()
+    if project.selection_at and now < project.selection_at:
+        raise Conflict(_("Selection may start only at the announced time, %(at)s.") % {
+            "at": timezone.localtime(project.selection_at).strftime("%Y-%m-%d %H:%M")})
+
+
+def _require_runner(actor, project: Project) -> None:
+    """The purchaser runs its selection; a regulator or the scheduler (actor None) may too."""
+    if actor is None or is_regulator(actor):
+        return
+    org = organisation_of(actor)
+    if org is None or org.pk != project.purchaser_id:
+        raise NotAllowed(_("Only the purchaser of this project may run its selection."))
+
+
+def _candidates(project: Project) -> list[SignUp]:
+    """Active sign-ups still eligible at selection time (``bidding.eligibility``: not suspended
+    or expelled, qualifications still valid, not avoided or tied), in sign-up order."""
+    return [s for s in project.signups.select_related("agency")
+            .filter(status=SignUp.Status.ACTIVE).order_by("created", "pk")
+            if s.agency.standing not in BARRED
+            and not eligibility_problems(agency=s.agency, project=project, for_bid=True)]
+
+
+def _entry(project: Project, signup: SignUp, quote=None, **extra) -> dict:
+    price = quote_to_price(project, quote) if quote is not None else project.amount
+    return {"signup": signup.pk, "agency": signup.agency.name, "uscc": signup.agency.uscc,
+            "quote": None if quote is None else str(quote),
+            "price": None if price is None else str(price), **extra}
+
+
+def _finish(*, project: Project, actor, ranking: list[dict], computation: dict) -> Award:
+    if not ranking:
+        raise Conflict(_("There is no eligible candidate to award."))
+    if ranking[0]["price"] is None:
+        raise Conflict(_("The project has no amount to award at."))
+    computation["ranking"] = ranking
+    winner = SignUp.objects.select_related("agency").get(pk=ranking[0]["signup"])
+    quote = ranking[0].get("quote")
+    return award_create(project=project, signup=winner, price=Decimal(ranking[0]["price"]),
+                        quote=None if quote is None else Decimal(quote),
+                        computation=computation, actor=actor, rank=1)
+
+
+# --- random draw (随机抽取) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def draw_run(*, actor, project) -> Award:
+    """Reveal the committed seed and draw the winner among the eligible sign-ups (see
+    ``bidding.draw`` for the exact, published formula)."""
+    project = _lock_project(project)
+    _require_method(project, Method.RANDOM_DRAW)
+    if (existing := _existing_award(project)) is not None:
+        return existing
+    _require_runner(actor, project)
+    _require_selecting(project)
+    seed = project.draw_seed
+    if not seed or not project.draw_commitment:
+        raise Conflict(_("No seed commitment was published when sign-up closed."))
+    if draw.commitment_of(seed) != project.draw_commitment:
+        raise Conflict(_("The stored seed does not match the published commitment; the draw "
+                         "cannot be run. Report this to the regulator."))
+    candidates = _candidates(project)
+    if not candidates:
+        raise Conflict(_("There is no eligible candidate to draw from."))
+    by_uscc = {s.agency.uscc: s for s in candidates}
+    rounds = draw.draw_ranking(seed, list(by_uscc))
+    ranking = [_entry(project, by_uscc[r["uscc"]], round=r["round"], digest=r["digest"],
+                      index=r["index"], n=r["n"]) for r in rounds]
+    ordered = sorted(by_uscc)
+    computation = {
+        "method": Method.RANDOM_DRAW,
+        "seed": seed,
+        "commitment": project.draw_commitment,
+        "candidates": [{"uscc": u, "agency": by_uscc[u].agency.name, "signup": by_uscc[u].pk}
+                       for u in ordered],
+        "formula": draw.FORMULA,
+        "digest": rounds[0]["digest"],
+        "index": rounds[0]["index"],
+        "winner_uscc": rounds[0]["uscc"],
+        "one_liner": draw.one_liner(seed, ordered),
+        "drawn_at": timezone.now(),
+    }
+    audit_record(actor=actor, action="draw.revealed", obj=project,
+                 data={"seed": seed, "commitment": project.draw_commitment,
+                       "candidates": ordered, "winner": rounds[0]["uscc"]})
+    return _finish(project=project, actor=actor, ranking=ranking, computation=computation)
+
+
+# --- sealed quotes (average-price comparison; also the price in comprehensive evaluation) ----
+
+
+def _parse_decimal(value, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationFailed(_("Enter a number."), field=field) from None
+    if not number.is_finite():
+        raise ValidationFailed(_("Enter a number."), field=field)
+    return number
+
+
+@transaction.atomic
+def quote_submit(*, actor, project, quote) -> SignUp:
+    """An agency signed up for an average-price or comprehensive-evaluation project submits its
+    single sealed quote before the selection time. Nobody sees it before the opening."""
+    project = _lock_project(project)
+    if project.method not in (Method.AVERAGE_PRICE, Method.COMPREHENSIVE):
+        raise Conflict(_("This project does not take sealed quotes."))
+    org = organisation_of(actor)
+    signup = (SignUp.objects.select_for_update().select_related("agency")
+              .filter(project=project, agency__organisation=org,
+                      status=SignUp.Status.ACTIVE).first() if org else None)
+    if signup is None:
+        raise NotAllowed(_("Only an agency signed up for this project may submit a quote."))
+    now = timezone.now()
+    if project.status not in (Project.Status.PUBLISHED, Project.Status.SELECTING) or (
+            project.selection_at and now >= project.selection_at):
+        raise Conflict(_("Quotes are closed for this project."))
+    if signup.quote is not None:
+        raise Conflict(_("Each agency quotes once; your sealed quote is already recorded."))
+    value = _parse_decimal(quote, "quote")
+    if value <= 0:
+        raise ValidationFailed(_("The quote must be greater than zero."), field="quote")
+    if project.ceiling is not None and value > project.ceiling:
+        raise ValidationFailed(_("The quote is above the ceiling (%(c)s).") % {
+            "c": project.ceiling}, field="quote")
+    if project.floor is not None and value < project.floor:
+        raise ValidationFailed(_("The quote is below the floor (%(f)s).") % {
+            "f": project.floor}, field="quote")
+    signup.quote = value.quantize(Decimal("0.01"))
+    signup.quoted_at = now
+    signup.save(update_fields=["quote", "quoted_at", "modified"])
+    # The audit event proves the quote existed before the opening without revealing it.
+    import hashlib
+
+    sealed = hashlib.sha256(f"{signup.pk}|{signup.quote}|{now.isoformat()}".encode()).hexdigest()
+    audit_record(actor=actor, action="quote.sealed", obj=signup, data={"sealed": sealed})
+    return signup
+
+
+@transaction.atomic
+def quotes_open(*, actor, project) -> Award:
+    """Average-price comparison: open the sealed quotes; the quote closest to their mean wins,
+    ties to the earlier quote."""
+    project = _lock_project(project)
+    _require_method(project, Method.AVERAGE_PRICE)
+    if (existing := _existing_award(project)) is not None:
+        return existing
+    _require_runner(actor, project)
+    _require_selecting(project)
+    quoted = [s for s in _candidates(project) if s.quote is not None]
+    if not quoted:
+        raise Conflict(_("No sealed quote was submitted."))
+    mean = (sum(s.quote for s in quoted) / len(quoted)).quantize(Decimal("0.0001"))
+    ordered = sorted(quoted, key=lambda s: (abs(s.quote - mean), s.quoted_at, s.pk))
+    ranking = [_entry(project, s, s.quote, distance=str(abs(s.quote - mean)),
+                      quoted_at=s.quoted_at.isoformat()) for s in ordered]
+    computation = {
+        "method": Method.AVERAGE_PRICE,
+        "quotes": [{"agency": s.agency.name, "uscc": s.agency.uscc, "quote": str(s.quote),
+                    "quoted_at": s.quoted_at.isoformat()}
+                   for s in sorted(quoted, key=lambda s: (s.quoted_at, s.pk))],
+        "mean": str(mean),
+        "rule": "closest to the mean wins; ties to the earlier quote",
+        "opened_at": timezone.now(),
+    }
+    audit_record(actor=actor, action="quotes.opened", obj=project,
+                 data={"count": len(quoted), "mean": str(mean)})
+    return _finish(project=project, actor=actor, ranking=ranking, computation=computation)
+
+
+# --- comprehensive evaluation (综合评价) --------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_score_enter(*, actor, signup: SignUp, evaluator: str, price_score,
+                           quality_score) -> EvaluationScore:
+    """The purchaser enters a named evaluator's price and quality scores (0–100) for a
+    sign-up; entering again for the same evaluator replaces the scores until the evaluation."""
+    project = _lock_project(signup.project_id)
+    _require_method(project, Method.COMPREHENSIVE)
+    org = organisation_of(actor)
+    if org is None or org.pk != project.purchaser_id:
+        raise NotAllowed(_("Only the purchaser of this project may enter the panel's scores."))
+    if project.status != Project.Status.SELECTING or _existing_award(project):
+        raise Conflict(_("Scores can be entered only while the project awaits selection."))
+    name = (evaluator or "").strip()
+    if not name:
+        raise ValidationFailed(_("Name the evaluator."), field="evaluator")
+    scores = {}
+    for field, value in (("price_score", price_score), ("quality_score", quality_score)):
+        number = _parse_decimal(value, field)
+        if not Decimal("0") <= number <= Decimal("100"):
+            raise ValidationFailed(_("Scores are between 0 and 100."), field=field)
+        scores[field] = number.quantize(Decimal("0.01"))
+    signup = SignUp.objects.get(pk=signup.pk)
+    if signup.project_id != project.pk or signup.status != SignUp.Status.ACTIVE:
+        raise Conflict(_("This sign-up is not active."))
+    score, _created = EvaluationScore.objects.update_or_create(
+        signup=signup, evaluator=name[:64], defaults=scores)
+    audit_record(actor=actor, action="evaluation.scored", obj=score,
+                 data={"signup": signup.pk, "evaluator": score.evaluator,
+                       "price_score": str(score.price_score),
+                       "quality_score": str(score.quality_score)})
+    return score
+
+
+@transaction.atomic
+def evaluation_run(*, actor, project) -> Award:
+    """Comprehensive evaluation: each candidate's total = (price weight × mean price score +
+    quality weight × mean quality score) / 100, weights from the posting; every evaluator of
+    the panel must have scored every candidate. Highest total wins, ties to the earlier
+    sign-up."""
+    project = _lock_project(project)
+    _require_method(project, Method.COMPREHENSIVE)
+    if (existing := _existing_award(project)) is not None:
+        return existing
+    _require_runner(actor, project)
+    _require_selecting(project)
+    candidates = _candidates(project)
+    if not candidates:
+        raise Conflict(_("There is no eligible candidate to evaluate."))
+    scores = list(EvaluationScore.objects.filter(signup__in=candidates))
+    panel = sorted({s.evaluator for s in scores})
+    if not panel:
+        raise Conflict(_("The panel has not entered any score yet."))
+    by_signup: dict[int, dict[str, EvaluationScore]] = {}
+    for s in scores:
+        by_signup.setdefault(s.signup_id, {})[s.evaluator] = s
+    missing = [f"{c.agency.name}: {e}" for c in candidates for e in panel
+               if e not in by_signup.get(c.pk, {})]
+    if missing:
+        raise Conflict(_("Every evaluator must score every candidate; missing: %(m)s") % {
+            "m": "；".join(missing)})
+    pw, qw = Decimal(project.price_weight), Decimal(project.quality_weight)
+    rows = []
+    for c in candidates:
+        mine = by_signup[c.pk]
+        p = sum(mine[e].price_score for e in panel) / len(panel)
+        q = sum(mine[e].quality_score for e in panel) / len(panel)
+        total = ((pw * p + qw * q) / Decimal("100")).quantize(Decimal("0.01"))
+        rows.append((c, p.quantize(Decimal("0.01")), q.quantize(Decimal("0.01")), total))
+    rows.sort(key=lambda r: (-r[3], r[0].created, r[0].pk))
+    ranking = [_entry(project, c, c.quote, price_score=str(p), quality_score=str(q),
+                      total=str(t)) for c, p, q, t in rows]
+    computation = {
+        "method": Method.COMPREHENSIVE,
+        "price_weight": project.price_weight,
+        "quality_weight": project.quality_weight,
+        "panel": panel,
+        "scores": [{"agency": c.agency.name, "evaluator": e,
+                    "price_score": str(by_signup[c.pk][e].price_score),
+                    "quality_score": str(by_signup[c.pk][e].quality_score)}
+                   for c in candidates for e in panel],
+        "rule": "total = (price_weight × price score + quality_weight × quality score) / 100; "
+                "highest wins; ties to the earlier sign-up",
+        "evaluated_at": timezone.now(),
+    }
+    audit_record(actor=actor, action="evaluation.run", obj=project,
+                 data={"panel": panel, "winner": rows[0][0].pk, "total": str(rows[0][3])})
+    return _finish(project=project, actor=actor, ranking=ranking, computation=computation)
+
+
+# --- direct selection (直接选取) ---------------------------------------------------------------
+
+
+def offers_item(agency: Agency, project: Project) -> bool:
+    from oscar.apps.partner.models import StockRecord
+
+    return StockRecord.objects.filter(partner_id=agency.partner_id,
+                                      product_id=project.item_id).exists()
+
+
+@transaction.atomic
+def direct_pick(*, actor, project, agency: Agency) -> Award:
+    """The purchaser of an enterprise-funded project under the threshold picks one agency that
+    offers the item (R4: the enterprise chooses). Never for department-funded services (R6);
+    the posting rules are re-checked here."""
+    from bidding import rules
+
+    project = _lock_project(project)
+    _require_method(project, Method.DIRECT)
+    if (existing := _existing_award(project)) is not None:
+        return existing
+    org = organisation_of(actor)
+    if org is None or org.pk != project.purchaser_id:
+        raise NotAllowed(_("Only the purchaser of this project may pick the agency."))
+    problems = rules.method_problems(project)
+    if project.is_department_funded or problems:
+        raise NotAllowed(problems[0].message if problems else _(
+            "A department-funded service must be chosen by a competitive method (R6)."))
+    if project.status not in (Project.Status.PUBLISHED, Project.Status.SELECTING):
+        raise Conflict(_("The project is not awaiting selection (status: %(status)s).") % {
+            "status": project.get_status_display()})
+    agency = Agency.objects.select_related("organisation").get(pk=agency.pk)
+    if agency.standing in BARRED:
+        raise NotAllowed(_("%(name)s is %(standing)s and cannot be chosen.") % {
+            "name": agency.name, "standing": agency.get_standing_display()})
+    if not offers_item(agency, project):
+        raise ValidationFailed(_("%(name)s does not offer this service item.") % {
+            "name": agency.name}, field="agency")
+    if project.avoidances.filter(agency=agency).exists():
+        raise NotAllowed(_("%(name)s is on this project's avoidance list.") % {
+            "name": agency.name})
+    if other := eligibility_problems(agency=agency, project=project):
+        raise NotAllowed(f"{agency.name}: {other[0]}")
+    signup, _c = SignUp.objects.get_or_create(project=project, agency=agency)
+    if signup.status != SignUp.Status.ACTIVE:
+        signup.status = SignUp.Status.ACTIVE
+        signup.save(update_fields=["status", "modified"])
+    if project.status != Project.Status.SELECTING:
+        project.status = Project.Status.SELECTING
+        project.save(update_fields=["status", "modified"])
+    computation = {"method": Method.DIRECT, "picked_by": org.name,
+                   "rule": "enterprise-funded, amount not above the direct-selection limit",
+                   "limit": str(rules.direct_selection_max()), "picked_at": timezone.now()}
+    audit_record(actor=actor, action="direct.picked", obj=project, data={"agency": agency.pk})
+    return _finish(project=project, actor=actor, ranking=[_entry(project, signup)],
+                   computation=computation)

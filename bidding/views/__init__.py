@@ -1,0 +1,1 @@
+"""Pages of the project life cycle: ``postings``, ``auctions``, ``awards`` (one module each)."""

@@ -1,0 +1,338 @@
+"""Pages of postings and sign-ups: list, detail, the guided new-project form, and the buttons
+(publish, withdraw, sign up, cancel). Each parses, calls one service, renders (STYLE.md)."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.catalogue import item_attributes
+from marketplace.errors import MarketplaceError, NotFound
+from marketplace.models import Organisation
+from marketplace.roles import organisation_of
+from marketplace.workdays import add_working_days, calendar_note, working_days_between
+
+from .. import selectors
+from ..eligibility import eligibility_problems
+from ..filters import ProjectFilter
+from ..forms import (
+    AvoidanceFormSet,
+    DocumentFormSet,
+    METHOD_FIELDS,
+    ProjectForm,
+    QualificationFormSet,
+    SignUpForm,
+    WithdrawForm,
+    kept,
+)
+from ..models import Award, Project, SignUp
+from ..rules import earliest_signup_deadline, signup_min_working_days
+from ..services import postings as services
+
+Status = Project.Status
+
+
+def _project_or_404(pk, user) -> Project:
+    try:
+        return selectors.project_detail(pk=pk, viewer=user)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+def project_list(request):
+    qs = selectors.project_list(viewer=request.user)
+    filterset = ProjectFilter(request.GET or None, queryset=qs, request=request)
+    projects = filterset.qs if filterset.is_bound else qs
+    if filterset.is_bound and not filterset.is_valid():
+        projects = qs.none()
+    page = Paginator(projects, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    org = organisation_of(request.user)
+    return render(request, "bidding/project_list.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+        "can_post": org is not None and org.kind == Organisation.Kind.PURCHASER,
+    })
+
+
+def _withdrawable(project: Project, now) -> bool:
+    return project.status in (Status.DRAFT, Status.PUBLISHED) or (
+        project.status == Status.SELECTING and project.selection_at is not None
+        and now < project.selection_at and not project.awards.all())
+
+
+def project_detail(request, pk: int):
+    project = _project_or_404(pk, request.user)
+    now = timezone.now()
+    org = organisation_of(request.user)
+    agency = selectors.agency_of_user(request.user)
+    signup = selectors.signup_of(agency=agency, project=project)
+    active_signup = signup if signup and signup.status == SignUp.Status.ACTIVE else None
+    signup_open = (project.status == Status.PUBLISHED and project.signup_deadline
+                   and project.signup_deadline > now)
+    problems = []
+    if agency is not None and signup_open and active_signup is None:
+        problems = eligibility_problems(agency=agency, project=project)
+    is_owner = org is not None and org.pk == project.purchaser_id
+    awards = list(project.awards.all())
+    current_award = next((a for a in awards if a.status not in (
+        Award.Status.SUPERSEDED, Award.Status.WITHDRAWN)), None)
+    return render(request, "bidding/project_detail.html", {
+        "project": project,
+        "item_attrs": item_attributes_safe(project.item),
+        "agency": agency,
+        "signup": active_signup,
+        "signup_open": signup_open,
+        "problems": problems,
+        "signup_form": SignUpForm(agency=agency) if agency and project.practitioner_count else None,
+        "is_owner": is_owner,
+        "can_withdraw": is_owner and _withdrawable(project, now),
+        "withdraw_form": WithdrawForm(),
+        "calendar_note": calendar_note(project.signup_deadline, project.selection_at),
+        "awards": awards,
+        "current_award": current_award,
+        "show_auction": project.method == Project.Method.LIVE_BIDDING and project.status in (
+            Status.SELECTING, Status.AWARDED, Status.CLOSED),
+        "show_selection": project.method != Project.Method.LIVE_BIDDING and project.status in (
+            Status.SELECTING, Status.AWARDED, Status.CLOSED),
+        "signup_working_days": working_days_between(project.published_at, project.signup_deadline)
+        if project.published_at and project.signup_deadline else None,
+    })
+
+
+def item_attributes_safe(item) -> dict:
+    try:
+        return item_attributes(item)
+    except Exception:  # noqa: BLE001 - attributes are decoration; a broken one must not 500
+        return {}
+
+
+# --- the guided form ----------------------------------------------------------------------------
+def _initial(org: Organisation | None) -> dict:
+    deadline = earliest_signup_deadline(timezone.now())
+    deadline = timezone.localtime(deadline).replace(hour=17, minute=0, second=0, microsecond=0)
+    if deadline < earliest_signup_deadline(timezone.now()):
+        deadline = add_working_days(deadline, 1)
+    selection = add_working_days(deadline, 1).replace(hour=9, minute=30)
+    phone = org.contact_phone if org else ""
+    return {"signup_deadline": deadline, "selection_at": selection, "enquiry_phone": phone,
+            "complaint_phone": phone, "service_days": 20, "auction_minutes": 30,
+            "method": Project.Method.LIVE_BIDDING,
+            "region": org.region_id if org else None,
+            "funding": Project.Funding.FISCAL if org and org.is_government
+            else Project.Funding.SOCIAL}
+
+
+def _bind(request, project: Project | None):
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    org = organisation_of(request.user)
+    if project is None:
+        form = ProjectForm(data, files, initial=_initial(org))
+        quals, avoids = [], []
+    else:
+        form = ProjectForm(data, files, instance=project)
+        quals = [{"name": q.name, "grade": q.grade, "legal_basis": q.legal_basis}
+                 for q in project.qualifications.all()]
+        avoids = [{"uscc": a.agency.uscc, "reason": a.reason}
+                  for a in project.avoidances.select_related("agency")]
+    return (form,
+            QualificationFormSet(data, prefix="qual", initial=quals or None),
+            AvoidanceFormSet(data, prefix="avoid", initial=avoids or None),
+            DocumentFormSet(data, files, prefix="doc"))
+
+
+_SECTION_KEYS = {"__all__": "general", "": "general"}
+
+
+def _apply_errors(exc: MarketplaceError, form, section_errors: dict) -> None:
+    if not exc.fields:
+        section_errors.setdefault("general", []).append(str(exc))
+        return
+    for name, msgs in exc.fields.items():
+        for msg in msgs:
+            if name in form.fields:
+                form.add_error(name, msg)
+            else:
+                section_errors.setdefault(_SECTION_KEYS.get(name, name), []).append(msg)
+
+
+def _render_form(request, *, form, quals, avoids, docs, project=None, section_errors=None,
+                 status=200):
+    return render(request, "bidding/project_form.html", {
+        "form": form, "qual_formset": quals, "avoid_formset": avoids, "doc_formset": docs,
+        "project": project, "section_errors": section_errors or {},
+        "method_fields": {str(k): v for k, v in METHOD_FIELDS.items()},
+        "all_method_fields": sorted({f for v in METHOD_FIELDS.values() for f in v}),
+        "min_days": signup_min_working_days(),
+        "earliest_deadline": earliest_signup_deadline(timezone.now()),
+        "calendar_note": calendar_note(earliest_signup_deadline(timezone.now())),
+        "form_action": reverse("bidding:project-edit", args=[project.pk]) if project
+        else reverse("bidding:project-new"),
+    }, status=status)
+
+
+def _save(request, project: Project | None):
+    form, quals, avoids, docs = _bind(request, project)
+    valid = all([form.is_valid(), quals.is_valid(), avoids.is_valid(), docs.is_valid()])
+    section_errors: dict = {}
+    if not valid:
+        return _render_form(request, form=form, quals=quals, avoids=avoids, docs=docs,
+                            project=project, status=400)
+    documents = [d for d in (f.as_input() for f in kept(docs)) if d is not None]
+    try:
+        if project is None:
+            project = services.project_create(
+                actor=request.user, fields=form.service_fields(),
+                qualifications=[f.as_input() for f in kept(quals)],
+                avoidances=[f.as_input() for f in kept(avoids)], documents=documents)
+        else:
+            project = services.project_update(
+                actor=request.user, project=project, fields=form.service_fields(),
+                qualifications=[f.as_input() for f in kept(quals)],
+                avoidances=[f.as_input() for f in kept(avoids)], documents=documents)
+    except MarketplaceError as exc:
+        _apply_errors(exc, form, section_errors)
+        return _render_form(request, form=form, quals=quals, avoids=avoids, docs=docs,
+                            project=project, section_errors=section_errors, status=400)
+    if request.POST.get("action") != "publish":
+        messages.success(request, _("Saved as a draft. Publish it when it is complete."))
+        return redirect("bidding:project-edit", pk=project.pk)
+    try:
+        services.project_publish(actor=request.user, project=project)
+    except MarketplaceError as exc:
+        _apply_errors(exc, form, section_errors)
+        messages.warning(request, _("Saved as a draft, but it cannot be published yet: "
+                                    "see the reasons below."))
+        return _render_form(request, form=form, quals=quals, avoids=avoids, docs=docs,
+                            project=project, section_errors=section_errors, status=400)
+    messages.success(request, _("Published: sign-up is open."))
+    return redirect(project.get_absolute_url())
+
+
+def _require_purchaser(request):
+    org = organisation_of(request.user)
+    if org is None or org.kind != Organisation.Kind.PURCHASER:
+        return render(request, "bidding/project_forbidden.html", {
+            "message": _("Only purchasers (enterprises, or departments posting their own "
+                         "technical services) can post projects.")}, status=403)
+    return None
+
+
+@login_required
+def project_new(request):
+    refused = _require_purchaser(request)
+    if refused:
+        return refused
+    if request.method == "POST":
+        return _save(request, None)
+    form, quals, avoids, docs = _bind(request, None)
+    return _render_form(request, form=form, quals=quals, avoids=avoids, docs=docs)
+
+
+@login_required
+def project_edit(request, pk: int):
+    refused = _require_purchaser(request)
+    if refused:
+        return refused
+    project = _project_or_404(pk, request.user)
+    if project.purchaser_id != organisation_of(request.user).pk:
+        raise Http404
+    if project.status != Status.DRAFT:
+        messages.info(request, _("Only drafts can be edited."))
+        return redirect(project.get_absolute_url())
+    if request.method == "POST":
+        return _save(request, project)
+    form, quals, avoids, docs = _bind(request, project)
+    if request.GET.get("check"):
+        from ..rules import posting_problems, problems_by_field
+
+        section_errors: dict = {}
+        for name, msgs in problems_by_field(posting_problems(project)).items():
+            for msg in msgs:
+                (form.add_error(name, msg) if name in form.fields
+                 else section_errors.setdefault(_SECTION_KEYS.get(name, name), []).append(msg))
+        return _render_form(request, form=form, quals=quals, avoids=avoids, docs=docs,
+                            project=project, section_errors=section_errors)
+    return _render_form(request, form=form, quals=quals, avoids=avoids, docs=docs,
+                        project=project)
+
+
+# --- buttons ------------------------------------------------------------------------------------
+def _act(request, pk: int, call, success: str):
+    project = _project_or_404(pk, request.user)
+    try:
+        call(project)
+    except MarketplaceError as exc:
+        messages.error(request, str(exc))
+        for msgs in (exc.fields or {}).values():
+            for msg in msgs:
+                if msg != str(exc):
+                    messages.error(request, msg)
+    else:
+        messages.success(request, success)
+    return redirect(project.get_absolute_url())
+
+
+@require_POST
+@login_required
+def project_publish(request, pk: int):
+    return _act(request, pk, lambda p: services.project_publish(actor=request.user, project=p),
+                _("Published: sign-up is open."))
+
+
+@require_POST
+@login_required
+def project_withdraw(request, pk: int):
+    form = WithdrawForm(request.POST)
+    reason = form.data.get("reason", "")
+    return _act(request, pk, lambda p: services.project_withdraw(actor=request.user, project=p,
+                                                                 reason=reason),
+                _("The project was withdrawn; the reason is shown publicly."))
+
+
+@require_POST
+@login_required
+def project_signup(request, pk: int):
+    agency = selectors.agency_of_user(request.user)
+    form = SignUpForm(request.POST, agency=agency)
+    people = list(form.cleaned_data["practitioners"]) if form.is_valid() else \
+        request.POST.getlist("practitioners")
+    return _act(request, pk, lambda p: services.signup_create(actor=request.user, project=p,
+                                                              practitioners=people),
+                _("Signed up. You will be told when the selection starts."))
+
+
+@require_POST
+@login_required
+def project_signup_cancel(request, pk: int):
+    return _act(request, pk, lambda p: services.signup_cancel(actor=request.user, project=p),
+                _("Your sign-up was cancelled."))
+
+
+def project_periods(request):
+    """JSON for the form's working-day help: how many working days sign-up stays open, the
+    earliest allowed deadline, and the calendar note."""
+    now = timezone.now()
+    earliest = earliest_signup_deadline(now)
+    out = {"min_days": signup_min_working_days(),
+           "earliest_deadline": timezone.localtime(earliest).strftime("%Y-%m-%d %H:%M")}
+    raw = request.GET.get("signup_deadline", "")
+    deadline = parse_datetime(raw) if raw else None
+    if deadline is not None:
+        if timezone.is_naive(deadline):
+            deadline = timezone.make_aware(deadline)
+        out["signup_working_days"] = working_days_between(now, deadline)
+        out["ok"] = deadline >= earliest
+        out["note"] = calendar_note(now, deadline, earliest)
+    else:
+        out["note"] = calendar_note(now, earliest)
+    return JsonResponse(out)
+
