@@ -1,0 +1,228 @@
+"""The credit scoring model (信用评价模型), version ``RULE_VERSION``. Pure functions, no database.
+
+The model, also rendered on the public page ``/credit/model/``:
+
+1. **Base score.** Every agency starts at ``CREDIT_BASE_SCORE`` (default 80 → 3 stars, grade B).
+2. **Source weight.** Each event counts with the weight of its source, purchaser : industry
+   department : operator (regulator) = ``CREDIT_SOURCE_WEIGHTS`` (default 5:3:2, as in Yuyao's
+   rules), normalised so the heaviest source counts 1.0 (purchaser 1.0, department 0.6,
+   operator 0.4).
+3. **Age decay.** An event ``a`` days old (whole days between its local date and the scoring
+   date ``as_of``) counts ``0.5 ** (a / CREDIT_HALF_LIFE_DAYS)`` (default half-life 730 days):
+   old events weigh less but never vanish. Because it is computed relative to ``as_of``, the
+   same ledger scored on the same date always gives the same number.
+4. **Smoothed star average.** Ratings enter as a Bayesian average: the prior mean
+   ``CREDIT_PRIOR_MEAN`` (3.5 stars) counts as ``CREDIT_PRIOR_WEIGHT`` (8) ratings, so one or two
+   ratings cannot swing a new agency. The rating part of the score is
+   ``CREDIT_POINTS_PER_STAR × (smoothed average − prior mean)`` (default 12 points per star,
+   so between −30 and +18).
+5. **Other events** add their points × source weight × decay: delivery on time +1, late −3,
+   refusal to sign −10, missed signing −8, objection upheld −5, complaint upheld −8, inspection
+   passed +2, failed −10, regulator finding −10 (or as decided), fraud in registration −40,
+   refusing management −15, credit repair as decided by the regulator.
+6. The total is clamped to [0, 100], rounded to 2 decimals and mapped to stars and a grade:
+   stars 5 ≥ 92, 4 ≥ 85, 3 ≥ 70, 2 ≥ 60, otherwise 1; grade A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60,
+   otherwise E.
+
+Every sum uses ``math.fsum`` (exactly rounded, so independent of the order of events) and the
+ledger enters as integer hundredths grouped by (kind, source, day): the incremental update after
+one event and a full recompute read the same groups and give the same number to the last digit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+RULE_VERSION = "2026.1"
+
+RATING = "rating"
+
+DEFAULT_POINTS: dict[str, Decimal] = {
+    "rating": Decimal("0"),
+    "delivery_on_time": Decimal("1"),
+    "delivery_late": Decimal("-3"),
+    "contract_refused": Decimal("-10"),
+    "contract_missed": Decimal("-8"),
+    "objection_upheld": Decimal("-5"),
+    "complaint_upheld": Decimal("-8"),
+    "regulator_finding": Decimal("-10"),
+    "inspection_pass": Decimal("2"),
+    "inspection_fail": Decimal("-10"),
+    "registration_fraud": Decimal("-40"),
+    "refused_management": Decimal("-15"),
+    "repair": Decimal("5"),
+}
+"""Points of each event kind under this rule version (before source weight and decay)."""
+
+STAR_THRESHOLDS: tuple[tuple[float, int], ...] = ((92, 5), (85, 4), (70, 3), (60, 2))
+GRADE_THRESHOLDS: tuple[tuple[float, str], ...] = ((90, "A"), (80, "B"), (70, "C"), (60, "D"))
+GRADES = ("A", "B", "C", "D", "E")
+
+
+@dataclass(frozen=True)
+class Params:
+    base: float = 80.0
+    weights: tuple[tuple[str, float], ...] = (
+        ("purchaser", 5.0), ("industry_department", 3.0), ("operator", 2.0))
+    half_life_days: float = 730.0
+    prior_mean: float = 3.5
+    prior_weight: float = 8.0
+    points_per_star: float = 12.0
+
+    def factor(self, source: str) -> float:
+        """The source weight normalised so the heaviest source counts 1.0."""
+        table = dict(self.weights)
+        top = max(table.values()) or 1.0
+        return table.get(source, 0.0) / top
+
+
+def parse_weights(text: str) -> tuple[tuple[str, float], ...]:
+    """``"5:3:2"`` → purchaser 5, industry department 3, operator 2."""
+    parts = [float(p) for p in str(text).split(":")]
+    if len(parts) != 3 or any(p < 0 for p in parts) or not any(parts):
+        raise ValueError("CREDIT_SOURCE_WEIGHTS must be three non-negative numbers like 5:3:2")
+    return tuple(zip(("purchaser", "industry_department", "operator"), parts))
+
+
+def params_from_settings() -> Params:
+    from django.conf import settings
+
+    conf = getattr(settings, "MARKETPLACE", {})
+    return Params(
+        base=float(conf.get("CREDIT_BASE_SCORE", 80)),
+        weights=parse_weights(conf.get("CREDIT_SOURCE_WEIGHTS", "5:3:2")),
+        half_life_days=float(conf.get("CREDIT_HALF_LIFE_DAYS", 730)),
+        prior_mean=float(conf.get("CREDIT_PRIOR_MEAN", 3.5)),
+        prior_weight=float(conf.get("CREDIT_PRIOR_WEIGHT", 8)),
+        points_per_star=float(conf.get("CREDIT_POINTS_PER_STAR", 12)),
+    )
+
+
+@dataclass(frozen=True)
+class Group:
+    """Events of one agency with the same kind, source and local day, summed.
+
+    ``points_centi``/``stars_centi`` are sums of points and stars in hundredths (integers, so
+    the database and Python add them exactly)."""
+
+    kind: str
+    source: str
+    day: dt.date
+    points_centi: int
+    stars_centi: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Result:
+    score: Decimal
+    stars: int
+    grade: str
+    smoothed_average: float
+    rating_weight: float
+    rating_points: float
+    other_points: float
+
+
+def decay(day: dt.date, as_of: dt.date, half_life_days: float) -> float:
+    age = max(0, (as_of - day).days)
+    return 0.5 ** (age / half_life_days)
+
+
+def stars_for(score: float | Decimal) -> int:
+    value = float(score)
+    for threshold, stars in STAR_THRESHOLDS:
+        if value >= threshold:
+            return stars
+    return 1
+
+
+def grade_for(score: float | Decimal) -> str:
+    value = float(score)
+    for threshold, grade in GRADE_THRESHOLDS:
+        if value >= threshold:
+            return grade
+    return "E"
+
+
+def grade_rank(grade: str) -> int:
+    """0 for A … 4 for E (a larger rank is a worse grade)."""
+    return GRADES.index(grade) if grade in GRADES else len(GRADES) - 1
+
+
+def to_score(value: float) -> Decimal:
+    clamped = min(100.0, max(0.0, value))
+    return Decimal(repr(clamped)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def score(groups: Iterable[Group], *, as_of: dt.date, params: Params | None = None) -> Result:
+    """Score one agency's ledger (non-voided events, grouped) as of ``as_of``."""
+    p = params or Params()
+    rating_num: list[float] = []
+    rating_den: list[float] = []
+    others: list[float] = []
+    for g in groups:
+        w = p.factor(g.source) * decay(g.day, as_of, p.half_life_days)
+        if g.kind == RATING:
+            rating_num.append(w * (g.stars_centi / 100.0 - p.prior_mean * g.count))
+            rating_den.append(w * g.count)
+        else:
+            others.append(w * (g.points_centi / 100.0))
+    weight = math.fsum(rating_den)
+    denominator = p.prior_weight + weight
+    deviation = math.fsum(rating_num) / denominator if denominator > 0 else 0.0
+    rating_points = p.points_per_star * deviation
+    other_points = math.fsum(others)
+    total = math.fsum([p.base, rating_points, other_points])
+    value = to_score(total)
+    return Result(
+        score=value, stars=stars_for(value), grade=grade_for(value),
+        smoothed_average=p.prior_mean + deviation, rating_weight=weight,
+        rating_points=rating_points, other_points=other_points,
+    )
+
+
+def contribution(*, kind: str, source: str, day: dt.date, points: Decimal | float,
+                 stars: Decimal | float | None, as_of: dt.date, rating_weight: float,
+                 params: Params | None = None) -> float:
+    """What one event adds to the score as of ``as_of`` (for the explanation page).
+
+    A rating adds ``points_per_star × w × (stars − prior mean) / (prior weight + W)`` where
+    ``W`` is the total rating weight (``Result.rating_weight``); the ratings' contributions sum
+    to the rating part of the score exactly. Other events add ``points × w``."""
+    p = params or Params()
+    w = p.factor(source) * decay(day, as_of, p.half_life_days)
+    if kind == RATING:
+        if stars is None:
+            return 0.0
+        return p.points_per_star * w * (float(stars) - p.prior_mean) / (p.prior_weight
+                                                                         + rating_weight)
+    return float(points) * w
+
+
+def groups_from_events(events: Iterable[dict]) -> list[Group]:
+    """Group plain event dicts (kind, source, day, points, stars) as the database does (used by
+    tests and the bench to cross-check the SQL aggregation)."""
+    acc: dict[tuple, list[int]] = {}
+    for e in events:
+        key = (e["kind"], e["source"], e["day"])
+        row = acc.setdefault(key, [0, 0, 0])
+        row[0] += int((Decimal(str(e.get("points") or 0)) * 100).to_integral_value(ROUND_HALF_UP))
+        stars = e.get("stars")
+        row[1] += int((Decimal(str(stars or 0)) * 100).to_integral_value(ROUND_HALF_UP))
+        row[2] += 1
+    return [Group(k[0], k[1], k[2], v[0], v[1], v[2]) for k, v in acc.items()]
+
+
+@dataclass
+class ModelDescription:
+    """What the public model page shows."""
+
+    version: str = RULE_VERSION
+    params: Params = field(default_factory=Params)
+    points: dict = field(default_factory=lambda: dict(DEFAULT_POINTS))
+    star_thresholds: tuple = STAR_THRESHOLDS
+    grade_thresholds: tuple = GRADE_THRESHOLDS
