@@ -1,0 +1,340 @@
+"""Live-bidding benchmark: one real Daphne process, Redis channel layer, PostgreSQL (own DB
+``mp_bench``), many asyncio WebSocket clients on loopback.
+
+For 100, 500 and 1,000 watchers on one auction (plus a handful of bidders) and rising bid rates,
+prints: accepted bids/s, p50/p99 bid acknowledgement (send → ``bid.accepted``), p50/p99 from
+the bid's server timestamp (taken under the lock, just before commit) to the LAST watcher
+receiving it, gaps seen (resyncs asked), messages lost after resync (must be 0), and memory per
+connection (RSS growth of the Daphne process / connections).
+
+    .venv/bin/python bench/bidding.py [--watchers 100,500,1000] [--rates 5,20,50] [--seconds 6]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import socket
+import datetime as dt
+import json
+import os
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ensure_database, percentile, setup_django  # noqa: E402
+
+# redis-py 8 reads with a 5 s socket timeout by default, the same as channels-redis's blocking
+# BZPOPMIN: under load every idle consumer dies with "Timeout reading". Raise it here.
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5?socket_timeout=30&max_connections=5000")
+PORT = int(os.environ.get("BENCH_PORT", "8145"))
+BIDDERS = 10
+
+
+@contextlib.contextmanager
+def daphne(env: dict, port: int):
+    """A real Daphne process; its log goes to a file (a pipe nobody reads would fill up and
+    stall the server once a thousand connections have been logged)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    log = open(f"/tmp/bench-bidding-daphne-{port}.log", "wb")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "daphne"), "-v", "0", "-b", "127.0.0.1", "-p", str(port),
+         "marketplace.asgi:application"],
+        cwd=root, env={**os.environ, **env, "DEBUG": "1"}, stdout=log, stderr=log)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with contextlib.suppress(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        if proc.poll() is not None:
+            raise RuntimeError(f"daphne exited; see {log.name}")
+        time.sleep(0.2)
+    try:
+        yield port, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def fresh_database(name: str) -> None:
+    """Start from an empty bench database (factories number their rows from 1 per process)."""
+    import psycopg2
+
+    from bench.common import database_url
+
+    conn = psycopg2.connect(database_url("postgres"))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
+
+
+def make_auction(minutes: int = 120):
+    from django.conf import settings
+    from django.test import Client
+
+    from bidding.models import Project
+    from tests.factories import bidding as bf
+
+    project, signups = bf.live_auction(bidders=BIDDERS, minutes=minutes,
+                                       ceiling=Decimal("10000000.00"), floor=Decimal("1.00"),
+                                       step=Decimal("1.00"))
+    cookies = []
+    for s in signups:
+        client = Client()
+        client.force_login(s.agency.organisation.members.first().user)
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}="
+                       f"{client.cookies[settings.SESSION_COOKIE_NAME].value}")
+    return Project.objects.get(pk=project.pk), cookies
+
+
+class Watcher:
+    def __init__(self):
+        self.seen: dict[int, float] = {}     # seq -> receive time
+        self.recovered: set[int] = set()     # seqs learnt from resync snapshots
+        self.last = 0
+        self.gaps = 0
+        self.reconnects = 0
+        self.ws = None
+        self.ready = asyncio.Event()
+        self.snapshot_waiter: asyncio.Future | None = None
+
+    async def run(self, url, origin):
+        """Like the page's script: on a dropped connection, reconnect; the snapshot sent on
+        connect fills whatever was missed."""
+        import websockets
+
+        while True:
+            try:
+                await self._run(url, origin)
+            except (websockets.ConnectionClosed, OSError, asyncio.TimeoutError):
+                self.reconnects += 1
+                await asyncio.sleep(0.5)
+
+    async def _run(self, url, origin):
+        import websockets
+
+        async with websockets.connect(url, origin=origin, compression=None, open_timeout=120,
+                                      max_queue=None, ping_interval=None) as ws:
+            self.ws = ws
+            async for raw in ws:
+                now = time.time()
+                msg = json.loads(raw)
+                kind = msg["type"]
+                if kind == "bid.placed":
+                    seq = msg["seq"]
+                    self.seen[seq] = now
+                    if seq > self.last + 1 and self.last:
+                        self.gaps += 1
+                        await ws.send('{"type":"resync"}')
+                    self.last = max(self.last, seq)
+                elif kind == "snapshot":
+                    for row in msg["ladder"]:
+                        if row["seq"] not in self.seen:
+                            self.recovered.add(row["seq"])
+                    self.last = max(self.last, msg["seq"])
+                    self.ready.set()
+                    if self.snapshot_waiter and not self.snapshot_waiter.done():
+                        self.snapshot_waiter.set_result(msg["seq"])
+
+
+class Bidder:
+    def __init__(self):
+        self.sent: dict[int, float] = {}
+        self.acks: list[float] = []
+        self.refused = 0
+        self.reconnects = 0
+        self.ws = None
+        self.ready = asyncio.Event()
+
+    async def run(self, url, origin, cookie):
+        import websockets
+
+        while True:
+            try:
+                await self._run(url, origin, cookie)
+            except (websockets.ConnectionClosed, OSError, asyncio.TimeoutError):
+                self.reconnects += 1
+                await asyncio.sleep(0.5)
+
+    async def _run(self, url, origin, cookie):
+        import websockets
+
+        async with websockets.connect(url, origin=origin, compression=None, open_timeout=120,
+                                      additional_headers={"Cookie": cookie}, max_queue=None,
+                                      ping_interval=None) as ws:
+            self.ws = ws
+            async for raw in ws:
+                now = time.time()
+                msg = json.loads(raw)
+                if msg["type"] == "snapshot":
+                    self.ready.set()
+                elif msg["type"] == "bid.accepted":
+                    self.acks.append(now - self.sent.pop(msg["ref"], now))
+                elif msg["type"] == "error":
+                    self.sent.pop(msg.get("ref"), None)
+                    self.refused += 1
+
+
+async def phase_bids(bidders, rate, seconds, start_value, step_no):
+    """Send ``rate`` bids/s for ``seconds``; each bid one step below the previous one, from the
+    bidders in turn (so nobody bids against itself)."""
+    interval = 1.0 / rate
+    t0 = time.perf_counter()
+    n = int(rate * seconds)
+    for i in range(n):
+        target = t0 + i * interval
+        delay = target - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        step_no += 1
+        b = bidders[step_no % len(bidders)]
+        b.sent[step_no] = time.time()
+        with contextlib.suppress(Exception):
+            await b.ws.send(json.dumps({"type": "bid", "ref": step_no,
+                                    "value": f"{start_value - step_no}.00"}))
+    return step_no, time.perf_counter() - t0
+
+
+def accepted_log(project_id, since_seq):
+    from bidding.models import Bid
+
+    return list(Bid.objects.filter(project_id=project_id, seq__gt=since_seq).order_by("seq")
+                .values_list("seq", "placed_at"))
+
+
+async def run_level(n_watchers, rates, seconds, proc):
+    import psutil
+    from asgiref.sync import sync_to_async
+
+    project, cookies = await sync_to_async(make_auction)()
+    url = f"ws://127.0.0.1:{PORT}/ws/auctions/{project.pk}/"
+    origin = f"http://127.0.0.1:{PORT}"
+    ps = psutil.Process(proc.pid)
+    rss0 = ps.memory_info().rss
+    watchers = [Watcher() for _ in range(n_watchers)]
+    tasks = []
+    t_conn = time.perf_counter()
+    for i in range(0, n_watchers, 50):
+        batch = watchers[i:i + 50]
+        tasks += [asyncio.create_task(w.run(url, origin)) for w in batch]
+        await asyncio.wait_for(asyncio.gather(*(w.ready.wait() for w in batch)), 120)
+    t_conn = time.perf_counter() - t_conn
+    await asyncio.sleep(1)
+    rss1 = ps.memory_info().rss
+    bidders = [Bidder() for _ in cookies]
+    tasks += [asyncio.create_task(b.run(url, origin, c)) for b, c in zip(bidders, cookies)]
+    await asyncio.wait_for(asyncio.gather(*(b.ready.wait() for b in bidders)), 60)
+
+    rows = []
+    step_no, seq_before = 0, 0
+    for rate in rates:
+        for b in bidders:
+            b.acks.clear()
+            b.refused = 0
+        step_no, elapsed = await phase_bids(bidders, rate, seconds, 10_000_000, step_no)
+        await asyncio.sleep(2.0)                      # let the tail drain
+        log = await sync_to_async(accepted_log)(project.pk, seq_before)
+        # Final catch-up like a real client: a watcher behind the last seq asks for a resync.
+        final_seq = log[-1][0] if log else seq_before
+        waits = []
+        for w in watchers:
+            if w.last < final_seq:
+                w.snapshot_waiter = asyncio.get_running_loop().create_future()
+                with contextlib.suppress(Exception):
+                    await w.ws.send('{"type":"resync"}')
+                waits.append(w.snapshot_waiter)
+        if waits:
+            await asyncio.wait(waits, timeout=120)
+        lat, lost, missed_live = [], 0, 0
+        for seq, placed_at in log:
+            t_commit = placed_at.timestamp()
+            last_recv = 0.0
+            for w in watchers:
+                t = w.seen.get(seq)
+                if t is None:
+                    missed_live += 1
+                    if seq not in w.recovered:
+                        lost += 1
+                    continue
+                last_recv = max(last_recv, t)
+            if last_recv:
+                lat.append(last_recv - t_commit)
+        acks = [a for b in bidders for a in b.acks]
+        rows.append({
+            "watchers": n_watchers, "rate": rate, "sent": int(rate * seconds),
+            "accepted": len(log), "accepted_per_s": len(log) / max(elapsed, 1e-9),
+            "refused": sum(b.refused for b in bidders),
+            "ack_p50": percentile(acks, 50) * 1000, "ack_p99": percentile(acks, 99) * 1000,
+            "fan_p50": percentile(lat, 50) * 1000, "fan_p99": percentile(lat, 99) * 1000,
+            "gaps": sum(w.gaps for w in watchers), "missed_live": missed_live, "lost": lost,
+            "reconnects": sum(w.reconnects for w in watchers),
+        })
+        seq_before = final_seq
+        print_row(rows[-1], flush=True)
+    for t in tasks:
+        t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    per_conn = (rss1 - rss0) / n_watchers / 1024
+    return rows, {"watchers": n_watchers, "rss_before_mb": rss0 / 2**20,
+                  "rss_after_mb": rss1 / 2**20, "kib_per_conn": per_conn,
+                  "connect_s": t_conn}
+
+
+HEADER = (f"{'watchers':>8} {'bids/s':>6} {'sent':>5} {'accepted':>8} {'acc/s':>6} {'refused':>7} "
+          f"{'ack p50':>8} {'ack p99':>8} {'fan p50':>8} {'fan p99':>8} {'gaps':>5} "
+          f"{'missed':>6} {'lost':>4} {'reconn':>6}")
+
+
+def print_row(r, flush=False):
+    print(f"{r['watchers']:>8} {r['rate']:>6} {r['sent']:>5} {r['accepted']:>8} "
+          f"{r['accepted_per_s']:>6.1f} {r['refused']:>7} {r['ack_p50']:>7.1f}ms "
+          f"{r['ack_p99']:>7.1f}ms {r['fan_p50']:>7.1f}ms {r['fan_p99']:>7.1f}ms "
+          f"{r['gaps']:>5} {r['missed_live']:>6} {r['lost']:>4} {r['reconnects']:>6}", flush=flush)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--watchers", default="100,500,1000")
+    parser.add_argument("--rates", default="5,20,50")
+    parser.add_argument("--seconds", type=float, default=6)
+    args = parser.parse_args()
+    levels = [int(x) for x in args.watchers.split(",")]
+    rates = [int(x) for x in args.rates.split(",")]
+
+    fresh_database("mp_bench")
+    url = ensure_database("mp_bench")
+    setup_django(url, REDIS)
+    env = {"DATABASE_URL": url, "REDIS_URL": REDIS, "CHANNEL_PREFIX": "bench-h5",
+           "LOG_LEVEL": "ERROR"}
+    print(f"Daphne 127.0.0.1:{PORT}, PostgreSQL mp_bench, Redis {REDIS}; {BIDDERS} bidders; "
+          f"{args.seconds:g} s per rate")
+    print("ack = bid sent → bid.accepted (after commit); fan = bid's server timestamp → last "
+          "watcher received it; missed = live messages not received (recovered by resync); "
+          "lost = still missing after resync")
+    print(HEADER)
+    mem = []
+    with daphne(env, PORT) as (_port, proc):
+        for n in levels:
+            _rows, m = asyncio.run(run_level(n, rates, args.seconds, proc))
+            mem.append(m)
+    print()
+    print(f"{'watchers':>8} {'connect s':>9} {'RSS before':>11} {'RSS after':>10} "
+          f"{'KiB/conn':>9}")
+    for m in mem:
+        print(f"{m['watchers']:>8} {m['connect_s']:>9.1f} {m['rss_before_mb']:>9.1f}MB "
+              f"{m['rss_after_mb']:>8.1f}MB {m['kib_per_conn']:>9.1f}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    main()

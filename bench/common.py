@@ -1,0 +1,97 @@
+"""Shared pieces of the benchmarks: a PostgreSQL database of their own, a real Daphne server,
+timing helpers. Benchmarks print figures; they are not tests."""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG_BASE = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def database_url(name: str) -> str:
+    return f"{PG_BASE}/{name}"
+
+
+def ensure_database(name: str) -> str:
+    """Create the bench database if missing and migrate it; return its URL."""
+    import psycopg2
+
+    conn = psycopg2.connect(database_url("postgres"))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    url = database_url(name)
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True,
+                   env={**os.environ, "DATABASE_URL": url})
+    return url
+
+
+def setup_django(url: str, redis_url: str | None = None) -> None:
+    os.environ["DATABASE_URL"] = url
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def daphne(env: dict, port: int | None = None):
+    """A real Daphne process on 127.0.0.1; yields (port, Popen)."""
+    port = port or free_port()
+    proc = subprocess.Popen(
+        [str(Path(PYTHON).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
+         "marketplace.asgi:application"],
+        cwd=ROOT, env={**os.environ, **env, "DEBUG": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        with contextlib.suppress(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        if proc.poll() is not None:
+            raise RuntimeError(proc.stderr.read().decode()[-2000:])
+        time.sleep(0.2)
+    try:
+        yield port, proc
+    finally:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(10)
+        if proc.poll() is None:
+            proc.kill()
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary_ms(values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    return (f"p50 {percentile(ms, 50):7.1f} ms  p95 {percentile(ms, 95):7.1f} ms  "
+            f"max {max(ms):7.1f} ms  mean {statistics.mean(ms):6.1f} ms  n={len(ms)}")

@@ -1,0 +1,176 @@
+"""Directory benchmark (issue 2): 50,000 agencies with offers in PostgreSQL; the directory page and
+the agencies API with filters, served by a real Daphne process; p50/p95 over many requests.
+
+    make bench-directory            # or: .venv/bin/python bench/directory.py [--agencies N] [--requests N]
+
+Target: p95 under 150 ms per page on a 2-core machine. Seeding bypasses the services (no audit
+rows, no user accounts): it writes the same tables the registry writes, in bulk.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import random
+import sys
+import time
+import urllib.parse
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import daphne, ensure_database, setup_django, summary_ms  # noqa: E402
+
+DB_NAME = "mp_bench_directory"
+CATEGORIES = ["环境评价", "安全评价", "测绘", "地质灾害评估", "节能评估", "防雷检测",
+              "施工图审查", "土地勘测", "工程咨询", "水利评价"]
+
+
+def seed(n_agencies: int, seed_value: int = 20261123) -> None:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from agencies.models import Agency, OfferTerms, Qualification
+    from marketplace.catalogue import Category, Partner, Product, StockRecord, service_class
+    from marketplace.models import Organisation, Region
+    from marketplace.uscc import make_uscc
+
+    have = Agency.objects.count()
+    if have >= n_agencies:
+        print(f"seed: {have} agencies already present")
+        return
+    rng = random.Random(seed_value + have)
+    product_class = service_class()
+    items = list(Product.objects.filter(product_class=product_class))
+    if len(items) < 40:
+        for i in range(40 - len(items)):
+            name = CATEGORIES[i % len(CATEGORIES)]
+            cat = Category.objects.filter(name=name).first() or Category.add_root(name=name)
+            item = Product.objects.create(title=f"{name}服务事项{i + 1:02d}",
+                                          product_class=product_class, is_public=True)
+            item.categories.add(cat)
+        items = list(Product.objects.filter(product_class=product_class))
+    regions = list(Region.objects.all())
+    natures = [c for c, _ in Agency.Nature.choices]
+    now = timezone.now()
+    batch = 5000
+    start = time.perf_counter()
+    for offset in range(have, n_agencies, batch):
+        size = min(batch, n_agencies - offset)
+        with transaction.atomic():
+            idx = range(offset + 1, offset + 1 + size)
+            codes = [make_uscc(10_000_000 + i) for i in idx]
+            orgs = Organisation.objects.bulk_create([
+                Organisation(kind=Organisation.Kind.AGENCY, name=f"第{i}号工程咨询有限公司",
+                             uscc=code, region=rng.choice(regions), contact_name="联系人",
+                             contact_phone="027-12345678")
+                for i, code in zip(idx, codes)])
+            partners = Partner.objects.bulk_create([
+                Partner(name=o.name, code=f"agency-{o.uscc.lower()}") for o in orgs])
+            agencies = Agency.objects.bulk_create([
+                Agency(organisation=o, partner=p, name=o.name, uscc=o.uscc,
+                       nature=rng.choice(natures), legal_representative="法人",
+                       registered_capital=Decimal(rng.randint(10, 5000)),
+                       address="某市某区某路1号", region=o.region, contact_name="联系人",
+                       contact_phone="027-12345678", integrity_accepted_at=now,
+                       credit_stars=rng.choice([1, 2, 3, 3, 3, 4, 4, 5]),
+                       credit_score=Decimal(rng.randint(50, 99)))
+                for o, p in zip(orgs, partners)])
+            through = Agency.service_regions.through
+            through.objects.bulk_create([
+                through(agency_id=a.pk, region_id=r.pk)
+                for a in agencies for r in rng.sample(regions, rng.randint(1, 3))])
+            records = []
+            for a in agencies:
+                for item in rng.sample(items, 3):
+                    records.append(StockRecord(
+                        partner_id=a.partner_id, product=item, partner_sku=f"A{a.pk}-S{item.pk}",
+                        price=Decimal(rng.randint(20, 500) * 100), price_currency="CNY"))
+            records = StockRecord.objects.bulk_create(records)
+            OfferTerms.objects.bulk_create([OfferTerms(stockrecord=r, commitment="按期保质完成",
+                                                       committed_days=rng.randint(5, 30))
+                                            for r in records])
+            Qualification.objects.bulk_create([
+                Qualification(agency=a, name=rng.choice(["测绘资质", "环评资信", "安全评价资质"]),
+                              grade=rng.choice(["甲级", "乙级"]))
+                for a in agencies if rng.random() < 0.3])
+        done = offset + size
+        print(f"seed: {done}/{n_agencies} agencies "
+              f"({time.perf_counter() - start:.0f} s)", flush=True)
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+def scenarios() -> list[tuple[str, str]]:
+    from agencies.models import Agency, Qualification
+    from marketplace.catalogue import Category, Product, service_class
+    from marketplace.models import Region
+
+    item = Product.objects.filter(product_class=service_class()).order_by("pk")[3]
+    category = Category.objects.order_by("pk").first()
+    region = Region.objects.get(code="420000")
+    name = Agency.objects.order_by("pk")[12345].name
+    qual = Qualification.objects.order_by("pk").first().name
+    pages = [
+        ("directory, default order (five-star first)", "/agencies/"),
+        ("directory, page 200", "/agencies/?page=200"),
+        ("directory, by item", f"/agencies/?item={item.pk}"),
+        ("directory, by category", f"/agencies/?category={category.pk}"),
+        ("directory, by region served", f"/agencies/?region={region.pk}"),
+        ("directory, by qualification", f"/agencies/?qualification={qual}"),
+        ("directory, name search", f"/agencies/?q={name[:6]}"),
+        ("directory, item+region+min stars, by name",
+         f"/agencies/?item={item.pk}&region={region.pk}&min_stars=4&sort=name"),
+        ("API agencies, default", "/api/v1/agencies/"),
+        ("API agencies, by item", f"/api/v1/agencies/?item={item.pk}"),
+        ("API agencies, item+region", f"/api/v1/agencies/?item={item.pk}&region={region.pk}"),
+        ("API agencies, name search", f"/api/v1/agencies/?q={name[:6]}"),
+    ]
+    return pages
+
+
+def measure(port: int, path: str, requests: int) -> tuple[list[float], int]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    timings = []
+    status = 0
+    for i in range(requests + 5):
+        t0 = time.perf_counter()
+        conn.request("GET", urllib.parse.quote(path, safe="/?=&"), headers={"Host": "127.0.0.1", "Accept-Language": "zh-hans"})
+        response = conn.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - t0
+        status = response.status
+        if i >= 5:  # warm-up excluded
+            timings.append(elapsed)
+    conn.close()
+    return timings, status
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--agencies", type=int, default=50_000)
+    parser.add_argument("--requests", type=int, default=100)
+    args = parser.parse_args()
+    url = ensure_database(DB_NAME)
+    setup_django(url)
+    seed(args.agencies)
+    from agencies.models import Agency
+    from marketplace.catalogue import StockRecord
+
+    print(f"\n{Agency.objects.count()} agencies, {StockRecord.objects.count()} offers "
+          f"(PostgreSQL, one Daphne process, sequential keep-alive requests)\n")
+    rows = []
+    with daphne({"DATABASE_URL": url}) as (port, _proc):
+        for label, path in scenarios():
+            timings, status = measure(port, path, args.requests)
+            rows.append((label, status, timings))
+            print(f"{label:<46} {status}  {summary_ms(timings)}", flush=True)
+    worst = max(sorted(t)[int(len(t) * 0.95) - 1] for _l, _s, t in rows) * 1000
+    print(f"\nworst p95: {worst:.1f} ms (target < 150 ms)")
+    if any(status != 200 for _l, status, _t in rows):
+        print("WARNING: some requests did not return 200")
+
+
+if __name__ == "__main__":
+    main()

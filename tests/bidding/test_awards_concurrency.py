@@ -1,0 +1,87 @@
+"""Periodic award work run twice at once (PostgreSQL row locks): exactly one outcome."""
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from bidding import signals
+from bidding.models import Award, Project
+from bidding.services import awards as svc
+from bidding.services import methods
+from tests.conftest import requires_postgres
+from tests.factories import bidding as bf
+
+
+@pytest.fixture(autouse=True)
+def _regions(transactional_db):
+    """Transactional tests flush the tables, data-migration rows included: put regions back."""
+    from marketplace.models import Region
+    from marketplace.regions import PROVINCES
+
+    for code, name in PROVINCES:
+        Region.objects.get_or_create(code=code, defaults={"name": name})
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_contract_deadline_runs_supersede_once_and_offer_the_runner_up_once():
+    project, _s = bf.selecting(method=Project.Method.RANDOM_DRAW, bidders=3)
+    award = methods.draw_run(actor=project.created_by, project=project)
+    Award.objects.filter(pk=award.pk).update(
+        objection_until=timezone.now() - dt.timedelta(days=20),
+        status=Award.Status.CONTRACTING,
+        contract_deadline=timezone.now() - dt.timedelta(days=1))
+    refused = []
+    signals.award_refused.connect(lambda sender, **kw: refused.append(kw["award"].pk),
+                                  weak=False, dispatch_uid="test-concurrent-refused")
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            svc.contract_deadlines_enforce()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    try:
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        signals.award_refused.disconnect(dispatch_uid="test-concurrent-refused")
+    assert not errors
+    assert refused == [award.pk]
+    assert Award.objects.filter(project=project, rank=2).count() == 1
+    assert Award.objects.get(pk=award.pk).status == Award.Status.SUPERSEDED
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_draws_make_one_award():
+    project, _s = bf.selecting(method=Project.Method.RANDOM_DRAW, bidders=3)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(methods.draw_run(actor=None, project=project.pk).pk)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(set(results)) == 1
+    assert Award.objects.filter(project=project).count() == 1

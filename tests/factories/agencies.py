@@ -1,0 +1,103 @@
+import factory
+from django.utils import timezone
+
+from agencies.models import Agency, Qualification
+from agencies.services import OfferInput, Registration, agency_register
+from marketplace.catalogue import Category, Product, service_class
+from marketplace.uscc import make_uscc
+from tests.factories.core import PASSWORD, region
+
+_counter = iter(range(1, 10**9))
+
+
+def service_item(title: str = "环境影响评价报告书编制", category: str = "环境评价",
+                 **attrs) -> Product:
+    """A public catalogue item of the intermediary-service class, with attributes."""
+    product_class = service_class()
+    item = Product.objects.create(title=title, product_class=product_class, structure="standalone",
+                                  is_public=True)
+    cat = Category.objects.filter(name=category).first() or Category.add_root(name=category)
+    item.categories.add(cat)
+    defaults = {"legal_basis": "《中华人民共和国环境影响评价法》第十六条",
+                "statutory_days": 60, "fee_standard": "市场调节价", "remarks": "自愿委托"}
+    defaults.update(attrs)
+    for code, value in defaults.items():
+        setattr(item.attr, code, value)
+    item.attr.save()
+    return item
+
+
+def agency(*, name: str | None = None, offers=(), region_code: str = "420000",
+           qualifications=(), **fields) -> Agency:
+    """Register an agency through the real service (audit, partner, offers included)."""
+    n = next(_counter)
+    reg = Registration(
+        username=fields.pop("username", f"agency{n}"), password=PASSWORD,
+        name=name or f"测试中介服务机构{n}有限公司", uscc=fields.pop("uscc", make_uscc(n)),
+        nature=Agency.Nature.ENTERPRISE, legal_representative="李四",
+        address="湖北省武汉市洪山区珞喻路1号", region=region(region_code),
+        contact_name="张三", contact_phone="027-12345678", integrity_accepted=True,
+        offers=[o if isinstance(o, OfferInput) else OfferInput(item=o, fee=10000)
+                for o in offers],
+        **fields,
+    )
+    created = agency_register(registration=reg)
+    for q in qualifications:
+        Qualification.objects.create(agency=created, **q)
+    return created
+
+
+class QualificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Qualification
+
+    name = "测绘资质"
+    grade = "乙级"
+    number = factory.Sequence(lambda n: f"B{n:06d}")
+    authority = "湖北省自然资源厅"
+    valid_until = factory.LazyFunction(lambda: timezone.localdate().replace(year=2030))
+
+
+def agency_user(created: Agency):
+    """The (first) user account of an agency."""
+    return created.organisation.members.select_related("user").first().user
+
+
+def bulk_agencies(count: int, *, offers=(), start: int = 500000, region_code: str = "420000",
+                  qualification: str | None = "测绘资质") -> list[Agency]:
+    """``count`` listed agencies created with bulk inserts (for query-count tests and benches):
+    organisation, Oscar partner, profile, one offer per item, a served region and a
+    qualification each. No accounts and no audit rows: use ``agency()`` for those."""
+    from marketplace.catalogue import Partner, StockRecord, offer_sku
+    from marketplace.models import Organisation
+
+    reg = region(region_code)
+    now = timezone.now()
+    codes = [make_uscc(start + i) for i in range(count)]
+    orgs = Organisation.objects.bulk_create([
+        Organisation(kind=Organisation.Kind.AGENCY, name=f"批量中介机构{start + i}有限公司",
+                     uscc=code, region=reg) for i, code in enumerate(codes)])
+    partners = Partner.objects.bulk_create([
+        Partner(name=o.name, code=f"agency-{o.uscc.lower()}") for o in orgs])
+    if orgs[0].pk is None or partners[0].pk is None:  # backends without RETURNING
+        orgs = list(Organisation.objects.filter(uscc__in=codes).order_by("uscc"))
+        partners = list(Partner.objects.filter(code__in=[f"agency-{c.lower()}" for c in codes])
+                        .order_by("code"))
+    agencies = Agency.objects.bulk_create([
+        Agency(organisation=o, partner=p, name=o.name, uscc=o.uscc,
+               nature=Agency.Nature.ENTERPRISE, legal_representative="赵六",
+               address="湖北省武汉市江岸区1号", region=reg, contact_name="钱七",
+               contact_phone="027-00000000", integrity_accepted_at=now,
+               credit_stars=1 + i % 5)
+        for i, (o, p) in enumerate(zip(orgs, partners))])
+    agencies = list(Agency.objects.filter(uscc__in=codes))
+    StockRecord.objects.bulk_create([
+        StockRecord(partner_id=a.partner_id, product=item, partner_sku=offer_sku(a.pk, item.pk),
+                    price=1000 + a.pk % 97, price_currency="CNY")
+        for a in agencies for item in offers])
+    Agency.service_regions.through.objects.bulk_create([
+        Agency.service_regions.through(agency_id=a.pk, region_id=reg.pk) for a in agencies])
+    if qualification:
+        Qualification.objects.bulk_create([
+            Qualification(agency=a, name=qualification, grade="乙级") for a in agencies])
+    return agencies

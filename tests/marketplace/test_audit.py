@@ -1,0 +1,80 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from marketplace.audit import audit_record, audit_verify
+from marketplace.models import AuditEvent, AuditHead
+from tests.factories.core import purchaser_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _write(n: int):
+    user = purchaser_user()
+    for i in range(n):
+        audit_record(actor=user, action="test.thing", object_type="test", object_id=str(i),
+                     data={"i": i, "price": "12.50", "名称": "环评"})
+
+
+def test_an_untouched_chain_verifies_intact():
+    _write(5)
+    report = audit_verify()
+    assert report.ok and report.checked == AuditEvent.objects.count()
+    call_command("audit_verify")
+
+
+def test_an_altered_row_is_reported_with_its_sequence_number():
+    _write(5)
+    target = AuditEvent.objects.order_by("seq")[2]
+    AuditEvent.objects.filter(pk=target.pk).update(data={"i": 999})
+    report = audit_verify()
+    assert not report.ok
+    assert report.first_bad_seq == target.seq
+    assert "altered" in report.problem
+    with pytest.raises(CommandError, match=f"#{target.seq}"):
+        call_command("audit_verify")
+
+
+def test_a_deleted_row_in_the_middle_is_reported():
+    _write(5)
+    victim = AuditEvent.objects.order_by("seq")[1]
+    AuditEvent.objects.filter(pk=victim.pk)._raw_delete(AuditEvent.objects.db)
+    report = audit_verify()
+    assert not report.ok and report.first_bad_seq == victim.seq
+    assert "deleted" in report.problem
+
+
+def test_deleting_the_newest_rows_is_reported_against_the_chain_head():
+    _write(5)
+    newest = AuditEvent.objects.order_by("-seq").first()
+    AuditEvent.objects.filter(pk=newest.pk)._raw_delete(AuditEvent.objects.db)
+    report = audit_verify()
+    assert not report.ok and report.first_bad_seq == newest.seq
+
+
+def test_an_inserted_row_breaks_the_link():
+    _write(3)
+    first, second = AuditEvent.objects.order_by("seq")[:2]
+    # Re-number the tail and slip a forged row in as #2 with a self-consistent hash.
+    AuditEvent.objects.filter(seq__gte=2).update(seq=models_f("seq") + 1000)
+    forged = AuditEvent(seq=2, at=second.at, action="test.forged", object_type="test",
+                        object_id="x", data={}, prev_hash=first.hash, hash="f" * 64)
+    forged.save()
+    report = audit_verify()
+    assert not report.ok and report.first_bad_seq == 2
+
+
+def test_audit_rows_refuse_update_and_delete_through_the_orm():
+    _write(1)
+    event = AuditEvent.objects.get()
+    with pytest.raises(RuntimeError):
+        event.save()
+    with pytest.raises(RuntimeError):
+        event.delete()
+    assert AuditHead.objects.get().count == 1
+
+
+def models_f(name):
+    from django.db.models import F
+
+    return F(name)
