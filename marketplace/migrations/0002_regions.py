@@ -1,12 +1,10 @@
 from django.db import migrations
 
-from marketplace.regions import PROVINCES
+from marketplace.regions import ensure_regions
 
 
 def load(apps, schema_editor):
-    Region = apps.get_model("marketplace", "Region")
-    for code, name in PROVINCES:
-        Region.objects.get_or_create(code=code, defaults={"name": name})
+    ensure_regions(apps.get_model("marketplace", "Region"))
 
 
 class Migration(migrations.Migration):

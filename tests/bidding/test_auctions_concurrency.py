@@ -20,15 +20,6 @@ from tests.factories import bidding as bf
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, requires_postgres]
 
 
-@pytest.fixture(autouse=True)
-def _regions(transactional_db):
-    from marketplace.models import Region
-    from marketplace.regions import PROVINCES
-
-    for code, name in PROVINCES:
-        Region.objects.get_or_create(code=code, defaults={"name": name})
-
-
 def run_threads(n: int, target) -> None:
     barrier = threading.Barrier(n)
 

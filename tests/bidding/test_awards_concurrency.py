@@ -14,16 +14,6 @@ from tests.conftest import requires_postgres
 from tests.factories import bidding as bf
 
 
-@pytest.fixture(autouse=True)
-def _regions(transactional_db):
-    """Transactional tests flush the tables, data-migration rows included: put regions back."""
-    from marketplace.models import Region
-    from marketplace.regions import PROVINCES
-
-    for code, name in PROVINCES:
-        Region.objects.get_or_create(code=code, defaults={"name": name})
-
-
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_contract_deadline_runs_supersede_once_and_offer_the_runner_up_once():

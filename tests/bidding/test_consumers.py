@@ -19,16 +19,6 @@ from tests.factories import bidding as bf
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _regions(transactional_db):
-    """Transactional tests flush the tables; put back the regions the migration loads."""
-    from marketplace.models import Region
-    from marketplace.regions import PROVINCES
-
-    for code, name in PROVINCES:
-        Region.objects.get_or_create(code=code, defaults={"name": name})
-
-
 app = URLRouter(websocket_urlpatterns)
 db = database_sync_to_async
 

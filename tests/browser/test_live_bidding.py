@@ -27,15 +27,6 @@ PORT = 8143
 CLOSE_AFTER_S = 35
 
 
-@pytest.fixture(autouse=True)
-def _regions(transactional_db):
-    from marketplace.models import Region
-    from marketplace.regions import PROVINCES
-
-    for code, name in PROVINCES:
-        Region.objects.get_or_create(code=code, defaults={"name": name})
-
-
 @pytest.fixture
 def server():
     db = connection.settings_dict

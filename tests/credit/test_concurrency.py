@@ -17,15 +17,6 @@ from tests.factories.credit import suspended_agency
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _regions(transactional_db):
-    from marketplace.models import Region
-    from marketplace.regions import PROVINCES
-
-    for code, name in PROVINCES:
-        Region.objects.get_or_create(code=code, defaults={"name": name})
-
-
 def run_threads(n, target):
     barrier = threading.Barrier(n)
     results, errors = [None] * n, []

@@ -104,18 +104,8 @@ def test_expelled_agency_cannot_bid_through_the_http_api():
     assert response.status_code == 403 and "伪造资质证书" in response.json()["detail"]
 
 
-@pytest.fixture
-def _regions(transactional_db):
-    from marketplace.models import Region
-    from marketplace.regions import PROVINCES
-
-    for code, name in PROVINCES:
-        Region.objects.get_or_create(code=code, defaults={"name": name})
-
-
 @pytest.mark.django_db(transaction=True)
-async def test_suspended_agency_cannot_bid_over_websocket_and_the_connection_stays_usable(
-        _regions):
+async def test_suspended_agency_cannot_bid_over_websocket_and_the_connection_stays_usable():
     @database_sync_to_async
     def setup():
         project, signups = bf.live_auction(bidders=2)

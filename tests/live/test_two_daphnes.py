@@ -24,15 +24,6 @@ pytestmark = [pytest.mark.live, pytest.mark.postgres, requires_postgres,
 PORTS = (8141, 8142)
 
 
-@pytest.fixture(autouse=True)
-def _regions(transactional_db):
-    from marketplace.models import Region
-    from marketplace.regions import PROVINCES
-
-    for code, name in PROVINCES:
-        Region.objects.get_or_create(code=code, defaults={"name": name})
-
-
 @pytest.fixture
 def servers():
     redis_url = os.environ.get("REDIS_URL") or settings.REDIS_URL

@@ -19,6 +19,7 @@ def test_check_deploy_with_production_values_reports_no_serious_warnings():
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x7" * 30 + "q-Zk!r9#Lm2@Vb5%Tn8^Wc",
            "ALLOWED_HOSTS": "example.gov.cn"}
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env["SQLITE_PATH"] = "/tmp/check-deploy.sqlite3"
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"],
                             cwd=Path(settings.BASE_DIR), env=env, capture_output=True,
