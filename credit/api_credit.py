@@ -107,7 +107,8 @@ class SanctionActionView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=dict, responses={200: SanctionSerializer})
+    @extend_schema(request=dict, responses={200: SanctionSerializer},
+                   operation_id="v1_sanctions_action")
     def post(self, request, pk: int, action: str):
         d = request.data
         actor = request.user

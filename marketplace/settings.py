@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     # ours
     "marketplace",
     "agencies",
@@ -243,6 +244,22 @@ SPECTACULAR_SETTINGS = {
     "live bidding, awards, ratings and credit.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs pages use the bundled Swagger UI / ReDoc (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Every model has its own ``status``: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "bidding.models.Project.Status",
+        "SignUpStatusEnum": "bidding.models.SignUp.Status",
+        "AwardStatusEnum": "bidding.models.Award.Status",
+        "ObjectionStatusEnum": "bidding.models.Objection.Status",
+        "DeliveryStatusEnum": "bidding.models.Delivery.Status",
+        "RatingStatusEnum": "ratings.models.Rating.Status",
+        "RatingAppealStatusEnum": "ratings.models.RatingAppeal.Status",
+        "SanctionStatusEnum": "credit.models.Sanction.Status",
+        "InspectionStatusEnum": "credit.models_regulator.Inspection.Status",
+    },
 }
 
 # --- Platform rules: periods and thresholds differ by province (DESIGN.md §3) ---------------

@@ -44,3 +44,21 @@ def test_docs_pages_render(client):
         response = client.get(url)
         assert response.status_code == 200
         assert b"/api/schema/" in response.content
+
+
+def test_the_whole_api_generates_a_valid_schema_without_warnings():
+    GENERATOR_STATS.reset()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache, (
+        dict(GENERATOR_STATS._warn_cache), dict(GENERATOR_STATS._error_cache))
+    validate_schema(schema)
+    assert "/api/v1/projects/{id}/bids/" in schema["paths"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_docs_pages_use_the_bundled_assets_not_a_cdn(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn.jsdelivr.net" not in html and "/static/drf_spectacular_sidecar/" in html

@@ -7,12 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-# Warnings we accept, with the reason. Every security check (security.W0xx) must pass.
-ACCEPTED = {
-    # OpenAPI schema naming (enum or operationId collisions resolved automatically by
-    # drf-spectacular); cosmetic for the schema, nothing to do with a safe deployment.
-    "drf_spectacular.W001",
-}
+# Warnings we accept, with the reason (none today). Every security check must pass.
+ACCEPTED: set[str] = set()
 
 
 def test_check_deploy_with_production_values_reports_no_serious_warnings():
