@@ -107,6 +107,15 @@ class Registration:
     gov_tie_details: str = ""
 
 
+def _username(reg: Registration) -> str:
+    """The user name as Django stores it (NFKC-normalised), so the check sees what is saved."""
+    return User.normalize_username(reg.username.strip())
+
+
+def _username_taken() -> str:
+    return _("This user name is taken; choose another.")
+
+
 def _check_registration(reg: Registration) -> str:
     errors: dict[str, list[str]] = {}
     code = None
@@ -121,10 +130,11 @@ def _check_registration(reg: Registration) -> str:
             "Joining requires accepting the platform's integrity commitment.")]
     if reg.gov_tie_declared and not reg.gov_tie_department.strip():
         errors["gov_tie_department"] = [_("Name the department the agency is tied to.")]
-    if not reg.username.strip():
+    username = _username(reg)
+    if not username:
         errors["username"] = [_("Choose a user name.")]
-    elif User.objects.filter(username=reg.username.strip()).exists():
-        errors["username"] = [_("This user name is taken; choose another.")]
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = [_username_taken()]
     try:
         validate_password(reg.password, User(username=reg.username, email=reg.email))
     except ValidationError as exc:
@@ -141,28 +151,36 @@ def agency_register(*, registration: Registration) -> Agency:
     and practitioners in one transaction. Listed publicly at once: there is no approval step."""
     reg = registration
     code = _check_registration(reg)
-    user = User.objects.create_user(username=reg.username.strip(), password=reg.password,
-                                    email=reg.email or reg.contact_email)
-    organisation = Organisation.objects.create(
-        kind=Organisation.Kind.AGENCY, name=reg.name.strip(), uscc=code, region=reg.region,
-        contact_name=reg.contact_name, contact_phone=reg.contact_phone,
-        contact_email=reg.contact_email)
-    Member.objects.create(user=user, organisation=organisation)
-    partner = Partner.objects.create(name=reg.name.strip(), code=f"agency-{code.lower()}")
-    partner.users.add(user)
+    # The checks above read; a concurrent registration of the same name or code can still win
+    # between them and these inserts. Its unique constraints then refuse ours: say which.
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(username=_username(reg), password=reg.password,
+                                            email=reg.email or reg.contact_email)
+    except IntegrityError as exc:
+        raise Conflict(_username_taken(), field="username") from exc
     agency = Agency(
-        organisation=organisation, partner=partner, uscc=code,
-        integrity_accepted_at=timezone.now(),
+        uscc=code, integrity_accepted_at=timezone.now(),
         **{name: getattr(reg, name) for name in PROFILE_FIELDS},
     )
     agency.name = agency.name.strip()
     try:
         agency.full_clean(exclude=["organisation", "partner"])
-        agency.save()
     except ValidationError as exc:
         raise from_django_validation(exc) from exc
-    except IntegrityError as exc:  # a concurrent registration of the same code won the race
+    try:
+        with transaction.atomic():
+            agency.organisation = Organisation.objects.create(
+                kind=Organisation.Kind.AGENCY, name=agency.name, uscc=code, region=reg.region,
+                contact_name=reg.contact_name, contact_phone=reg.contact_phone,
+                contact_email=reg.contact_email)
+            agency.partner = Partner.objects.create(name=agency.name,
+                                                    code=f"agency-{code.lower()}")
+            agency.save()
+    except IntegrityError as exc:
         raise Conflict(uscc_taken_message(), field="uscc") from exc
+    Member.objects.create(user=user, organisation=agency.organisation)
+    agency.partner.users.add(user)
     agency.service_regions.set(reg.service_regions)
     for offer in reg.offers:
         _offer_write(agency, offer)

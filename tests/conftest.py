@@ -16,13 +16,26 @@ def _is_transactional(request) -> bool:
     return bool({"transactional_db", "live_server"} & set(request.fixturenames))
 
 
+def _uses_db(request) -> bool:
+    return (request.node.get_closest_marker("django_db") is not None
+            or "db" in request.fixturenames)
+
+
 @pytest.fixture(autouse=True)
 def _migration_rows(request):
-    """Transactional tests flush every table, data-migration rows included: put them back."""
+    """Transactional tests flush every table when they end, data-migration rows included: any
+    database test that finds them gone puts them back (inside its own transaction if it has
+    one, so it costs a single COUNT when nothing was flushed)."""
     if _is_transactional(request):
         request.getfixturevalue("transactional_db")
-        from marketplace.regions import ensure_regions
+    elif _uses_db(request):
+        request.getfixturevalue("db")
+    else:
+        return
+    from marketplace.models import Region
+    from marketplace.regions import PROVINCES, ensure_regions
 
+    if Region.objects.count() < len(PROVINCES):
         ensure_regions()
 
 

@@ -12,31 +12,54 @@ from tests.conftest import requires_postgres
 
 
 @requires_postgres
-@pytest.mark.xfail(reason=(
-    "agencies.services.agency_register catches IntegrityError only around the agency row; the "
-    "organisation row (uniq_organisation_kind_uscc) and the user name are inserted first, so "
-    "the loser of the race gets a 500. Fix belongs in the service (reported to its owner)."),
-    strict=False)
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_registrations_of_one_code_one_wins_other_gets_4xx():
-    code = registration_payload(1)["uscc"]
-    barrier = threading.Barrier(4)
+def _register_at_once(payloads: list[dict]) -> list[tuple[int, str | None, dict]]:
+    barrier = threading.Barrier(len(payloads))
     statuses = []
 
-    def register(n):
+    def register(payload):
         try:
             barrier.wait()
-            response = APIClient().post("/api/v1/agencies/",
-                                        registration_payload(n, uscc=code), format="json")
-            statuses.append((response.status_code, response.json().get("detail")))
+            response = APIClient().post("/api/v1/agencies/", payload, format="json")
+            body = response.json()
+            statuses.append((response.status_code, body.get("detail"), body.get("errors", {})))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=register, args=(n,)) for n in range(4)]
+    threads = [threading.Thread(target=register, args=(p,)) for p in payloads]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return statuses
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_registrations_of_one_user_name_one_wins_other_is_told_the_field():
+    statuses = _register_at_once([registration_payload(n, username="同名用户") for n in range(4)])
+    assert [s for s, _d, _f in statuses].count(201) == 1, statuses
+    refused = [(d, f) for s, d, f in statuses if s != 201]
+    assert all(d and "username" in f for d, f in refused), statuses
+    assert Agency.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_user_name_differing_only_in_width_is_taken():
+    first = APIClient().post("/api/v1/agencies/", registration_payload(1, username="agency"),
+                             format="json")
+    assert first.status_code == 201, first.json()
+    second = APIClient().post("/api/v1/agencies/",
+                              registration_payload(2, username="ａｇｅｎｃｙ"), format="json")
+    assert second.status_code == 400 and "username" in second.json()["errors"], second.json()
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_registrations_of_one_code_one_wins_other_gets_4xx():
+    code = registration_payload(1)["uscc"]
+    statuses = [(s, d) for s, d, _f in
+                _register_at_once([registration_payload(n, uscc=code) for n in range(4)])]
     assert sorted(s for s, _d in statuses)[0] == 201, statuses
     assert [s for s, _d in statuses].count(201) == 1, statuses
     assert all(400 <= s < 500 and d for s, d in statuses if s != 201), statuses
