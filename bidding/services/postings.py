@@ -4,6 +4,7 @@ Life cycle handled here (DESIGN.md §3)::
 
     DRAFT ──project_publish (all rules of bidding.rules)──> PUBLISHED (sign-up open)
     PUBLISHED ──signups_close (deadline passed)──> SELECTING, or FAILED (流标) with a reason
+    (fewer sign-ups than the method requires, or none of them still eligible)
     DRAFT / PUBLISHED / SELECTING before the selection time ──project_withdraw──> WITHDRAWN
 
 ``signups_close`` prepares the selection per method: live bidding labels the bidders 竞价人A, B…
@@ -362,10 +363,12 @@ def _signups_close(*, project: Project, now=None) -> tuple[Project, bool]:
     """Close sign-up after its deadline (idempotent: a project already closed is returned as it
     is; concurrent callers are serialised by the project lock, so exactly one transition).
 
-    Too few valid sign-ups (``MIN_SIGNUPS_COMPETITIVE`` for competitive methods, one for direct
-    selection) → FAILED with a public reason. Otherwise → SELECTING and, per method: live
-    bidding labels the valid bidders A, B… in sign-up order and sets ``auction_ends_at``; a
-    single valid live bidder is awarded at once (see the module docstring); the random draw
+    Too few sign-ups (``MIN_SIGNUPS_COMPETITIVE`` for competitive methods, one for direct
+    selection), or none of them still eligible → FAILED with a public reason. Otherwise →
+    SELECTING with the sign-ups still eligible now (an agency suspended or whose qualification
+    expired since it signed up drops out) and, per method: live bidding labels the valid
+    bidders A, B… in sign-up order and sets ``auction_ends_at``; when only one of them is still
+    valid it is awarded at once without an auction (see the module docstring); the random draw
     commits to a secret seed."""
     project = _lock(project)
     now = now or timezone.now()
@@ -377,14 +380,20 @@ def _signups_close(*, project: Project, now=None) -> tuple[Project, bool]:
                   .select_related("agency").order_by("created", "pk"))
     valid = [s for s in active if not eligibility_problems(agency=s.agency, project=project)]
     needed = min_signups(project)
-    if len(valid) < needed:
+    if len(active) < needed or not valid:
         project.status = Status.FAILED
         with translation.override(settings.LANGUAGE_CODE):  # stored public text
-            project.status_reason = _(
-                "Failed (流标): %(valid)s valid sign-up(s) when sign-up closed; at least "
-                "%(needed)s are required for %(method)s.") % {
-                    "valid": len(valid), "needed": needed,
-                    "method": project.get_method_display()}
+            if len(active) < needed:
+                project.status_reason = _(
+                    "Failed (流标): %(active)s sign-up(s) when sign-up closed; at least "
+                    "%(needed)s are required for %(method)s.") % {
+                        "active": len(active), "needed": needed,
+                        "method": project.get_method_display()}
+            else:
+                project.status_reason = _(
+                    "Failed (流标): none of the %(active)s agencies that signed up is still "
+                    "eligible (suspended, expelled or a required qualification expired).") % {
+                        "active": len(active)}
         project.save(update_fields=["status", "status_reason", "modified"])
         audit_record(actor=None, action="project.failed", obj=project, data={
             "reason": project.status_reason, "active": len(active), "valid": len(valid),

@@ -244,15 +244,32 @@ def test_too_few_signups_fail_the_project_with_a_public_reason():
     project, _signups = _due(n=2)
     project = signups_close(project=project)
     assert project.status == Status.FAILED
-    assert "2 valid sign-up(s)" in project.status_reason and "at least 3" in project.status_reason
+    assert "2 sign-up(s)" in project.status_reason and "at least 3" in project.status_reason
     assert AuditEvent.objects.filter(action="project.failed").count() == 1
 
 
-def test_cancelled_and_no_longer_eligible_signups_do_not_count():
+def test_cancelled_signups_do_not_count():
     project, signups = _due(n=3)
     SignUp.objects.filter(pk=signups[0].pk).update(status=SignUp.Status.CANCELLED)
+    project = signups_close(project=project)
+    assert project.status == Status.FAILED and "2 sign-up(s)" in project.status_reason
+
+
+def test_enough_signups_but_none_still_eligible_fails_with_that_reason():
+    project, signups = _due(n=3)
+    Agency.objects.filter(pk__in=[s.agency_id for s in signups]) \
+        .update(standing=Agency.Standing.EXPELLED)
+    project = signups_close(project=project)
+    assert project.status == Status.FAILED and "none of the 3" in project.status_reason
+
+
+def test_bidders_no_longer_eligible_at_close_get_no_label():
+    project, signups = _due(n=4)
     Agency.objects.filter(pk=signups[1].agency_id).update(standing=Agency.Standing.EXPELLED)
-    assert signups_close(project=project).status == Status.FAILED
+    project = signups_close(project=project)
+    assert project.status == Status.SELECTING
+    labels = dict(SignUp.objects.filter(project=project).values_list("pk", "label"))
+    assert [labels[s.pk] for s in signups] == ["A", "", "B", "C"]
 
 
 def test_direct_selection_needs_only_one_signup():
@@ -295,9 +312,12 @@ def test_closing_before_the_deadline_is_refused_and_closing_twice_changes_nothin
     (Project.QuoteMode.DISCOUNT, Decimal("5.00"), Decimal("95000.00")),
 ])
 def test_a_single_valid_live_bidder_skips_the_auction_and_wins_at_the_ceiling_or_floor_rate(
-        settings, quote_mode, quote, price):
-    settings.MARKETPLACE = {**settings.MARKETPLACE, "MIN_SIGNUPS_COMPETITIVE": 1}
-    project, (only,) = _due(n=1, quote_mode=quote_mode)
+        quote_mode, quote, price):
+    """Three signed up (the default minimum), two were suspended or expelled since: the one
+    still valid is awarded without an auction, at the value least favourable to it."""
+    project, (only, *dropped) = _due(n=3, quote_mode=quote_mode)
+    Agency.objects.filter(pk__in=[s.agency_id for s in dropped]) \
+        .update(standing=Agency.Standing.EXPELLED)
     project = signups_close(project=project)
     assert project.status == Status.AWARDED
     award = Award.objects.get(project=project)
