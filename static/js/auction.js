@@ -19,11 +19,13 @@
     var n = Number(v);
     return n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
+  // Times are Beijing time, as everywhere on the platform, whatever the viewer's clock zone.
+  var clock = new Intl.DateTimeFormat("zh-CN", {
+    timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    hourCycle: "h23" });
   function timeOf(iso) {
     if (!iso) return "—";
-    var d = new Date(iso);
-    var p = function (x) { return (x < 10 ? "0" : "") + x; };
-    return p(d.getHours()) + ":" + p(d.getMinutes()) + ":" + p(d.getSeconds());
+    return clock.format(new Date(iso));
   }
   function serverNow() { return Date.now() + offset; }
 
