@@ -2,18 +2,9 @@
 regulator pages), so the audit trail and the stored score stay right."""
 from django.contrib import admin
 
+from marketplace.admin import ReadOnlyAdmin
+
 from .models import CreditEvent, Sanction
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CreditEvent)
