@@ -1,27 +1,7 @@
-/* The new-project form (bidding/project_form.html): formset rows, fields shown by selection
-   method and funding, and the working-day help for the sign-up deadline. No framework. */
+/* The new-project form (bidding/project_form.html): fields shown by selection method and
+   funding, and the working-day help for the sign-up deadline (formset rows: formset.js). */
 (function () {
   "use strict";
-
-  /* "Add another" for Django formsets: clone the empty form, number it, bump TOTAL_FORMS. */
-  document.querySelectorAll(".formset").forEach(function (box) {
-    var prefix = box.dataset.prefix;
-    var total = box.querySelector("input[name='" + prefix + "-TOTAL_FORMS']");
-    var rows = box.querySelector(".formset-rows");
-    var tpl = box.querySelector("template.formset-empty");
-    box.querySelector(".formset-add").addEventListener("click", function () {
-      var n = parseInt(total.value, 10);
-      var holder = document.createElement("div");
-      holder.innerHTML = tpl.innerHTML.replace(/__prefix__/g, String(n)).trim();
-      var row = holder.firstElementChild;
-      var no = row.querySelector(".row-no");
-      if (no) { no.textContent = String(n + 1); }
-      rows.appendChild(row);
-      total.value = String(n + 1);
-      var first = row.querySelector("input, select, textarea");
-      if (first) { first.focus(); }
-    });
-  });
 
   function fieldBox(name) { return document.getElementById("field-" + name); }
   function showField(name, show) {
