@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, Practitioner
 from marketplace.catalogue import Product
@@ -44,7 +45,7 @@ class Project(TimeStampedModel):
         PUBLISHED = "published", _("Sign-up open")
         SELECTING = "selecting", _("Selection in progress")
         AWARDED = "awarded", _("Awarded")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("project status", "Closed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         FAILED = "failed", _("Failed (流标)")
 
@@ -184,7 +185,7 @@ class Avoidance(models.Model):
 class SignUp(TimeStampedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Signed up")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("sign-up status", "Cancelled")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="signups",
                                 verbose_name=_("project"))
@@ -284,7 +285,7 @@ class Objection(TimeStampedModel):
         FILED = "filed", _("Filed")
         ANSWERED = "answered", _("Answered by the purchaser")
         UPHELD = "upheld", _("Upheld")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("objection status", "Rejected")
 
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="objections",
                               verbose_name=_("award"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 from marketplace.models import TimeStampedModel
@@ -103,7 +104,7 @@ class Sanction(TimeStampedModel):
     """A warning, suspension or expulsion of the exit mechanism (R10)."""
 
     class Kind(models.TextChoices):
-        WARNING = "warning", _("Warning")
+        WARNING = "warning", pgettext_lazy("sanction", "Warning")
         SUSPENSION = "suspension", _("Suspension")
         EXPULSION = "expulsion", _("Expulsion")
 
@@ -111,7 +112,7 @@ class Sanction(TimeStampedModel):
         PROPOSED = "proposed", _("Proposed, awaiting the regulator")
         ACTIVE = "active", _("In force")
         LIFTED = "lifted", _("Lifted")
-        EXPIRED = "expired", _("Expired")
+        EXPIRED = "expired", pgettext_lazy("sanction status", "Expired")
         REVOKED = "revoked", _("Revoked")
 
     class Trigger(models.TextChoices):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStampedModel(models.Model):
@@ -75,7 +76,7 @@ class Member(TimeStampedModel):
                                 related_name="member", verbose_name=_("user"))
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
                                      related_name="members", verbose_name=_("organisation"))
-    title = models.CharField(_("title"), max_length=64, blank=True)
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("member")

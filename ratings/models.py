@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 from bidding.models import Award
@@ -30,7 +31,7 @@ class Rating(TimeStampedModel):
     """The purchaser's rating of the agency for one award (one per award)."""
 
     class Status(models.TextChoices):
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("rating status", "Published")
         APPEALED = "appealed", _("Under appeal")
         VOIDED = "voided", _("Voided")
 
@@ -112,7 +113,7 @@ class RatingAppeal(TimeStampedModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting decision")
         UPHELD = "upheld", _("Upheld (rating voided)")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("appeal status", "Rejected")
 
     rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="appeal",
                                   verbose_name=_("rating"))
