@@ -79,57 +79,52 @@ def _rating_for_agency_form(request, rating_id):
         Rating.objects.select_related("agency", "award__project", "purchaser"), pk=rating_id)
 
 
-@login_required
-def rating_reply_view(request, rating_id: int):
+def _rating_action(request, rating_id: int, *, form_class, act, done: str, title: str,
+                   submit: str, danger: bool = False):
+    """A form page for one action on one rating (reply, appeal, void): ``act(rating, data)``
+    calls the service, whose refusal is shown on the form."""
     rating = _rating_for_agency_form(request, rating_id)
-    form = ReplyForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.rating_reply(actor=request.user, rating=rating, text=form.cleaned_data["text"])
+            act(rating, form.cleaned_data)
         except MarketplaceError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, _("Your reply is published."))
+            messages.success(request, done)
             return redirect("ratings:award", award_id=rating.award_id)
     return render(request, "ratings/rating_form.html", {
-        "rating": rating, "form": form, "title": _("Reply to a rating"),
-        "submit": _("Publish reply")})
+        "rating": rating, "form": form, "title": title, "submit": submit, "danger": danger})
+
+
+@login_required
+def rating_reply_view(request, rating_id: int):
+    return _rating_action(
+        request, rating_id, form_class=ReplyForm,
+        act=lambda rating, data: services.rating_reply(actor=request.user, rating=rating,
+                                                       text=data["text"]),
+        done=_("Your reply is published."), title=_("Reply to a rating"),
+        submit=_("Publish reply"))
 
 
 @login_required
 def rating_appeal_view(request, rating_id: int):
-    rating = _rating_for_agency_form(request, rating_id)
-    form = AppealForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rating_appeal(actor=request.user, rating=rating,
-                                   reason=form.cleaned_data["reason"])
-        except MarketplaceError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Your appeal is filed; a regulator will decide it."))
-            return redirect("ratings:award", award_id=rating.award_id)
-    return render(request, "ratings/rating_form.html", {
-        "rating": rating, "form": form, "title": _("Appeal a rating"),
-        "submit": _("File appeal")})
+    return _rating_action(
+        request, rating_id, form_class=AppealForm,
+        act=lambda rating, data: services.rating_appeal(actor=request.user, rating=rating,
+                                                        reason=data["reason"]),
+        done=_("Your appeal is filed; a regulator will decide it."),
+        title=_("Appeal a rating"), submit=_("File appeal"))
 
 
 @regulator_required
 def rating_void_view(request, rating_id: int):
-    rating = _rating_for_agency_form(request, rating_id)
-    form = VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rating_void(actor=request.user, rating=rating,
-                                 reason=form.cleaned_data["reason"])
-        except MarketplaceError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The rating is voided; the reason is public."))
-            return redirect("ratings:award", award_id=rating.award_id)
-    return render(request, "ratings/rating_form.html", {
-        "rating": rating, "form": form, "title": _("Void a rating"), "submit": _("Void rating"),
-        "danger": True})
+    return _rating_action(
+        request, rating_id, form_class=VoidForm,
+        act=lambda rating, data: services.rating_void(actor=request.user, rating=rating,
+                                                      reason=data["reason"]),
+        done=_("The rating is voided; the reason is public."), title=_("Void a rating"),
+        submit=_("Void rating"), danger=True)
 
 
 @regulator_required

@@ -1,7 +1,18 @@
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from marketplace.catalogue import service_class
+
+
+@pytest.fixture(autouse=True)
+def _source_language():
+    """Code called outside a request (services, commands) speaks the source language, English,
+    so tests can match its messages; pages and the API negotiate their language per request
+    (Chinese by default), and tests of stored public text override it themselves."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
