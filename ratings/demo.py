@@ -1,24 +1,35 @@
-"""Demo ratings and regulator data (Chinese): ratings on the accepted demo awards (one replied
-to, one under appeal), an inspector pool, one published random inspection and one announced.
-Runs after ``bidding.demo``; everything goes through the services (audit included)."""
+"""Demo ratings and regulator data (Chinese): a rating on every accepted demo award (some replied
+to, one low rating under appeal), an inspector pool, one published random inspection and one
+announced. Runs after ``bidding.demo``; everything goes through the services (audit included).
+"""
 from __future__ import annotations
 
 import datetime as dt
-import random
 
 from django.contrib.auth import get_user_model
 
 from bidding.models import Award
 
-from .models import Rating
 from .services import rating_accepted_at, rating_appeal, rating_reply, rating_submit
 
-COMMENTS = [
-    "报告编制规范，按时提交，配合审批部门修改及时。",
-    "服务态度好，技术人员专业，收费合理。",
-    "成果质量一般，初稿存在多处数据错误，经两次退改后通过。",
-    "响应迅速，现场踏勘认真，推荐。",
-    "整体满意，个别环节沟通不够及时。",
+# One entry per accepted award, in the order ``bidding.demo`` completes them (then repeated):
+# stars (quality, timeliness, attitude, fees, conduct), comment, the agency's reply, its appeal.
+RATINGS = [
+    ((3, 4, 5, 4, 4), "初稿水土流失预测数据有误，经一次退改后通过技术审查；修改响应及时，服务态度好。",
+     "感谢业主的指正。初稿采用的降雨侵蚀力因子已按项目所在地气象站资料更正，我单位已加强内部三级校审。",
+     ""),
+    ((5, 5, 4, 5, 5), "外业测量组织有序，成果按时提交并一次通过审查。", "", ""),
+    ((4, 5, 4, 5, 4), "原中选机构拒签后临时承接，仍按期完成概算审核，审核意见详实。",
+     "感谢采购人的信任，我单位将继续做好后续结算审核配合工作。", ""),
+    ((5, 5, 5, 5, 5), "测绘成果规范，按时提交，配合不动产登记修改及时。",
+     "感谢认可！成果如需补测，我单位随时安排人员到场。", ""),
+    ((5, 5, 5, 4, 5), "可研报告论证充分，专家评审一次通过，收费合理。", "", ""),
+    ((5, 5, 5, 5, 5), "报告编制规范，按时提交，配合审批部门修改及时。",
+     "感谢业主的认可，我们将持续提升服务质量。", ""),
+    ((2, 2, 3, 2, 3), "成果质量一般，初稿存在多处数据错误，现场踏勘仅一次，沟通不够及时。", "",
+     "该项目成果已通过审批部门技术审查，评价所述数据错误系业主提供的基础资料有误，请予复核。"),
+    ((5, 4, 5, 5, 5), "响应迅速，现场踏勘认真，推荐。", "", ""),
+    ((4, 4, 4, 3, 4), "整体满意，个别环节沟通不够及时。", "", ""),
 ]
 INSPECTORS = [
     ("ZF0001", "王建国", "市发展和改革委员会"), ("ZF0002", "李秀英", "市住房和城乡建设局"),
@@ -37,26 +48,25 @@ def _agency_user(agency):
     return member.user if member else None
 
 
-def _load_ratings(rng: random.Random) -> int:
-    made = 0
+def _load_ratings() -> dict:
+    made = {"ratings": 0, "replies": 0, "appeals": 0}
     awards = (Award.objects.filter(status=Award.Status.ACCEPTED, rating__isnull=True)
               .select_related("project__created_by", "agency__organisation").order_by("pk"))
-    for award in awards:
-        base = rng.choice([5, 5, 4, 4, 3, 2])
-        stars = {d: max(1, min(5, base + rng.choice([0, 0, 0, 1, -1])))
-                 for d in ("quality", "timeliness", "attitude", "fees", "conduct")}
+    for index, award in enumerate(awards):
+        stars, comment, reply, appeal = RATINGS[index % len(RATINGS)]
         when = rating_accepted_at(award) + dt.timedelta(hours=2)
         rating = rating_submit(actor=award.project.created_by, award=award, now=when,
-                               comment=rng.choice(COMMENTS), **stars)
-        made += 1
+                               comment=comment, **dict(zip(
+                                   ("quality", "timeliness", "attitude", "fees", "conduct"),
+                                   stars)))
+        made["ratings"] += 1
         user = _agency_user(award.agency)
-        if user is None:
-            continue
-        if made == 1:
-            rating_reply(actor=user, rating=rating, text="感谢业主的认可，我们将持续提升服务质量。")
-        elif rating.average < 3 and not Rating.objects.filter(appeal__isnull=False).exists():
-            rating_appeal(actor=user, rating=rating,
-                          reason="该项目成果已通过审批部门技术审查，评价所述数据错误系业主提供的基础资料有误，请予复核。")
+        if user is not None and reply:
+            rating_reply(actor=user, rating=rating, text=reply)
+            made["replies"] += 1
+        if user is not None and appeal:
+            rating_appeal(actor=user, rating=rating, reason=appeal)
+            made["appeals"] += 1
     return made
 
 
@@ -89,7 +99,7 @@ def load(stdout=None) -> None:
     if regulator is None or Inspector.objects.exists():
         _say(stdout, "ratings demo already loaded or no regulator account")
         return
-    rng = random.Random(8)
-    made = _load_ratings(rng)
+    made = _load_ratings()
     inspections = _load_inspections(regulator)
-    _say(stdout, f"ratings demo: {made} ratings, {len(INSPECTORS)} inspectors, {inspections}")
+    _say(stdout, f"ratings demo: {made['ratings']} ratings ({made['replies']} replied to, "
+                 f"{made['appeals']} appealed), {len(INSPECTORS)} inspectors, {inspections}")

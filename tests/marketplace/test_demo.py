@@ -65,3 +65,50 @@ def test_core_demo_rerun_without_once_adds_nothing_twice(loaded):
     counts = (Product.objects.count(), Agency.objects.count())
     load_core_demo()
     assert (Product.objects.count(), Agency.objects.count()) == counts
+
+
+def test_demo_takes_awards_through_the_whole_life_cycle_to_ratings_and_five_star_credit(loaded):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bidding.models import Award, Delivery, Objection, Project
+    from credit.models import CreditEvent
+    from ratings.models import Rating
+
+    accepted = Award.objects.filter(status=Award.Status.ACCEPTED)
+    assert accepted.count() >= 6
+    assert accepted.filter(rating__isnull=False).exists()
+    assert set(accepted.values_list("method", flat=True)) == set(Project.Method.values)
+    winners = set(accepted.values_list("agency__organisation__members__user__username",
+                                       flat=True))
+    assert {"demo_agency1", "demo_agency2", "demo_agency3"} <= winners
+    owners = set(accepted.values_list("project__created_by__username", flat=True))
+    assert owners == {"demo_enterprise", "demo_government"}
+    assert all(a.contract.confirmed_at for a in accepted.select_related("contract"))
+    assert Delivery.objects.filter(status=Delivery.Status.RETURNED, award__in=accepted).exists()
+    assert Rating.objects.filter(reply__isnull=False).exists()
+    assert Rating.objects.filter(appeal__isnull=False).exists()
+
+    # One award in its objection period with a losing bidder's objection pending.
+    objection = Objection.objects.select_related("award").get()
+    assert objection.award.status == Award.Status.NOTICE
+    assert objection.agency_id != objection.award.agency_id
+    # One winner refused to sign: a violation, and the runner-up took the award.
+    refused = Award.objects.get(status=Award.Status.SUPERSEDED)
+    assert CreditEvent.objects.filter(kind=CreditEvent.Kind.CONTRACT_REFUSED,
+                                      agency=refused.agency).exists()
+    assert refused.agency.standing == Agency.Standing.SUSPENDED
+    assert Award.objects.filter(project=refused.project, rank=2,
+                                status=Award.Status.ACCEPTED).exists()
+
+    # R9: a few five-star agencies, and a spread of grades below them.
+    assert 3 <= Agency.objects.filter(credit_stars=5).count() <= 8
+    assert set(Agency.objects.values_list("credit_grade", flat=True)) >= {"A", "B", "C", "D"}
+
+    # The demo auction is still open for hours.
+    live = Project.objects.get(method=Project.Method.LIVE_BIDDING,
+                               status=Project.Status.SELECTING)
+    assert live.auction_ends_at > timezone.now() + dt.timedelta(hours=4)
+    assert f"/projects/{live.pk}/auction/" in loaded["output"]
+    assert audit_verify().ok
