@@ -3,6 +3,7 @@ POST to impose, and act on one sanction). Parse, call one selector or service, s
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.pagination import PageNumberPagination
@@ -128,5 +129,5 @@ class SanctionActionView(APIView):
             sanction = services.sanction_appeal_decide(actor=actor, sanction=pk, upheld=upheld,
                                                        decision=str(d.get("decision", "")))
         else:
-            return Response({"detail": "Unknown action.", "code": "not_found"}, status=404)
+            return Response({"detail": _("Unknown action."), "code": "not_found"}, status=404)
         return Response(SanctionSerializer(sanction).data)

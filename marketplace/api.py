@@ -45,7 +45,7 @@ def exception_handler(exc, context):
     if isinstance(data, dict) and set(data) == {"detail"}:
         body = {"detail": str(data["detail"]), "code": getattr(data["detail"], "code", "error")}
     else:
-        body = {"detail": _first_message(data) or "Invalid input.", "code": "invalid",
+        body = {"detail": _first_message(data) or _("The request is invalid."), "code": "invalid",
                 "errors": data}
     response.data = body
     return response
@@ -136,6 +136,11 @@ class StrictJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(_("JSON parse error: the document is nested too deeply.")) from None
+        except ParseError as exc:
+            # DRF words it in English with the parser's position: say it in the user's language,
+            # keeping the position (line and column) for whoever fixes the client.
+            raise ParseError(_("The request body is not valid JSON (%(where)s).") % {
+                "where": str(exc.detail).split(" - ", 1)[-1]}) from None
         if _has_unstorable_text(data):
             raise ParseError(_("The request contains text that is not valid Unicode."))
         return data
