@@ -27,7 +27,12 @@ from marketplace.models import Region
 
 from .filters import AgencyFilter, public_items
 from .models import Agency
-from .selectors import agency_directory_queryset, agency_profile, offers_of
+from .selectors import (
+    DirectoryPaginator,
+    agency_directory_queryset,
+    agency_profile,
+    offers_of,
+)
 from .serializers import (
     AgencyDetailSerializer,
     AgencyListSerializer,
@@ -72,6 +77,12 @@ class AgencyApiFilter(AgencyFilter):
         return self.filter_category(queryset, name, category_by_id_or_slug(value))
 
 
+class DirectoryPagination(StandardPagination):
+    """The API's pages, loaded as the directory page loads them."""
+
+    django_paginator_class = DirectoryPaginator
+
+
 def _agency_or_404(pk: int) -> Agency:
     agency = Agency.objects.filter(pk=pk).first()
     if agency is None:
@@ -111,7 +122,7 @@ class AgencyListCreate(generics.ListCreateAPIView):
     permission_classes = [permissions.AllowAny]
     parser_classes = API_PARSERS
     filterset_class = AgencyApiFilter
-    pagination_class = StandardPagination
+    pagination_class = DirectoryPagination
 
     def get_queryset(self):
         return agency_directory_queryset()

@@ -106,12 +106,11 @@ class AgencyFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         """Agencies that serve ``value``: located there, listing it among the regions they
-        serve, or listing no region at all (they serve everywhere)."""
+        serve, or listing no region at all (``serves_everywhere``: they serve everywhere)."""
         if value is None:
             return queryset
         serving = ServedRegion.objects.filter(region=value).values("agency_id")
-        limited = ServedRegion.objects.values("agency_id")
-        return queryset.filter(Q(region=value) | Q(pk__in=serving) | ~Q(pk__in=limited))
+        return queryset.filter(Q(region=value) | Q(serves_everywhere=True) | Q(pk__in=serving))
 
     def filter_qualification(self, queryset, name, value):
         text = (value or "").strip()
@@ -128,6 +127,16 @@ class AgencyFilter(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         return queryset  # applied last, in ``filter_queryset``
 
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter (not only the order) applies: if not, the listing is every listed
+        agency and its count is the directory's headline total."""
+        if not self.is_bound:
+            return False
+        self.form.is_valid()  # cleaned_data leaves invalid values out, as the filters do
+        return any(value not in (None, "") for name, value in self.form.cleaned_data.items()
+                   if name != "sort")
+
     # -- ordering -----------------------------------------------------------------------------
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -138,6 +147,9 @@ class AgencyFilter(django_filters.FilterSet):
             return queryset.order_by("-created", "-pk")
         if sort == "fee":
             item = self.form.cleaned_data.get("item")
+            if item is None:  # stored on the agency's row, and indexed in this order
+                return queryset.order_by(F("lowest_fee").asc(nulls_last=True), "-credit_stars",
+                                         "name", "pk")
             return queryset.annotate(min_fee=min_fee_subquery(item=item)).order_by(
                 F("min_fee").asc(nulls_last=True), "-credit_stars", "name", "pk")
         return queryset.order_by("-credit_stars", "name", "pk")

@@ -44,6 +44,11 @@ class Agency(TimeStampedModel):
                                help_text=_("Shown to users; never used to exclude anyone."))
     service_regions = models.ManyToManyField(Region, blank=True, related_name="served_by",
                                              verbose_name=_("regions served"))
+    # Derived from ``service_regions`` (kept by ``agencies.signals``) so the directory's region
+    # filter is an index lookup instead of an anti-join over every served region.
+    serves_everywhere = models.BooleanField(
+        _("serves every region"), default=True, db_default=True, editable=False,
+        help_text=_("No region served is listed: the agency serves everywhere."))
     contact_name = models.CharField(_("contact person"), max_length=64)
     contact_phone = models.CharField(_("contact phone"), max_length=32)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -67,6 +72,11 @@ class Agency(TimeStampedModel):
     rating_count = models.PositiveIntegerField(_("ratings"), default=0)
     standing = models.CharField(_("standing"), max_length=16, choices=Standing.choices,
                                 default=Standing.GOOD, db_index=True)
+    # Derived from the agency's offers (kept by ``agencies.signals``) so the directory can sort
+    # by fee without computing every agency's lowest fee on each request.
+    lowest_fee = models.DecimalField(
+        _("lowest reference fee"), max_digits=12, decimal_places=2, null=True, blank=True,
+        editable=False, help_text=_("The lowest reference fee among the agency's offers."))
 
     class Meta:
         ordering = ["name"]
@@ -74,8 +84,25 @@ class Agency(TimeStampedModel):
         verbose_name_plural = _("agencies")
         constraints = [models.UniqueConstraint(fields=["uscc"], name="uniq_agency_uscc")]
         indexes = [
-            models.Index(fields=["-credit_stars", "name"], name="agency_rank_idx"),
+            # The directory's default order (R9), ending on the primary key, carrying the columns
+            # the listing filters on (PostgreSQL): a page's ids are one walk of this index.
+            models.Index(fields=["-credit_stars", "name", "id"], name="agency_rank_idx",
+                         include=["standing", "region", "serves_everywhere", "partner"]),
             models.Index(fields=["-created"], name="agency_newest_idx"),
+            models.Index(fields=["lowest_fee", "-credit_stars", "name", "id"],
+                         name="agency_fee_idx"),
+            # Headline counts (listed, five-star) read this index alone.
+            models.Index(fields=["standing", "credit_stars"], name="agency_listed_stars_idx"),
+            # Listed agencies (standings as selectors.LISTED_STANDINGS, in that order) by the
+            # columns the listing filters on: counting a filtered listing reads an index alone.
+            models.Index(fields=["partner"], name="agency_listed_partner_idx",
+                         condition=models.Q(standing__in=["good", "warned"])),
+            models.Index(fields=["region", "serves_everywhere", "id"],
+                         name="agency_listed_region_idx",
+                         condition=models.Q(standing__in=["good", "warned"])),
+            # Credit-code prefix search (``LIKE '9142%'``); plain index on SQLite.
+            models.Index(fields=["uscc"], opclasses=["varchar_pattern_ops"],
+                         name="agency_uscc_prefix_idx"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,6 +31,7 @@ from .forms import (
 )
 from .models import Agency
 from .selectors import (
+    DirectoryPaginator,
     agency_directory_queryset,
     agency_of_user,
     agency_profile,
@@ -100,13 +100,16 @@ def directory(request):
     A fixed number of queries whatever the number of agencies."""
     filterset = AgencyFilter(request.GET or None, queryset=agency_directory_queryset(),
                              request=request)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    counts = directory_counts()
+    paginator = DirectoryPaginator(filterset.qs, PAGE_SIZE)
+    if not filterset.narrows:
+        paginator.count = counts["total"]  # the same set of agencies: no second count
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "agencies/directory.html", {
         "filter": filterset, "page_obj": page, "agencies": page.object_list,
-        "querystring": params.urlencode(), "counts": directory_counts(),
+        "querystring": params.urlencode(), "counts": counts,
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
         "advanced": any(v for k, v in request.GET.items() if k not in ("page", "q")),
     })

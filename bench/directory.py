@@ -18,7 +18,13 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import daphne, ensure_database, setup_django, summary_ms  # noqa: E402
+from bench.common import (  # noqa: E402
+    daphne,
+    ensure_database,
+    percentile,
+    setup_django,
+    summary_ms,
+)
 
 DB_NAME = "mp_bench_directory"
 CATEGORIES = ["环境评价", "安全评价", "测绘", "地质灾害评估", "节能评估", "防雷检测",
@@ -66,7 +72,7 @@ def seed(n_agencies: int, seed_value: int = 20261123) -> None:
                 for i, code in zip(idx, codes)])
             partners = Partner.objects.bulk_create([
                 Partner(name=o.name, code=f"agency-{o.uscc.lower()}") for o in orgs])
-            agencies = Agency.objects.bulk_create([
+            agencies = [
                 Agency(organisation=o, partner=p, name=o.name, uscc=o.uscc,
                        nature=rng.choice(natures), legal_representative="法人",
                        registered_capital=Decimal(rng.randint(10, 5000)),
@@ -74,18 +80,24 @@ def seed(n_agencies: int, seed_value: int = 20261123) -> None:
                        contact_phone="027-12345678", integrity_accepted_at=now,
                        credit_stars=rng.choice([1, 2, 3, 3, 3, 4, 4, 5]),
                        credit_score=Decimal(rng.randint(50, 99)))
-                for o, p in zip(orgs, partners)])
+                for o, p in zip(orgs, partners)]
+            served = [rng.sample(regions, rng.randint(1, 3)) for _a in agencies]
+            offers = [[(item, Decimal(rng.randint(20, 500) * 100))
+                       for item in rng.sample(items, 3)] for _a in agencies]
+            # Bulk inserts skip the signals that keep these values (agencies.signals).
+            for agency, regs, offs in zip(agencies, served, offers):
+                agency.serves_everywhere = not regs
+                agency.lowest_fee = min(price for _item, price in offs)
+            agencies = Agency.objects.bulk_create(agencies)
             through = Agency.service_regions.through
             through.objects.bulk_create([
                 through(agency_id=a.pk, region_id=r.pk)
-                for a in agencies for r in rng.sample(regions, rng.randint(1, 3))])
-            records = []
-            for a in agencies:
-                for item in rng.sample(items, 3):
-                    records.append(StockRecord(
-                        partner_id=a.partner_id, product=item, partner_sku=f"A{a.pk}-S{item.pk}",
-                        price=Decimal(rng.randint(20, 500) * 100), price_currency="CNY"))
-            records = StockRecord.objects.bulk_create(records)
+                for a, regs in zip(agencies, served) for r in regs])
+            records = StockRecord.objects.bulk_create([
+                StockRecord(partner_id=a.partner_id, product=item,
+                            partner_sku=f"A{a.pk}-S{item.pk}", price=price,
+                            price_currency="CNY")
+                for a, offs in zip(agencies, offers) for item, price in offs])
             OfferTerms.objects.bulk_create([OfferTerms(stockrecord=r, commitment="按期保质完成",
                                                        committed_days=rng.randint(5, 30))
                                             for r in records])
@@ -99,7 +111,7 @@ def seed(n_agencies: int, seed_value: int = 20261123) -> None:
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        cur.execute("VACUUM ANALYZE")  # as autovacuum would in time: statistics, visibility map
 
 
 def scenarios() -> list[tuple[str, str]]:
@@ -122,9 +134,17 @@ def scenarios() -> list[tuple[str, str]]:
         ("directory, name search", f"/agencies/?q={name[:6]}"),
         ("directory, item+region+min stars, by name",
          f"/agencies/?item={item.pk}&region={region.pk}&min_stars=4&sort=name"),
+        ("directory, lowest fee first", "/agencies/?sort=fee"),
+        ("directory, by item, lowest fee first", f"/agencies/?item={item.pk}&sort=fee"),
+        ("directory, region+qualification, page 5",
+         f"/agencies/?region={region.pk}&qualification={qual}&page=5"),
         ("API agencies, default", "/api/v1/agencies/"),
+        ("API agencies, page 200", "/api/v1/agencies/?page=200"),
         ("API agencies, by item", f"/api/v1/agencies/?item={item.pk}"),
-        ("API agencies, item+region", f"/api/v1/agencies/?item={item.pk}&region={region.pk}"),
+        # The API takes a region by its code, a category by id or slug.
+        ("API agencies, item+region", f"/api/v1/agencies/?item={item.pk}&region={region.code}"),
+        ("API agencies, category+region+min stars",
+         f"/api/v1/agencies/?category={category.pk}&region={region.code}&min_stars=4"),
         ("API agencies, name search", f"/api/v1/agencies/?q={name[:6]}"),
     ]
     return pages
@@ -166,7 +186,7 @@ def main() -> None:
             timings, status = measure(port, path, args.requests)
             rows.append((label, status, timings))
             print(f"{label:<46} {status}  {summary_ms(timings)}", flush=True)
-    worst = max(sorted(t)[int(len(t) * 0.95) - 1] for _l, _s, t in rows) * 1000
+    worst = max(percentile(t, 95) for _l, _s, t in rows) * 1000
     print(f"\nworst p95: {worst:.1f} ms (target < 150 ms)")
     if any(status != 200 for _l, status, _t in rows):
         print("WARNING: some requests did not return 200")
