@@ -1,7 +1,10 @@
 """``agencies.filters.AgencyFilter`` on its own (as the API reuses it, without a request)."""
-import pytest
+import re
 
-from agencies.filters import AgencyFilter
+import pytest
+from django import forms
+
+from agencies.filters import AgencyFilter, PlainSelect
 from agencies.models import Agency
 from agencies.selectors import agency_directory_queryset
 from tests.factories.agencies import agency, service_item
@@ -48,3 +51,22 @@ def test_an_unknown_filter_value_is_a_form_error_not_a_crash():
     f = AgencyFilter({"item": "999999", "min_stars": "7"}, queryset=agency_directory_queryset())
     assert not f.is_valid()
     assert set(f.errors) == {"item", "min_stars"}
+
+
+@pytest.mark.parametrize("params", [{}, {"region": "REGION", "sort": "name", "min_stars": "4"}])
+def test_the_filter_selects_render_the_markup_of_djangos_own_select(params):
+    item = service_item(title="<b>事项</b> & 其他")
+    params = {k: str(region("420000").pk) if v == "REGION" else v for k, v in params.items()}
+    params["item"] = str(item.pk)
+    form = AgencyFilter(params, queryset=agency_directory_queryset()).form
+    selects = [name for name, field in form.fields.items()
+               if isinstance(field.widget, PlainSelect)]
+    assert set(selects) == {"item", "category", "region", "min_stars", "nature", "sort"}
+    for name in selects:
+        ours = str(form[name])
+        field = form.fields[name]
+        field.widget = forms.Select(choices=field.widget.choices)
+        theirs = str(form[name])
+        assert re.sub(r">\s+<", "><", ours) == re.sub(r">\s+<", "><", theirs).strip()
+        assert "&lt;b&gt;" in ours or name != "item"
+        assert " selected" in ours or name not in params
