@@ -6,7 +6,9 @@ them, so the directory reads them from the agency's own row and its indexes:
 - ``lowest_fee``: the lowest reference fee among its offers (a stock record saved or deleted).
 
 Bulk writes skip signals: whoever bulk-creates regions served or offers (the directory
-benchmark's seeding) sets these values itself, or calls the ``agency_*_refresh`` helpers.
+benchmark's seeding) sets these values itself, or calls the ``agency_*_refresh`` helpers. So
+does deleting a region (a fixed reference table): its rows among the regions served go by
+cascade, without ``m2m_changed``.
 """
 from __future__ import annotations
 
