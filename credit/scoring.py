@@ -25,8 +25,10 @@ The model, also rendered on the public page ``/credit/model/``:
    otherwise E.
 
 Every sum uses ``math.fsum`` (exactly rounded, so independent of the order of events) and the
-ledger enters as integer hundredths grouped by (kind, source, day): the incremental update after
-one event and a full recompute read the same groups and give the same number to the last digit.
+ledger enters as integer hundredths grouped by (kind, source, day) (``group_rows``): the
+incremental update after one event and a full recompute read the same rows, group them with the
+same function and score them with the same ``Scorer.score``, so they give the same number to the
+last digit.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 RULE_VERSION = "2026.1"
 
@@ -101,12 +104,11 @@ def params_from_settings() -> Params:
     )
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """Events of one agency with the same kind, source and local day, summed.
 
     ``points_centi``/``stars_centi`` are sums of points and stars in hundredths (integers, so
-    the database and Python add them exactly)."""
+    they add exactly). A named tuple: the full recompute builds about one per event."""
 
     kind: str
     source: str
@@ -158,31 +160,65 @@ def to_score(value: float) -> Decimal:
     return Decimal(repr(clamped)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+class Scorer:
+    """Scores ledgers as of one date with one set of parameters.
+
+    The only implementation of the model: the incremental update after an event (one agency)
+    and the full recompute (every agency) both call ``Scorer.score``. Source weight × decay is
+    computed once per (source, day) and reused, the same float every time."""
+
+    def __init__(self, *, as_of: dt.date, params: Params | None = None):
+        self.as_of = as_of
+        self.params = params or Params()
+        self._factors = {source: self.params.factor(source) for source, _w in
+                         self.params.weights}
+        self._weights: dict[tuple[str, dt.date], float] = {}
+
+    def weight(self, source: str, day: dt.date) -> float:
+        """Source weight × age decay of an event of ``source`` on ``day``."""
+        key = (source, day)
+        w = self._weights.get(key)
+        if w is None:
+            factor = self._factors.get(source)
+            if factor is None:
+                factor = self.params.factor(source)
+            w = self._weights[key] = factor * decay(day, self.as_of, self.params.half_life_days)
+        return w
+
+    def score(self, groups: Iterable[Group]) -> Result:
+        """Score one agency's ledger (non-voided events, grouped)."""
+        p = self.params
+        weights, weight_of = self._weights, self.weight
+        prior_mean = p.prior_mean
+        rating_num: list[float] = []
+        rating_den: list[float] = []
+        others: list[float] = []
+        for kind, source, day, points_centi, stars_centi, count in groups:
+            w = weights.get((source, day))
+            if w is None:
+                w = weight_of(source, day)
+            if kind == RATING:
+                rating_num.append(w * (stars_centi / 100.0 - prior_mean * count))
+                rating_den.append(w * count)
+            else:
+                others.append(w * (points_centi / 100.0))
+        weight = math.fsum(rating_den)
+        denominator = p.prior_weight + weight
+        deviation = math.fsum(rating_num) / denominator if denominator > 0 else 0.0
+        rating_points = p.points_per_star * deviation
+        other_points = math.fsum(others)
+        total = math.fsum([p.base, rating_points, other_points])
+        value = to_score(total)
+        return Result(
+            score=value, stars=stars_for(value), grade=grade_for(value),
+            smoothed_average=prior_mean + deviation, rating_weight=weight,
+            rating_points=rating_points, other_points=other_points,
+        )
+
+
 def score(groups: Iterable[Group], *, as_of: dt.date, params: Params | None = None) -> Result:
     """Score one agency's ledger (non-voided events, grouped) as of ``as_of``."""
-    p = params or Params()
-    rating_num: list[float] = []
-    rating_den: list[float] = []
-    others: list[float] = []
-    for g in groups:
-        w = p.factor(g.source) * decay(g.day, as_of, p.half_life_days)
-        if g.kind == RATING:
-            rating_num.append(w * (g.stars_centi / 100.0 - p.prior_mean * g.count))
-            rating_den.append(w * g.count)
-        else:
-            others.append(w * (g.points_centi / 100.0))
-    weight = math.fsum(rating_den)
-    denominator = p.prior_weight + weight
-    deviation = math.fsum(rating_num) / denominator if denominator > 0 else 0.0
-    rating_points = p.points_per_star * deviation
-    other_points = math.fsum(others)
-    total = math.fsum([p.base, rating_points, other_points])
-    value = to_score(total)
-    return Result(
-        score=value, stars=stars_for(value), grade=grade_for(value),
-        smoothed_average=p.prior_mean + deviation, rating_weight=weight,
-        rating_points=rating_points, other_points=other_points,
-    )
+    return Scorer(as_of=as_of, params=params).score(groups)
 
 
 def contribution(*, kind: str, source: str, day: dt.date, points: Decimal | float,
@@ -203,18 +239,43 @@ def contribution(*, kind: str, source: str, day: dt.date, points: Decimal | floa
     return float(points) * w
 
 
-def groups_from_events(events: Iterable[dict]) -> list[Group]:
-    """Group plain event dicts (kind, source, day, points, stars) as the database does (used by
-    tests and the bench to cross-check the SQL aggregation)."""
+def group_rows(rows: Iterable[tuple]) -> dict[int, list[Group]]:
+    """Group ledger rows ``(agency_id, kind, source, day, points_centi, stars_centi)`` (one per
+    non-voided event) by agency, then by (kind, source, day). The one grouping of the model:
+    ``credit.selectors`` feeds it the database rows for one agency or for a range of them."""
     acc: dict[tuple, list[int]] = {}
-    for e in events:
-        key = (e["kind"], e["source"], e["day"])
-        row = acc.setdefault(key, [0, 0, 0])
-        row[0] += int((Decimal(str(e.get("points") or 0)) * 100).to_integral_value(ROUND_HALF_UP))
-        stars = e.get("stars")
-        row[1] += int((Decimal(str(stars or 0)) * 100).to_integral_value(ROUND_HALF_UP))
-        row[2] += 1
-    return [Group(k[0], k[1], k[2], v[0], v[1], v[2]) for k, v in acc.items()]
+    get = acc.get
+    for agency_id, kind, source, day, points, stars in rows:
+        key = (agency_id, kind, source, day)
+        row = get(key)
+        if row is None:
+            acc[key] = [points, stars, 1]
+        else:
+            row[0] += points
+            row[1] += stars
+            row[2] += 1
+    out: dict[int, list[Group]] = {}
+    for (agency_id, kind, source, day), (points, stars, count) in acc.items():
+        group = Group(kind, source, day, points, stars, count)
+        bucket = out.get(agency_id)
+        if bucket is None:
+            out[agency_id] = [group]
+        else:
+            bucket.append(group)
+    return out
+
+
+def centi(value: Decimal | float | str | None) -> int:
+    """A number in integer hundredths, rounded half up (as the ledger query does)."""
+    return int((Decimal(str(value or 0)) * 100).to_integral_value(ROUND_HALF_UP))
+
+
+def groups_from_events(events: Iterable[dict]) -> list[Group]:
+    """Group plain event dicts (kind, source, day, points, stars) of one agency as the ledger
+    query does (used by tests and the bench to cross-check it)."""
+    rows = ((0, e["kind"], e["source"], e["day"], centi(e.get("points")), centi(e.get("stars")))
+            for e in events)
+    return group_rows(rows).get(0, [])
 
 
 @dataclass

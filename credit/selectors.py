@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Round, TruncDate
+from django.db import connections, router
+from django.db.models import F, IntegerField, Q, Value
+from django.db.models.functions import Cast, Coalesce, Round, TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,44 +22,79 @@ from .models import CreditEvent, Sanction
 def ledger_groups(agency_ids: Iterable[int] | None = None) -> dict[int, list[scoring.Group]]:
     """Non-voided events grouped by (agency, kind, source, local day), sums in hundredths.
 
-    The same query serves the incremental update (one agency) and the full recompute (ranges of
-    agencies), so both score exactly the same inputs."""
-    qs = CreditEvent.objects.filter(voided=False)
-    if agency_ids is not None:
-        ids = list(agency_ids)
-        qs = qs.filter(agency_id=ids[0]) if len(ids) == 1 else qs.filter(agency_id__in=ids)
-    return _grouped(qs)
+    The same rows and the same grouping (``scoring.group_rows``) serve the incremental update
+    (one agency) and the full recompute (ranges of agencies), so both score exactly the same
+    inputs. Several ids read the range from the smallest to the largest; meant for one."""
+    if agency_ids is None:
+        return ledger_groups_range(-(2 ** 63), 2 ** 63 - 1)
+    ids = set(agency_ids)
+    if not ids:
+        return {}
+    groups = ledger_groups_range(min(ids), max(ids))
+    return groups if len(ids) == 1 else {k: v for k, v in groups.items() if k in ids}
 
 
 def ledger_groups_range(first_pk: int, last_pk: int) -> dict[int, list[scoring.Group]]:
     """``ledger_groups`` for the agencies with ``first_pk <= pk <= last_pk`` (recompute chunks)."""
-    return _grouped(CreditEvent.objects.filter(voided=False, agency_id__gte=first_pk,
-                                               agency_id__lte=last_pk))
+    return scoring.group_rows(_ledger_rows(first_pk, last_pk))
 
 
-def _grouped(qs) -> dict[int, list[scoring.Group]]:
-    rows = (
-        qs.annotate(day=TruncDate("occurred_at"))
-        .values("agency_id", "kind", "source", "day")
-        .annotate(points_centi=Sum(Round(F("points") * 100)),
-                  stars_centi=Sum(Round(F("stars") * 100)),
-                  n=Count("id"))
-        .order_by()
-        .values_list("agency_id", "kind", "source", "day", "points_centi", "stars_centi", "n")
-    )
-    out: dict[int, list[scoring.Group]] = defaultdict(list)
-    for agency_id, kind, source, day, points, stars, n in rows:
-        out[agency_id].append(scoring.Group(kind, source, day, int(points or 0),
-                                            int(stars or 0), n))
-    return out
+_FIRST, _LAST = -7_000_001, -7_000_002  # stand-ins for the range in the cached ledger SQL
+_ledger_sql_cache: dict[tuple, tuple[str, tuple, int, int]] = {}
+
+
+def _ledger_sql(connection) -> tuple[str, tuple, int, int]:
+    """The ledger query's SQL and parameters, with the positions of the range's bounds among
+    the parameters. Built by the ORM once per connection and time zone: compiling its
+    expressions costs more than running it for one agency (a covering index answers it)."""
+    key = (connection.alias, connection.timezone_name, timezone.get_current_timezone_name())
+    cached = _ledger_sql_cache.get(key)
+    if cached is None:
+        qs = (
+            CreditEvent.objects.using(connection.alias)
+            .filter(agency_id__gte=_FIRST, agency_id__lte=_LAST, voided=False).order_by()
+            .annotate(ledger_day=TruncDate("occurred_at"),
+                      points_centi=Cast(Round(F("points") * 100), IntegerField()),
+                      stars_centi=Cast(Round(Coalesce(F("stars"), Value(Decimal(0))) * 100),
+                                       IntegerField()))
+            .values_list("agency_id", "kind", "source", "ledger_day", "points_centi",
+                         "stars_centi")
+        )
+        sql, params = qs.query.sql_with_params()
+        params = tuple(params)
+        cached = _ledger_sql_cache[key] = (sql, params, params.index(_FIRST),
+                                           params.index(_LAST))
+    return cached
+
+
+def _ledger_rows(first_pk: int, last_pk: int) -> list[tuple]:
+    """One row per non-voided event of the agencies ``first_pk``–``last_pk``: ``(agency_id,
+    kind, source, local day, points in hundredths, stars in hundredths)``, computed by the
+    database.
+
+    Read through a plain cursor: the full recompute reads a million rows and Django's per-row
+    converters would cost more than the query. The database returns the day as a date
+    (PostgreSQL) or as ISO text (SQLite), the hundredths as integers."""
+    connection = connections[router.db_for_read(CreditEvent)]
+    sql, params, first, last = _ledger_sql(connection)
+    params = list(params)
+    params[first], params[last] = first_pk, last_pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        return rows
+    return [(agency_id, kind, source,
+             day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)),
+             int(points), int(stars)) for agency_id, kind, source, day, points, stars in rows]
 
 
 def agency_score(agency_id: int, *, as_of: dt.date | None = None,
                  params: scoring.Params | None = None) -> scoring.Result:
     """Score one agency from its ledger (what the stored fields must equal)."""
-    as_of = as_of or timezone.localdate()
-    groups = ledger_groups([agency_id]).get(agency_id, [])
-    return scoring.score(groups, as_of=as_of, params=params or scoring.params_from_settings())
+    scorer = scoring.Scorer(as_of=as_of or timezone.localdate(),
+                            params=params or scoring.params_from_settings())
+    return scorer.score(ledger_groups([agency_id]).get(agency_id, ()))
 
 
 def sanctions_in_force(agency_id: int, now: dt.datetime | None = None):

@@ -1,6 +1,8 @@
 """The hash-chained audit trail (R12, DESIGN.md §4).
 
-``audit_record`` is called by every service that changes state, inside its transaction.
+``audit_record`` is called by every service that changes state, inside its transaction;
+``audit_record_many`` appends several events under one lock of the chain head (batch writers
+such as the credit recompute).
 ``audit_verify`` walks the chain and reports the first row altered, inserted or deleted.
 """
 from __future__ import annotations
@@ -8,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -93,6 +97,51 @@ def audit_record(*, actor, action: str, obj=None, data: dict | None = None,
     head.last_hash = event.hash
     head.save(update_fields=["count", "last_hash"])
     return event
+
+
+def _entry(*, actor, action: str, obj=None, data: dict | None = None, object_type: str = "",
+           object_id: str = "") -> tuple:
+    """The keyword arguments of ``audit_record`` for one entry of ``audit_record_many``."""
+    if obj is not None:
+        object_type, object_id = _object_ref(obj)
+    return actor, action, object_type, str(object_id), data
+
+
+@transaction.atomic(savepoint=False)
+def audit_record_many(entries: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
+    """Append several events, in order, under one lock of the chain head; each entry holds the
+    keyword arguments of ``audit_record`` (``actor``, ``action``, ``obj`` or ``object_type`` and
+    ``object_id``, ``data``). The events are chained and hashed exactly as ``audit_record`` does
+    it, one after the other, so ``audit_verify`` cannot tell them apart.
+
+    Call inside the transaction of the state changes it records; it takes no savepoint of its own
+    (a failure here must roll the whole change back anyway)."""
+    prepared = [_entry(**entry) for entry in entries]
+    if not prepared:
+        return []
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    seq, prev_hash = head.count, head.last_hash
+    events = []
+    for actor, action, object_type, object_id, data in prepared:
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            at=timezone.now(),
+            actor=user,
+            actor_label=actor_label_for(user),
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            data=_normalise(data),
+            prev_hash=prev_hash,
+        )
+        event.hash = prev_hash = _event_hash(event)
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    head.count, head.last_hash = seq, prev_hash
+    head.save(update_fields=["count", "last_hash"])
+    return events
 
 
 @dataclass

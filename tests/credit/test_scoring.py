@@ -144,3 +144,46 @@ def test_recompute_equals_incremental_score(django_db_blocker, evts):
     agency.refresh_from_db()
     assert (agency.credit_score, agency.credit_stars, agency.credit_grade) == incremental
     assert agency_score(agency.pk, as_of=as_of).score == incremental[0]
+
+
+def _reference_score(groups, as_of, p=scoring.Params()):
+    """The model written out plainly, one group at a time (no shared weights)."""
+    import math
+
+    num, den, others = [], [], []
+    for g in groups:
+        w = p.factor(g.source) * scoring.decay(g.day, as_of, p.half_life_days)
+        if g.kind == scoring.RATING:
+            num.append(w * (g.stars_centi / 100.0 - p.prior_mean * g.count))
+            den.append(w * g.count)
+        else:
+            others.append(w * (g.points_centi / 100.0))
+    deviation = math.fsum(num) / (p.prior_weight + math.fsum(den))
+    return scoring.to_score(math.fsum([p.base, p.points_per_star * deviation,
+                                       math.fsum(others)]))
+
+
+@given(st.lists(events, min_size=1, max_size=6))
+def test_one_scorer_shared_by_many_ledgers_scores_each_as_the_plain_model(ledgers):
+    shared = scoring.Scorer(as_of=AS_OF)
+    for evts in ledgers:
+        groups = scoring.groups_from_events(evts)
+        assert shared.score(groups).score == _reference_score(groups, AS_OF)
+        assert shared.score(groups) == scoring.score(groups, as_of=AS_OF)
+
+
+@given(st.lists(st.tuples(st.integers(min_value=1, max_value=4), st.sampled_from(KINDS),
+                          st.sampled_from(SOURCES),
+                          st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 1, 5)),
+                          st.integers(min_value=-500, max_value=500),
+                          st.integers(min_value=0, max_value=500)), max_size=40))
+def test_group_rows_sums_each_agency_kind_source_and_day_exactly(rows):
+    grouped = scoring.group_rows(rows)
+    assert sum(g.count for gs in grouped.values() for g in gs) == len(rows)
+    for agency_id, groups in grouped.items():
+        mine = [r for r in rows if r[0] == agency_id]
+        assert len({(g.kind, g.source, g.day) for g in groups}) == len(groups)
+        for g in groups:
+            same = [r for r in mine if (r[1], r[2], r[3]) == (g.kind, g.source, g.day)]
+            assert (g.points_centi, g.stars_centi, g.count) == (
+                sum(r[4] for r in same), sum(r[5] for r in same), len(same))

@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="Score as of this date (YYYY-MM-DD); default today.")
-        parser.add_argument("--chunk-size", type=int, default=5000)
+        parser.add_argument("--chunk-size", type=int, default=2000)
 
     def handle(self, *args, **options):
         as_of = None
