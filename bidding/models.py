@@ -134,6 +134,16 @@ class Project(TimeStampedModel):
     def is_department_funded(self) -> bool:
         return self.purchaser.is_government and self.funding != self.Funding.SOCIAL
 
+    def price_for(self, quote) -> Decimal:
+        """The contract price a quote means: the amount itself, or for a discount rate (下浮率,
+        %) the posted amount (else the ceiling) reduced by it. The one rule every selection
+        method, the runner-up and a lone bidder use."""
+        quote = Decimal(quote)
+        if self.quote_mode == self.QuoteMode.DISCOUNT:
+            base = self.amount or self.ceiling or Decimal("0")
+            return (base * (Decimal("100") - quote) / Decimal("100")).quantize(Decimal("0.01"))
+        return quote.quantize(Decimal("0.01"))
+
 
 class ProjectQualification(models.Model):
     """A legally required qualification (法定资质); it must cite its legal basis (R3)."""

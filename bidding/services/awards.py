@@ -211,16 +211,6 @@ def _signal(sig, **kwargs) -> None:
     sig.send(sender=Award, **kwargs)
 
 
-def quote_to_price(project: Project, quote) -> Decimal:
-    """The award price for a quote: the amount itself, or for a discount rate (下浮率, %) the
-    posted amount reduced by it."""
-    quote = Decimal(quote)
-    if project.quote_mode == Project.QuoteMode.DISCOUNT:
-        base = project.amount or project.ceiling or Decimal("0")
-        return (base * (Decimal("100") - quote) / Decimal("100")).quantize(Decimal("0.01"))
-    return quote.quantize(Decimal("0.01"))
-
-
 # ---------------------------------------------------------------------------------------------
 # runner-up
 
@@ -238,7 +228,7 @@ def _live_bidding_ranking(project: Project) -> list[dict]:
     ordered = sorted(best.values(),
                      key=lambda b: ((-b.value if discount else b.value), b.seq))
     return [{"signup": b.signup_id, "quote": str(b.value),
-             "price": str(quote_to_price(project, b.value))} for b in ordered]
+             "price": str(project.price_for(b.value))} for b in ordered]
 
 
 def ranking_of(award: Award) -> list[dict]:

@@ -18,7 +18,7 @@ from agencies.models import Agency
 from bidding import draw
 from bidding.eligibility import eligibility_problems
 from bidding.models import Award, EvaluationScore, Project, SignUp
-from bidding.services.awards import award_create, quote_to_price
+from bidding.services.awards import award_create
 from marketplace.audit import audit_record
 from marketplace.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from marketplace.roles import is_regulator, organisation_of
@@ -75,7 +75,7 @@ def _candidates(project: Project) -> list[SignUp]:
 
 
 def _entry(project: Project, signup: SignUp, quote=None, **extra) -> dict:
-    price = quote_to_price(project, quote) if quote is not None else project.amount
+    price = project.price_for(quote) if quote is not None else project.amount
     return {"signup": signup.pk, "agency": signup.agency.name, "uscc": signup.agency.uscc,
             "quote": None if quote is None else str(quote),
             "price": None if price is None else str(price), **extra}

@@ -430,12 +430,12 @@ def _signups_close(*, project: Project, now=None) -> tuple[Project, bool]:
 
 def single_bidder_quote(project: Project) -> tuple[Decimal, Decimal]:
     """``(quote, price)`` for a lone live bidder: the ceiling in amount mode; in discount mode
-    the floor rate (the smallest discount) applied to the base amount."""
+    the floor rate (the smallest discount)."""
     if project.quote_mode == Project.QuoteMode.DISCOUNT:
         quote = project.floor or Decimal("0")
-        price = (project.amount or Decimal("0")) * (Decimal("100") - quote) / Decimal("100")
-        return quote, price.quantize(Decimal("0.01"))
-    return project.ceiling, project.ceiling
+    else:
+        quote = project.ceiling
+    return quote, project.price_for(quote)
 
 
 def _award_single_bidder(project: Project, signup: SignUp) -> None:
