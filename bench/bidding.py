@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import socket
 import datetime as dt
 import json
 import os
+import re
 import sys
 import time
 from decimal import Decimal
@@ -27,10 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ensure_database, percentile, setup_django  # noqa: E402
 
-# redis-py 8 reads with a 5 s socket timeout by default, the same as channels-redis's blocking
-# BZPOPMIN: under load every idle consumer dies with "Timeout reading". Raise it here.
-REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5?socket_timeout=30&max_connections=5000")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5")
 PORT = int(os.environ.get("BENCH_PORT", "8145"))
+PLACED = re.compile(r'\{"type":"bid\.placed","project":\d+,"seq":(\d+),')
 BIDDERS = 10
 
 
@@ -97,6 +98,92 @@ def make_auction(minutes: int = 120):
     return Project.objects.get(pk=project.pk), cookies
 
 
+class RawWebSocket(asyncio.Protocol):
+    """A minimal WebSocket client for the watchers (text frames, pings answered, no
+    extensions): a thousand of them share one core with the server under test, so each frame
+    costs a few microseconds here instead of a full client library's parse."""
+
+    def __init__(self, host: str, path: str, origin: str, on_text):
+        self.request = (f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+                        f"Connection: Upgrade\r\nSec-WebSocket-Key: "
+                        f"{base64.b64encode(os.urandom(16)).decode()}\r\n"
+                        f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n").encode()
+        self.on_text = on_text
+        self.buf = bytearray()
+        self.upgraded = False
+        self.transport = None
+        self.opened = asyncio.get_running_loop().create_future()
+        self.closed = asyncio.get_running_loop().create_future()
+        self.partial = bytearray()
+
+    def connection_made(self, transport):
+        self.transport = transport
+        transport.write(self.request)
+
+    def connection_lost(self, exc):
+        for fut in (self.opened, self.closed):
+            if not fut.done():
+                fut.set_exception(ConnectionError("closed"))
+
+    def data_received(self, data):
+        self.buf += data
+        if not self.upgraded:
+            end = self.buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            if not self.buf.startswith(b"HTTP/1.1 101"):
+                self.transport.close()
+                return
+            del self.buf[:end + 4]
+            self.upgraded = True
+            self.opened.set_result(None)
+        buf, pos, n = self.buf, 0, len(self.buf)
+        while n - pos >= 2:
+            b0, b1 = buf[pos], buf[pos + 1]
+            size, head = b1 & 0x7F, 2
+            if size == 126:
+                if n - pos < 4:
+                    break
+                size, head = int.from_bytes(buf[pos + 2:pos + 4], "big"), 4
+            elif size == 127:
+                if n - pos < 10:
+                    break
+                size, head = int.from_bytes(buf[pos + 2:pos + 10], "big"), 10
+            if n - pos < head + size:
+                break
+            payload = bytes(buf[pos + head:pos + head + size])
+            pos += head + size
+            opcode = b0 & 0x0F
+            if opcode in (0, 1):
+                self.partial += payload
+                if b0 & 0x80:
+                    text, self.partial = self.partial.decode(), bytearray()
+                    self.on_text(text)
+            elif opcode == 9:
+                self._frame(0xA, payload)
+            elif opcode == 8:
+                self.transport.close()
+        del buf[:pos]
+
+    def _frame(self, opcode: int, payload: bytes) -> None:
+        mask = os.urandom(4)
+        size = len(payload)
+        head = bytes([0x80 | opcode])
+        if size < 126:
+            head += bytes([0x80 | size])
+        elif size < 65536:
+            head += bytes([0x80 | 126]) + size.to_bytes(2, "big")
+        else:
+            head += bytes([0x80 | 127]) + size.to_bytes(8, "big")
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.transport.write(head + mask + masked)
+
+    async def send(self, text: str) -> None:
+        if self.transport is None or self.transport.is_closing():
+            raise ConnectionError("closed")
+        self._frame(0x1, text.encode())
+
+
 class Watcher:
     def __init__(self):
         self.seen: dict[int, float] = {}     # seq -> receive time
@@ -111,40 +198,46 @@ class Watcher:
     async def run(self, url, origin):
         """Like the page's script: on a dropped connection, reconnect; the snapshot sent on
         connect fills whatever was missed."""
-        import websockets
-
         while True:
             try:
                 await self._run(url, origin)
-            except (websockets.ConnectionClosed, OSError, asyncio.TimeoutError):
+            except (ConnectionError, OSError, asyncio.TimeoutError):
                 self.reconnects += 1
                 await asyncio.sleep(0.5)
 
     async def _run(self, url, origin):
-        import websockets
+        from urllib.parse import urlsplit
 
-        async with websockets.connect(url, origin=origin, compression=None, open_timeout=120,
-                                      max_queue=None, ping_interval=None) as ws:
-            self.ws = ws
-            async for raw in ws:
-                now = time.time()
-                msg = json.loads(raw)
-                kind = msg["type"]
-                if kind == "bid.placed":
-                    seq = msg["seq"]
-                    self.seen[seq] = now
-                    if seq > self.last + 1 and self.last:
-                        self.gaps += 1
-                        await ws.send('{"type":"resync"}')
-                    self.last = max(self.last, seq)
-                elif kind == "snapshot":
-                    for row in msg["ladder"]:
-                        if row["seq"] not in self.seen:
-                            self.recovered.add(row["seq"])
-                    self.last = max(self.last, msg["seq"])
-                    self.ready.set()
-                    if self.snapshot_waiter and not self.snapshot_waiter.done():
-                        self.snapshot_waiter.set_result(msg["seq"])
+        parts = urlsplit(url)
+        self.ws = ws = RawWebSocket(parts.netloc, parts.path, origin, self.on_text)
+        await asyncio.wait_for(asyncio.get_running_loop().create_connection(
+            lambda: ws, parts.hostname, parts.port), 120)
+        try:
+            await asyncio.wait_for(ws.opened, 120)
+            await ws.closed
+        finally:
+            ws.transport.close()
+
+    def on_text(self, raw: str) -> None:
+        now = time.time()
+        fast = PLACED.match(raw)     # the common frame, without a full JSON decode
+        msg = None if fast else json.loads(raw)
+        kind = "bid.placed" if fast else msg["type"]
+        if kind == "bid.placed":
+            seq = int(fast.group(1)) if fast else msg["seq"]
+            self.seen[seq] = now
+            if seq > self.last + 1 and self.last:
+                self.gaps += 1
+                asyncio.ensure_future(self.ws.send('{"type":"resync"}'))
+            self.last = max(self.last, seq)
+        elif kind == "snapshot":
+            for row in msg["ladder"]:
+                if row["seq"] not in self.seen:
+                    self.recovered.add(row["seq"])
+            self.last = max(self.last, msg["seq"])
+            self.ready.set()
+            if self.snapshot_waiter and not self.snapshot_waiter.done():
+                self.snapshot_waiter.set_result(msg["seq"])
 
 
 class Bidder:
@@ -323,10 +416,10 @@ def main():
           "lost = still missing after resync")
     print(HEADER)
     mem = []
-    with daphne(env, PORT) as (_port, proc):
-        for n in levels:
+    for n in levels:   # a fresh server per level, so its memory growth is that level's own
+        with daphne(env, PORT) as (_port, proc):
             _rows, m = asyncio.run(run_level(n, rates, args.seconds, proc))
-            mem.append(m)
+        mem.append(m)
     print()
     print(f"{'watchers':>8} {'connect s':>9} {'RSS before':>11} {'RSS after':>10} "
           f"{'KiB/conn':>9}")

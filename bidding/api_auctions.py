@@ -45,9 +45,10 @@ class AuctionBids(APIView):
         data = BidInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         bid = bid_place(actor=request.user, project=project, value=data.validated_data["value"])
-        project.refresh_from_db(fields=["auction_ends_at"])
+        # bid.project is the row bid_place locked and saved: its end includes any extension.
         return Response({"seq": bid.seq, "label": bid.signup.label, "value": money(bid.value),
-                         "placed_at": iso(bid.placed_at), "ends_at": iso(project.auction_ends_at)},
+                         "placed_at": iso(bid.placed_at),
+                         "ends_at": iso(bid.project.auction_ends_at)},
                         status=status.HTTP_201_CREATED)
 
 

@@ -12,6 +12,13 @@ Frames to the client: ``snapshot`` on connect, ``bid.placed`` and ``auction.clos
 the group ``auction_<id>``. Every broadcast carries ``seq``: a client that sees a gap or
 reconnects asks for a resync (the channel layer delivers at most once; DESIGN.md §4).
 
+Broadcasts are the same for every viewer (anonymous labels; a bidder's own label comes in its
+snapshot and its rank follows from the ladder), so they arrive already serialised: the
+connection does not join the group itself but follows it through the process relay
+(``marketplace.broadcast.relay``), which reads each frame from the channel layer once and
+writes the same text to every local connection. No database work and no JSON encoding per
+watcher per bid; the consumer has no channel of its own (``channel_layer_alias = None``).
+
 The consumer owns no rules: bids go to ``bid_place`` and reads to ``auction_snapshot`` through
 ``database_sync_to_async``. One timer per project per process closes the auction at its end
 time (re-reading the end, which bids may have extended) while anyone is connected here.
@@ -24,16 +31,19 @@ import datetime as dt
 import json
 import logging
 from decimal import Decimal
+from functools import cached_property
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.core.serializers.json import DjangoJSONEncoder
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.sessions import InstanceSessionWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bidding.models import Project
 from bidding.selectors_auctions import auction_snapshot
 from bidding.services.auctions import auction_close_if_due, bid_place, group_name, iso
+from marketplace.broadcast import encode, relay
 from marketplace.errors import MarketplaceError, NotFound
 
 log = logging.getLogger(__name__)
@@ -111,51 +121,126 @@ def _timer_release(project_id: int) -> None:
         task.cancel()
 
 
-class AuctionConsumer(AsyncJsonWebsocketConsumer):
+class AuctionConsumer(AsyncWebsocketConsumer):
+    # Group events come through the process relay, not through a channel per connection.
+    channel_layer_alias = None
+
     project_id: int = 0
     group: str = ""
-    joined = False
+    following = None   # the relay this connection follows its group through
+    timing = False     # holds a reference on the project's closing timer
+    held: list[str] | None = None   # relayed frames kept back while a request is answered
 
-    @classmethod
-    async def encode_json(cls, content):
-        return json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False)
+    async def dispatch(self, message):
+        """As channels' ``AsyncConsumer.dispatch`` without its thread hop per frame to close
+        stale database connections: every ORM call here goes through
+        ``database_sync_to_async``, which does that around the call, and the extra hop would
+        queue each bid and resync behind the others on the one database thread."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def send_json(self, content: dict) -> None:
+        await self.send(text_data=encode(content))
 
     async def connect(self):
         self.project_id = int(self.scope["url_route"]["kwargs"]["project_id"])
         self.user = self.scope.get("user")
         self.group = group_name(self.project_id)
-        try:
-            await database_sync_to_async(self._exists)()
-        except NotFound:
-            await self.close(code=4404)
-            return
-        await self.accept()
-        # Join before reading the snapshot so nothing committed in between is missed; the
-        # client drops relayed events whose seq the snapshot already covers.
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        self.joined = True
-        _timer_acquire(self.project_id)
-        await self.send_snapshot()
-
-    def _exists(self) -> None:
-        from bidding.selectors_auctions import auction_project
-
-        auction_project(self.project_id)
-
-    async def disconnect(self, code):
-        if self.joined:
-            self.joined = False
-            _timer_release(self.project_id)
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def send_snapshot(self):
+        # Follow before reading the snapshot so nothing committed in between is missed, and
+        # hold what is relayed until the snapshot is out; the client drops relayed events whose
+        # seq the snapshot already covers. One database round trip per connection.
+        self.held = []
+        self.following = relay()
+        if self.following is not None:
+            await self.following.join(self.group, self, self.relay_frame)
+        error = None
         try:
             snap = await database_sync_to_async(auction_snapshot)(project=self.project_id,
                                                                   user=self.user)
-        except MarketplaceError as exc:
-            await self.send_error(exc.code, str(exc))
+        except NotFound:
+            self.held = None
+            self._stop_following()
+            await self.close(code=4404)
             return
-        await self.send_json({"type": "snapshot", **snap})
+        except MarketplaceError as exc:
+            snap, error = None, exc
+        await self.accept()
+        _timer_acquire(self.project_id)
+        self.timing = True
+        if error is not None:
+            await self.send_error(error.code, str(error))
+        else:
+            await self.send_json({"type": "snapshot", **snap})
+        await self._release_held()
+
+    async def disconnect(self, code):
+        self._stop_following()
+
+    def _stop_following(self) -> None:
+        following, self.following = self.following, None
+        if following is not None:
+            following.leave(self.group, self)
+        if self.timing:
+            self.timing = False
+            _timer_release(self.project_id)
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:  # also when the server cancels the instance without a disconnect
+            self._stop_following()
+
+    async def relay_frame(self, text: str) -> None:
+        """A ``bid.placed`` or ``auction.closed`` frame from the relay, sent as it is."""
+        if self.held is not None:
+            self.held.append(text)
+        else:
+            await self.frame_send({"type": "websocket.send", "text": text})
+
+    @cached_property
+    def frame_send(self):
+        """The server's send, past channels' session wrapper when there is one: that wrapper
+        only acts on HTTP responses (it saves the session and sets its cookie), yet it reads
+        the lazy session twice per message — a sixth of the cost of relaying a frame to a
+        thousand watchers."""
+        send = self.base_send
+        wrapper = getattr(send, "__self__", None)
+        if isinstance(wrapper, InstanceSessionWrapper) and callable(getattr(wrapper, "real_send",
+                                                                            None)):
+            send = wrapper.real_send
+        return send
+
+    @contextlib.asynccontextmanager
+    async def holding_frames(self):
+        """Answer a request (snapshot, bid) before relaying what was broadcast meanwhile, as
+        a consumer reading its own channel would: the snapshot comes first and the client
+        drops the events it already covers; a bidder gets its ``bid.accepted`` before the
+        ``bid.placed`` of the same bid."""
+        if self.held is not None:   # nested: the outer request releases them
+            yield
+            return
+        self.held = []
+        try:
+            yield
+        finally:
+            await self._release_held()
+
+    async def _release_held(self) -> None:
+        held, self.held = self.held, None
+        for text in held or ():
+            await self.frame_send({"type": "websocket.send", "text": text})
+
+    async def send_snapshot(self):
+        async with self.holding_frames():
+            try:
+                snap = await database_sync_to_async(auction_snapshot)(project=self.project_id,
+                                                                      user=self.user)
+            except MarketplaceError as exc:
+                await self.send_error(exc.code, str(exc))
+                return
+            await self.send_json({"type": "snapshot", **snap})
 
     async def send_error(self, code: str, message: str, **extra):
         await self.send_json({"type": "error", "code": code, "message": message, **extra})
@@ -198,23 +283,17 @@ class AuctionConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error("not_a_number", _("Enter your bid as a number, e.g. 95000.00."),
                                   ref=ref)
             return
-        try:
-            bid = await database_sync_to_async(self._place)(value)
-        except MarketplaceError as exc:
-            await self.send_error(exc.code, str(exc), ref=ref)
-            return
-        await self.send_json({"type": "bid.accepted", "seq": bid["seq"], "value": bid["value"],
-                              "placed_at": bid["placed_at"], "ref": ref})
+        async with self.holding_frames():
+            try:
+                bid = await database_sync_to_async(self._place)(value)
+            except MarketplaceError as exc:
+                await self.send_error(exc.code, str(exc), ref=ref)
+                return
+            await self.send_json({"type": "bid.accepted", "seq": bid["seq"],
+                                  "value": bid["value"], "placed_at": bid["placed_at"],
+                                  "ref": ref})
 
     def _place(self, value) -> dict:
         project = Project(pk=self.project_id)
         bid = bid_place(actor=self.user, project=project, value=value)
         return {"seq": bid.seq, "value": format(bid.value, "f"), "placed_at": iso(bid.placed_at)}
-
-    # --- group events -----------------------------------------------------------------------
-
-    async def bid_placed(self, event):
-        await self.send_json(event)
-
-    async def auction_closed(self, event):
-        await self.send_json(event)

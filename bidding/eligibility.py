@@ -5,6 +5,7 @@ Region is never checked (R1, R3): any agency in the country may sign up for any 
 """
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,6 +90,24 @@ def _tied(agency: Agency, project: Project) -> bool:
                for n in names)
 
 
+def _standing_facts(agency: Agency, project: Project, for_bid: bool) -> dict:
+    """Whether ``agency`` offers the project's item, why it is on the avoidance list (if it
+    is) and, for a bid, whether it holds an active sign-up: one query, read fresh on every
+    call (each is checked on every bid)."""
+    facts = {
+        "offers_item": Exists(StockRecord.objects.filter(partner_id=OuterRef("partner_id"),
+                                                         product_id=project.item_id)),
+        "avoidance": Subquery(Avoidance.objects.filter(project=project, agency=OuterRef("pk"))
+                              .order_by("pk").values("reason")[:1]),
+    }
+    if for_bid:
+        facts["signed_up"] = Exists(SignUp.objects.filter(project=project, agency=OuterRef("pk"),
+                                                          status=SignUp.Status.ACTIVE))
+    row = (Agency.objects.filter(pk=agency.pk).annotate(**facts).order_by()
+           .values(*facts).first())
+    return row or {"offers_item": False, "avoidance": None, "signed_up": False}
+
+
 def eligibility_problems(*, agency: Agency, project: Project, for_bid: bool = False) -> list[str]:
     """Every reason ``agency`` may not sign up for (``for_bid=False``) or bid on
     (``for_bid=True``) ``project``, most serious first; ``[]`` when it may."""
@@ -105,22 +124,20 @@ def eligibility_problems(*, agency: Agency, project: Project, for_bid: bool = Fa
     if block:  # read from the sanctions table, so a sanction imposed mid-auction counts at once
         problems = [block]
     # --- end sanctions ---------------------------------------------------------------------
-    if not StockRecord.objects.filter(partner_id=agency.partner_id,
-                                      product_id=project.item_id).exists():
+    facts = _standing_facts(agency, project, for_bid)
+    if not facts["offers_item"]:
         problems.append(_("Your agency does not offer the service item “%(item)s”; add it to "
                           "your offers first.") % {"item": project.item.title})
     problems += qualification_problems(agency=agency, requirements=project.qualifications.all(),
                                        mode=project.qualification_mode)
-    avoidance = Avoidance.objects.filter(project=project, agency=agency).first()
-    if avoidance is not None:
+    if facts["avoidance"] is not None:
         problems.append(_("Your agency is on this project's avoidance list: %(reason)s")
-                        % {"reason": avoidance.reason})
+                        % {"reason": facts["avoidance"]})
     if _tied(agency, project):
         problems.append(_("Your agency declared a tie to %(dept)s, which approves or pays for "
                           "this project; tied agencies cannot take part (R8).")
                         % {"dept": agency.gov_tie_department})
-    if for_bid and not SignUp.objects.filter(project=project, agency=agency,
-                                             status=SignUp.Status.ACTIVE).exists():
+    if for_bid and not facts["signed_up"]:
         problems.append(_("Your agency has not signed up for this project."))
     return problems
 

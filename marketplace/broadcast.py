@@ -1,18 +1,303 @@
-"""Side effects after commit only: a bid that rolls back is never broadcast (STYLE.md)."""
+"""Broadcasts over the channel layer, both ends.
+
+Sending: side effects after commit only, so a bid that rolls back is never broadcast
+(STYLE.md). ``broadcast(group, event)`` queues the event; on commit ``send_now`` serialises it
+to JSON *once* and sends ``{"type": "relay.frame", "group": …, "texts": [text]}`` to the group.
+In a process that serves WebSockets (it has a ``LayerIO`` thread) the text is handed to that
+thread, which sends in commit order — whatever queued up during one send goes out together
+in the next message — and the bid's worker thread goes on without waiting for Redis;
+elsewhere (HTTP under WSGI, a management command) it is sent at once with ``async_to_sync``.
+
+Receiving: a WebSocket connection does not join the group itself. Each server event loop has
+one ``Relay``: a single channel-layer channel that joins ``group`` while at least one local
+connection follows it; each frame is read once and the same text written to every local
+connection, in order. With a thousand watchers on one auction a broadcast is one Redis
+message per Daphne process instead of a thousand queued copies, each woken, decoded,
+dispatched (with a thread hop to close database connections) and re-encoded by its own
+consumer. The channel-layer calls themselves run on the ``LayerIO`` thread, so the server
+loop, busy writing to sockets, never waits on Redis round trips.
+
+Delivery stays at most once (a full channel drops messages; a Redis outage loses frames), so
+every event a client relies on carries a sequence number and clients resync on a gap
+(DESIGN.md §4).
+"""
 from __future__ import annotations
+
+import asyncio
+import collections
+import concurrent.futures
+import json
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable, Hashable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+FRAME = "relay.frame"
+Deliver = Callable[[str], Awaitable[None]]
+
+
+def encode(event: dict) -> str:
+    return json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+def frame(group: str, texts: list[str]) -> dict:
+    """The channel-layer message carrying serialised events, oldest first."""
+    return {"type": FRAME, "group": group, "texts": texts}
 
 
 def send_now(group: str, event: dict) -> None:
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, event)
+    if layer is None:
+        return
+    text = encode(event)
+    io = _ios.get(layer)
+    if io is not None:
+        io.post(group, text)
+    else:
+        async_to_sync(layer.group_send)(group, frame(group, [text]))
 
 
 def broadcast(group: str, event: dict) -> None:
     """Queue ``event`` (a dict whose ``type`` is dotted, e.g. ``bid.placed``) to ``group`` once
     the surrounding transaction commits."""
     transaction.on_commit(lambda: send_now(group, event))
+
+
+class LayerIO:
+    """A daemon thread with its own event loop that makes this process's channel-layer calls
+    for the relays and for broadcasts: the server's loop, busy writing frames to a thousand
+    sockets, never waits on Redis round trips, and a bid's worker thread hands its broadcast
+    over without waiting at all. Broadcasts go out in the order they were posted; those that
+    queue up during one send go out together in the next message."""
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.loop = asyncio.new_event_loop()
+        self._outbox: collections.deque = collections.deque()
+        self._sender: asyncio.Task | None = None
+        self._wake: asyncio.Event | None = None
+        threading.Thread(target=self.loop.run_forever, name="channel-layer-io",
+                         daemon=True).start()
+
+    def submit(self, coro) -> concurrent.futures.Future:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def post(self, group: str, text: str) -> None:
+        """Send a serialised event to ``group``, from any thread."""
+        self.loop.call_soon_threadsafe(self._enqueue, group, text)
+
+    def _enqueue(self, group: str, text: str) -> None:
+        self._outbox.append((group, text))
+        if self._wake is None:
+            self._wake = asyncio.Event()
+        self._wake.set()
+        if self._sender is None or self._sender.done():
+            self._sender = self.loop.create_task(self._send())
+
+    async def _send(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            pending: dict[str, list[str]] = {}
+            while self._outbox:
+                group, text = self._outbox.popleft()
+                pending.setdefault(group, []).append(text)
+            for group, texts in pending.items():
+                try:
+                    await self.layer.group_send(group, frame(group, texts))
+                except Exception:  # noqa: BLE001 - at most once: clients resync on the gap
+                    log.warning("relay: sending to %s failed", group, exc_info=True)
+
+
+class Relay:
+    """One server event loop's member of every group a local connection follows.
+
+    ``join`` and ``leave`` are called by connections (in the server loop); the channel layer
+    sees one ``group_add`` when the first local connection follows a group and one
+    ``group_discard`` after the last one left, made in order on the ``LayerIO`` thread, which
+    also reads the relay's channel and hands each message to the server loop. There, the
+    fan-out writes each frame to every local connection, yielding every ``CHUNK`` connections
+    and starting at most one fan-out per ``GATHER_S`` (frames that arrive meanwhile go out
+    together: one write per socket). Memberships are re-added every ``REFRESH_S`` so they
+    survive the layer's group expiry and a Redis restart.
+    """
+
+    REFRESH_S = 60.0
+    CHUNK = 100
+    GATHER_S = 0.02
+
+    def __init__(self, io: LayerIO, loop: asyncio.AbstractEventLoop):
+        self.io = io
+        self.layer = io.layer
+        self.loop = loop
+        self.subscribers: dict[str, dict[Hashable, Deliver]] = {}
+        self.joined: dict[str, asyncio.Future] = {}   # group → its group_add, done or not
+        self._inbox: collections.deque = collections.deque()
+        self._inbox_ready = asyncio.Event()
+        self._fan_out_task: asyncio.Task | None = None
+        # Owned by the LayerIO loop:
+        self.channel: str | None = None
+        self._members: dict[str, float] = {}          # groups joined in the layer → when
+        self._ops: asyncio.Lock | None = None
+        self._reading: list[asyncio.Task] = []
+
+    # --- server loop ------------------------------------------------------------------------
+
+    async def join(self, group: str, key: Hashable, deliver: Deliver) -> None:
+        """Follow ``group``: ``deliver(text)`` gets every frame sent to it from when this
+        returns (so a snapshot read afterwards misses nothing)."""
+        self.subscribers.setdefault(group, {})[key] = deliver
+        joined = self.joined.get(group)
+        if joined is None:
+            joined = self.joined[group] = asyncio.wrap_future(self.io.submit(self._add(group)))
+        try:
+            await asyncio.shield(joined)
+        except Exception:
+            if self.joined.get(group) is joined:   # let the next connection try again
+                del self.joined[group]
+            self.leave(group, key)
+            raise
+
+    def leave(self, group: str, key: Hashable) -> None:
+        """Stop following ``group`` (idempotent, synchronous: safe in ``finally`` blocks)."""
+        subs = self.subscribers.get(group)
+        if subs is None or subs.pop(key, None) is None or subs:
+            return
+        del self.subscribers[group]
+        if self.joined.pop(group, None) is not None:
+            self.io.submit(self._discard(group))
+
+    def followers(self, group: str) -> int:
+        return len(self.subscribers.get(group, ()))
+
+    def _arrived(self, message: dict) -> None:
+        self._inbox.append(message)
+        self._inbox_ready.set()
+        if self._fan_out_task is None or self._fan_out_task.done():
+            self._fan_out_task = self.loop.create_task(self._fan_out())
+
+    async def _fan_out(self) -> None:
+        started = 0.0
+        while True:
+            await self._inbox_ready.wait()
+            wait = started + self.GATHER_S - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            started = time.monotonic()
+            self._inbox_ready.clear()
+            batch: dict[str, list[str]] = {}
+            while self._inbox:
+                message = self._inbox.popleft()
+                texts = message.get("texts")
+                if message.get("type") != FRAME or not isinstance(texts, list):
+                    log.warning("relay: ignoring %r", message.get("type"))
+                    continue
+                batch.setdefault(message.get("group"), []).extend(texts)
+            for group, texts in batch.items():
+                subs = list(self.subscribers.get(group, {}).values())
+                for i, deliver in enumerate(subs, 1):
+                    try:
+                        for text in texts:
+                            await deliver(text)
+                    except Exception:  # noqa: BLE001 - one broken connection must not stop the rest
+                        log.warning("relay: delivering to a connection failed", exc_info=True)
+                    if i % self.CHUNK == 0:
+                        await asyncio.sleep(0)   # let bids and snapshots through
+
+    # --- LayerIO loop -----------------------------------------------------------------------
+
+    def _lock(self) -> asyncio.Lock:
+        if self._ops is None:
+            self._ops = asyncio.Lock()
+        return self._ops
+
+    async def _add(self, group: str) -> None:
+        async with self._lock():
+            if self.channel is None:
+                self.channel = await self.layer.new_channel()
+            if not self._reading:
+                loop = asyncio.get_running_loop()
+                self._reading = [loop.create_task(self._read()),
+                                 loop.create_task(self._refresh())]
+            await self.layer.group_add(group, self.channel)
+            self._members[group] = time.monotonic()
+
+    async def _discard(self, group: str) -> None:
+        async with self._lock():
+            if self._members.pop(group, None) is None:
+                return
+            try:
+                await self.layer.group_discard(group, self.channel)
+            except Exception:  # noqa: BLE001 - the membership expires by itself
+                log.warning("relay: leaving %s failed", group, exc_info=True)
+            if not self._members:
+                # Idle: stop polling the layer until the next join. (Cancelling a
+                # channels-redis receive may drop what it had buffered: nobody is left here
+                # to deliver it to.)
+                for task in self._reading:
+                    task.cancel()
+                self._reading = []
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - Redis away: frames are lost, clients resync
+                log.warning("relay: receiving failed; retrying in 1 s", exc_info=True)
+                for group in self._members:   # Redis may have restarted empty: re-add soon
+                    self._members[group] = float("-inf")
+                await asyncio.sleep(1)
+                continue
+            try:
+                self.loop.call_soon_threadsafe(self._arrived, message)
+            except RuntimeError:   # the server loop is closed (a finished test's loop)
+                for group in list(self._members):
+                    asyncio.get_running_loop().create_task(self._discard(group))
+                return
+
+    async def _refresh(self) -> None:
+        while True:
+            await asyncio.sleep(self.REFRESH_S / 4)
+            now = time.monotonic()
+            async with self._lock():
+                for group, since in list(self._members.items()):
+                    if now - since < self.REFRESH_S:
+                        continue
+                    try:
+                        await self.layer.group_add(group, self.channel)
+                    except Exception:  # noqa: BLE001 - retried on the next round
+                        log.warning("relay: refreshing %s failed", group, exc_info=True)
+                        continue
+                    self._members[group] = now
+
+
+_ios: dict = {}                 # layer → its LayerIO (created with the first relay)
+_relays: dict = {}              # server loop → its Relay
+_registry_lock = threading.Lock()
+
+
+def relay() -> Relay | None:
+    """This event loop's relay on the default channel layer (``None`` without a layer)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return None
+    loop = asyncio.get_running_loop()
+    with _registry_lock:
+        for old in [lp for lp in _relays if lp.is_closed()]:
+            del _relays[old]
+        io = _ios.get(layer)
+        if io is None:
+            io = _ios[layer] = LayerIO(layer)
+        current = _relays.get(loop)
+        if current is None or current.io is not io:
+            current = _relays[loop] = Relay(io, loop)
+    return current

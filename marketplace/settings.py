@@ -163,11 +163,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Channels -----------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
+    # A host dict is passed to redis-py's ``ConnectionPool.from_url(address, **rest)``; options
+    # in the URL's query string win over these. redis-py 8 defaults to a 5 s socket timeout,
+    # the same as channels-redis's blocking BZPOPMIN (5 s), so an idle receive would die with
+    # "Timeout reading"; and to 100 connections per pool, which many concurrent group
+    # operations exceed ("Too many connections").
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [{
+                    "address": REDIS_URL,
+                    "socket_timeout": 30,
+                    "socket_connect_timeout": 5,
+                    "socket_keepalive": True,
+                    "max_connections": 1000,
+                }],
                 "prefix": os.environ.get("CHANNEL_PREFIX", "asgi"),
                 "capacity": 1000,
                 "expiry": 30,

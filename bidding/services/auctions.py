@@ -130,18 +130,22 @@ def _require_eligible(*, agency: Agency, project: Project) -> None:
 
 
 def bidder_signup(*, actor, project: Project) -> SignUp:
-    """The actor's active sign-up on ``project``; NotAllowed for watchers."""
+    """The actor's active sign-up on ``project``, with its agency, in one query (user →
+    member → organisation → agency → sign-up); NotAllowed for watchers."""
+    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    signup = None
+    if user_id is not None:
+        signup = (SignUp.objects.select_related("agency")
+                  .filter(project=project, status=SignUp.Status.ACTIVE,
+                          agency__organisation__members__user_id=user_id).first())
+    if signup is not None:
+        return signup
     org = organisation_of(actor)
-    agency = getattr(org, "agency", None) if org is not None else None
-    if agency is None:
+    if org is None or getattr(org, "agency", None) is None:
         raise NotAllowed(_("Watchers cannot bid: only agencies signed up for this project may "
                            "bid."), code="watcher")
-    signup = (SignUp.objects.select_related("agency")
-              .filter(project=project, agency=agency, status=SignUp.Status.ACTIVE).first())
-    if signup is None:
-        raise NotAllowed(_("Watchers cannot bid: your agency has not signed up for this "
-                           "project."), code="watcher")
-    return signup
+    raise NotAllowed(_("Watchers cannot bid: your agency has not signed up for this "
+                       "project."), code="watcher")
 
 
 def _check_open(project: Project, now: dt.datetime) -> None:
@@ -194,8 +198,7 @@ def bid_place(*, actor, project: Project, value) -> Bid:
     """
     number = parse_bid_value(value)
     with transaction.atomic():
-        locked = (Project.objects.select_for_update()
-                  .filter(pk=project.pk).first())
+        locked = Project.objects.select_for_update().filter(pk=project.pk).first()
         if locked is None:
             raise NotFound(_("No such project."))
         now = timezone.now()
@@ -209,12 +212,21 @@ def bid_place(*, actor, project: Project, value) -> Bid:
 
 
 def _place_locked(*, actor, project: Project, value: Decimal, now: dt.datetime) -> Bid:
-    """Precondition: inside a transaction holding the lock on ``project``."""
+    """Precondition: inside a transaction holding the lock on ``project``.
+
+    Queries for an accepted bid: the best bid, the sign-up with its agency, the eligibility
+    check (sanctions; offers, avoidance and sign-up; required qualifications), the insert, the
+    project update and the audit record; nothing is re-read to build the broadcast.
+    """
     _check_open(project, now)
+    # Read in its own statement, after the lock was granted: joined to the locking SELECT,
+    # PostgreSQL would return the best bid as it was before waiting for the lock (the joined
+    # table is not re-read when the locked row changed), and a stale best passes the step
+    # check.
+    best = (Bid.objects.only("value", "signup_id").get(pk=project.best_bid_id)
+            if project.best_bid_id else None)
     signup = bidder_signup(actor=actor, project=project)
     _require_eligible(agency=signup.agency, project=project)
-    best = (Bid.objects.select_related("signup").get(pk=project.best_bid_id)
-            if project.best_bid_id else None)
     _check_value(project, value, best)
     if best is not None and best.signup_id == signup.pk:
         raise Conflict(_("You already hold the best bid; you cannot bid against yourself."),

@@ -1,6 +1,7 @@
 """The auction consumer over a real (in-memory) channel layer: WebsocketCommunicator."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -234,3 +235,58 @@ async def test_connecting_after_the_deadline_closes_it_and_the_snapshot_shows_th
     assert snap["status"] == "awarded" and snap["result"]["winner"]["agency"] == \
         signups[0].agency.name
     await late.disconnect()
+
+
+# --- the process relay: one group member per process, frames relayed as sent ---------------
+
+async def group_members(group: str) -> int:
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if hasattr(layer, "groups"):   # in-memory layer
+        return len(layer.groups.get(group, {}))
+    return await layer.connection(layer.consistent_hash(group)).zcard(layer._group_key(group))
+
+
+async def test_many_watchers_in_one_process_are_one_group_member_and_all_get_each_bid():
+    project, signups, users = await auction(bidders=2)
+    watchers = [(await connect(project))[0] for _ in range(5)]
+    bidder, _ = await connect(project, users[0])
+    assert await group_members(f"auction_{project.pk}") == 1
+    await bidder.send_json_to({"type": "bid", "value": "95000.00"})
+    for watcher in watchers:
+        event = await watcher.receive_json_from(timeout=5)
+        assert event["type"] == "bid.placed" and event["seq"] == 1 and event["label"] == "A"
+    for comm in (*watchers, bidder):
+        await comm.disconnect()
+    for _ in range(50):
+        if await group_members(f"auction_{project.pk}") == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert await group_members(f"auction_{project.pk}") == 0
+
+
+async def test_a_bidder_gets_its_acknowledgement_before_the_broadcast_of_its_own_bid():
+    project, signups, users = await auction(bidders=2)
+    bidder, _ = await connect(project, users[0])
+    await bidder.send_json_to({"type": "bid", "value": "95000.00", "ref": 1})
+    first = await bidder.receive_json_from(timeout=5)
+    second = await bidder.receive_json_from(timeout=5)
+    assert (first["type"], second["type"]) == ("bid.accepted", "bid.placed")
+    assert first["seq"] == second["seq"] == 1
+    await bidder.disconnect()
+
+
+async def test_a_watcher_that_missed_frames_resyncs_to_the_full_ladder():
+    project, signups, users = await auction(bidders=2)
+    a, _ = await connect(project, users[0])
+    b, _ = await connect(project, users[1])
+    for comm, value in ((a, "99000"), (b, "98000"), (a, "97000")):
+        await comm.send_json_to({"type": "bid", "value": value})
+        await comm.receive_json_from(timeout=5)
+        await comm.receive_json_from(timeout=5)
+    late, snap = await connect(project)      # as after a gap or a reconnect
+    assert snap["seq"] == 3 and [r["label"] for r in snap["ladder"]] == ["A", "B", "A"]
+    assert snap["best"] == "97000.00" and snap["best_label"] == "A"
+    for comm in (a, b, late):
+        await comm.disconnect()
