@@ -1,12 +1,11 @@
 """Simultaneous registrations of one credit code over the API: exactly one wins, the other is
 refused with a readable 4xx, never a 500."""
-import threading
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from agencies.models import Agency
+from tests.concurrency import at_once
 from tests.api.conftest import registration_payload
 from tests.conftest import requires_postgres
 
@@ -14,24 +13,12 @@ from tests.conftest import requires_postgres
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
 def _register_at_once(payloads: list[dict]) -> list[tuple[int, str | None, dict]]:
-    barrier = threading.Barrier(len(payloads))
-    statuses = []
+    def register(i):
+        response = APIClient().post("/api/v1/agencies/", payloads[i], format="json")
+        body = response.json()
+        return response.status_code, body.get("detail"), body.get("errors", {})
 
-    def register(payload):
-        try:
-            barrier.wait()
-            response = APIClient().post("/api/v1/agencies/", payload, format="json")
-            body = response.json()
-            statuses.append((response.status_code, body.get("detail"), body.get("errors", {})))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=register, args=(p,)) for p in payloads]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return statuses
+    return at_once(len(payloads), register)
 
 
 @requires_postgres

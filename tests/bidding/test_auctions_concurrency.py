@@ -7,34 +7,17 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from bidding.models import Award, Bid, Project
 from bidding.services.auctions import auction_close, auctions_close_due, bid_place
 from marketplace.audit import audit_verify
 from marketplace.errors import MarketplaceError
+from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories import bidding as bf
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, requires_postgres]
-
-
-def run_threads(n: int, target) -> None:
-    barrier = threading.Barrier(n)
-
-    def worker(i):
-        try:
-            barrier.wait()
-            target(i)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
 
 
 def test_twenty_agencies_firing_two_hundred_bids_at_once_keep_a_strictly_improving_gap_free_log():
@@ -61,7 +44,7 @@ def test_twenty_agencies_firing_two_hundred_bids_at_once_keep_a_strictly_improvi
                 with lock:
                     acked.append((bid.seq, signups[i].pk, bid.value))
 
-    run_threads(20, fire)
+    at_once(20, fire)
 
     assert unexpected == []
     assert len(acked) + len(refused) == 200
@@ -78,7 +61,7 @@ def test_twenty_agencies_firing_two_hundred_bids_at_once_keep_a_strictly_improvi
 
     Project.objects.filter(pk=project.pk).update(
         auction_ends_at=timezone.now() - dt.timedelta(seconds=1))
-    run_threads(6, lambda i: auction_close(project=Project(pk=project.pk))
+    at_once(6, lambda i: auction_close(project=Project(pk=project.pk))
                 if i % 2 else auctions_close_due())
     award = Award.objects.get(project=project)
     assert award.price == log[-1][2] and award.signup_id == log[-1][1]
@@ -105,7 +88,7 @@ def test_bids_racing_the_deadline_with_closers_make_exactly_one_award(settings):
                 pass
             threading.Event().wait(0.1)
 
-    run_threads(8, act)
+    at_once(8, act)
     auctions_close_due(now=timezone.now() + dt.timedelta(hours=1))
     project.refresh_from_db()
     assert project.status == Project.Status.AWARDED

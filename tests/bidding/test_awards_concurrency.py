@@ -1,15 +1,14 @@
 """Periodic award work run twice at once (PostgreSQL row locks): exactly one outcome."""
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from bidding import signals
 from bidding.models import Award, Project
 from bidding.services import awards as svc
 from bidding.services import methods
+from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories import bidding as bf
 
@@ -26,27 +25,10 @@ def test_two_concurrent_contract_deadline_runs_supersede_once_and_offer_the_runn
     refused = []
     signals.award_refused.connect(lambda sender, **kw: refused.append(kw["award"].pk),
                                   weak=False, dispatch_uid="test-concurrent-refused")
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            svc.contract_deadlines_enforce()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
     try:
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        at_once(2, lambda i: svc.contract_deadlines_enforce())
     finally:
         signals.award_refused.disconnect(dispatch_uid="test-concurrent-refused")
-    assert not errors
     assert refused == [award.pk]
     assert Award.objects.filter(project=project, rank=2).count() == 1
     assert Award.objects.get(pk=award.pk).status == Award.Status.SUPERSEDED
@@ -56,22 +38,6 @@ def test_two_concurrent_contract_deadline_runs_supersede_once_and_offer_the_runn
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_draws_make_one_award():
     project, _s = bf.selecting(method=Project.Method.RANDOM_DRAW, bidders=3)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(methods.draw_run(actor=None, project=project.pk).pk)
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors and len(set(results)) == 1
+    results = at_once(2, lambda i: methods.draw_run(actor=None, project=project.pk).pk)
+    assert len(set(results)) == 1
     assert Award.objects.filter(project=project).count() == 1

@@ -1,12 +1,10 @@
 """Posting and sign-up services (bidding.services.postings)."""
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from agencies.models import Agency, Practitioner
@@ -26,6 +24,7 @@ from bidding.services.postings import (
 )
 from marketplace.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from marketplace.models import AuditEvent
+from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories import bidding as bf
 from tests.factories.agencies import service_item
@@ -341,24 +340,7 @@ def test_close_signups_command_closes_every_due_project_and_is_idempotent():
 @pytest.mark.django_db(transaction=True)
 def test_two_closers_at_once_make_exactly_one_transition():
     project, _signups = _due(method=Method.RANDOM_DRAW, n=3)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def close():
-        try:
-            barrier.wait()
-            results.append(len(close_due_signups()))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=close) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = at_once(2, lambda i: len(close_due_signups()))
     assert sorted(results) == [0, 1]
     assert AuditEvent.objects.filter(action="project.signups_closed").count() == 1
     project.refresh_from_db()

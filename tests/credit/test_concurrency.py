@@ -1,42 +1,19 @@
 """Concurrency of the ledger and of sanction expiry on PostgreSQL (row locks)."""
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from credit.models import CreditEvent, Sanction
 from credit.selectors import agency_score
 from credit.services import credit_event_record, sanctions_expire
+from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories.agencies import agency as make_agency
 from tests.factories.credit import suspended_agency
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_threads(n, target):
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors, errors
-    return results
 
 
 def test_concurrent_ratings_and_violations_lose_no_event_and_score_equals_recompute():
@@ -52,7 +29,7 @@ def test_concurrent_ratings_and_violations_lose_no_event_and_score_equals_recomp
                 credit_event_record(agency=agency.pk, kind="rating", source="purchaser",
                                     stars=Decimal(1 + (i + j) % 5), reason=f"t{i}-{j}")
 
-    run_threads(n, record)
+    at_once(n, record)
     assert CreditEvent.objects.filter(agency=agency).count() == n * 3
     agency.refresh_from_db()
     assert agency.credit_score == agency_score(agency.pk).score
@@ -64,7 +41,7 @@ def test_concurrent_ratings_and_violations_lose_no_event_and_score_equals_recomp
 def test_sanctions_expire_run_twice_at_once_makes_one_transition_each():
     agencies = [suspended_agency() for _ in range(4)]
     Sanction.objects.update(ends_at=timezone.now() - dt.timedelta(minutes=1))
-    done = run_threads(4, lambda i: sanctions_expire())
+    done = at_once(4, lambda i: sanctions_expire())
     assert sum(done) == 4
     assert Sanction.objects.filter(status="expired").count() == 4
     from marketplace.models import AuditEvent
