@@ -212,7 +212,8 @@ def offer_remove(request, pk: int, item_pk: int):
     return redirect("agencies:offers", pk=agency.pk)
 
 
-def _child_page(request, pk, *, form_class, add, input_method, template, tab, saved):
+def _child_page(request, pk, *, form_class, add, input_method, tab, saved, heading,
+                add_heading):
     agency, refusal = _editable(request, pk)
     if refusal:
         return refusal
@@ -228,15 +229,18 @@ def _child_page(request, pk, *, form_class, add, input_method, template, tab, sa
             messages.success(request, saved)
             return redirect(f"agencies:{tab}s", pk=agency.pk)
     agency = agency_profile(pk=agency.pk)
-    return render(request, template, {"agency": agency, "form": form, "tab": tab,
-                                      "today": timezone.localdate()})
+    return render(request, "agencies/child_list.html", {
+        "agency": agency, "form": form, "tab": tab, "today": timezone.localdate(),
+        "heading": heading, "add_heading": add_heading,
+        "table": f"agencies/_{tab}_table.html"})
 
 
 @login_required
 def qualifications(request, pk: int):
     return _child_page(request, pk, form_class=QualificationForm,
                        add=services.agency_qualification_add, input_method="qualification",
-                       template="agencies/qualifications.html", tab="qualification",
+                       tab="qualification", heading=_("Qualifications"),
+                       add_heading=_("Add a qualification"),
                        saved=_("The qualification is added to the public profile."))
 
 
@@ -244,7 +248,8 @@ def qualifications(request, pk: int):
 def practitioners(request, pk: int):
     return _child_page(request, pk, form_class=PractitionerForm,
                        add=services.agency_practitioner_add, input_method="practitioner",
-                       template="agencies/practitioners.html", tab="practitioner",
+                       tab="practitioner", heading=_("Practitioners"),
+                       add_heading=_("Add a practitioner"),
                        saved=_("The practitioner is added to the public profile."))
 
 
