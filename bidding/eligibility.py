@@ -90,27 +90,39 @@ def _tied(agency: Agency, project: Project) -> bool:
                for n in names)
 
 
-def _standing_facts(agency: Agency, project: Project, for_bid: bool) -> dict:
-    """Whether ``agency`` offers the project's item, why it is on the avoidance list (if it
-    is) and, for a bid, whether it holds an active sign-up: one query, read fresh on every
-    call (each is checked on every bid)."""
+def standing_facts(project: Project, *, agency: str = "pk", partner: str = "partner_id",
+                   for_bid: bool = False) -> dict:
+    """The facts of eligibility that are read per call, as expressions to annotate a query
+    whose rows lead to the agency's id through ``agency`` and to its partner's id through
+    ``partner``: whether it offers the project's item (``offers_item``), why it is on the
+    avoidance list if it is (``avoidance``) and, for a bid, whether it holds an active sign-up
+    (``signed_up``). Each is read fresh on every bid."""
     facts = {
-        "offers_item": Exists(StockRecord.objects.filter(partner_id=OuterRef("partner_id"),
+        "offers_item": Exists(StockRecord.objects.filter(partner_id=OuterRef(partner),
                                                          product_id=project.item_id)),
-        "avoidance": Subquery(Avoidance.objects.filter(project=project, agency=OuterRef("pk"))
+        "avoidance": Subquery(Avoidance.objects.filter(project=project, agency_id=OuterRef(agency))
                               .order_by("pk").values("reason")[:1]),
     }
     if for_bid:
-        facts["signed_up"] = Exists(SignUp.objects.filter(project=project, agency=OuterRef("pk"),
-                                                          status=SignUp.Status.ACTIVE))
+        facts["signed_up"] = Exists(SignUp.objects.filter(
+            project=project, agency_id=OuterRef(agency), status=SignUp.Status.ACTIVE))
+    return facts
+
+
+def _read_standing_facts(agency: Agency, project: Project, for_bid: bool) -> dict:
+    facts = standing_facts(project, for_bid=for_bid)
     row = (Agency.objects.filter(pk=agency.pk).annotate(**facts).order_by()
            .values(*facts).first())
     return row or {"offers_item": False, "avoidance": None, "signed_up": False}
 
 
-def eligibility_problems(*, agency: Agency, project: Project, for_bid: bool = False) -> list[str]:
+def eligibility_problems(*, agency: Agency, project: Project, for_bid: bool = False,
+                         facts: dict | None = None) -> list[str]:
     """Every reason ``agency`` may not sign up for (``for_bid=False``) or bid on
-    (``for_bid=True``) ``project``, most serious first; ``[]`` when it may."""
+    (``for_bid=True``) ``project``, most serious first; ``[]`` when it may.
+
+    ``facts``: the values of ``standing_facts`` when the caller read them in its own query
+    (a bid does, with the bidder's sign-up); read here otherwise."""
     problems: list[str] = []
     if agency.standing == Agency.Standing.EXPELLED:
         problems.append(_("Your agency has been expelled from the platform and cannot take part."))
@@ -124,7 +136,8 @@ def eligibility_problems(*, agency: Agency, project: Project, for_bid: bool = Fa
     if block:  # read from the sanctions table, so a sanction imposed mid-auction counts at once
         problems = [block]
     # --- end sanctions ---------------------------------------------------------------------
-    facts = _standing_facts(agency, project, for_bid)
+    if facts is None:
+        facts = _read_standing_facts(agency, project, for_bid)
     if not facts["offers_item"]:
         problems.append(_("Your agency does not offer the service item “%(item)s”; add it to "
                           "your offers first.") % {"item": project.item.title})
@@ -142,8 +155,10 @@ def eligibility_problems(*, agency: Agency, project: Project, for_bid: bool = Fa
     return problems
 
 
-def require_eligible(*, agency: Agency, project: Project, for_bid: bool = False) -> None:
+def require_eligible(*, agency: Agency, project: Project, for_bid: bool = False,
+                     facts: dict | None = None) -> None:
     """Raise ``NotAllowed`` with the first reason when ``agency`` is not eligible."""
-    problems = eligibility_problems(agency=agency, project=project, for_bid=for_bid)
+    problems = eligibility_problems(agency=agency, project=project, for_bid=for_bid,
+                                    facts=facts)
     if problems:
         raise NotAllowed(problems[0], code="ineligible")

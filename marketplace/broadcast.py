@@ -174,9 +174,6 @@ class Relay:
         if self.joined.pop(group, None) is not None:
             self.io.submit(self._discard(group))
 
-    def followers(self, group: str) -> int:
-        return len(self.subscribers.get(group, ()))
-
     def _arrived(self, message: dict) -> None:
         self._inbox.append(message)
         self._inbox_ready.set()

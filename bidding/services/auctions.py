@@ -42,10 +42,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from bidding.eligibility import standing_facts
 from bidding.models import Award, Bid, Project, SignUp
 from marketplace.audit import audit_record
 from marketplace.broadcast import broadcast
@@ -116,7 +118,7 @@ def is_due(project: Project, now: dt.datetime | None = None) -> bool:
             and project.auction_ends_at is not None and now >= project.auction_ends_at)
 
 
-def _require_eligible(*, agency: Agency, project: Project) -> None:
+def _require_eligible(*, agency: Agency, project: Project, facts: dict | None = None) -> None:
     try:
         from bidding.eligibility import require_eligible
     except ImportError:  # until h4's eligibility module lands: the exit rule (R10) at least
@@ -126,18 +128,31 @@ def _require_eligible(*, agency: Agency, project: Project) -> None:
                                 "standing": agency.get_standing_display()},
                              code="not_eligible") from None
         return
-    require_eligible(agency=agency, project=project, for_bid=True)
+    require_eligible(agency=agency, project=project, for_bid=True, facts=facts)
 
 
-def bidder_signup(*, actor, project: Project) -> SignUp:
+def bidder_signup(*, actor, project: Project, for_bid: bool = False) -> SignUp:
     """The actor's active sign-up on ``project``, with its agency, in one query (user →
-    member → organisation → agency → sign-up); NotAllowed for watchers."""
+    member → organisation → agency → sign-up); NotAllowed for watchers.
+
+    ``for_bid``: the same query also reads what the bid is checked against, fresh (it runs
+    after the project lock was granted): the eligibility facts of the agency
+    (``eligibility.standing_facts``) and the current best bid's value and bidder
+    (``best_value``, ``best_signup_id``)."""
     user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     signup = None
     if user_id is not None:
-        signup = (SignUp.objects.select_related("agency")
-                  .filter(project=project, status=SignUp.Status.ACTIVE,
-                          agency__organisation__members__user_id=user_id).first())
+        signups = (SignUp.objects.select_related("agency")
+                   .filter(project=project, status=SignUp.Status.ACTIVE,
+                           agency__organisation__members__user_id=user_id))
+        if for_bid:
+            best = Bid.objects.filter(pk=project.best_bid_id)
+            signups = signups.annotate(
+                **standing_facts(project, agency="agency_id", partner="agency__partner_id",
+                                 for_bid=True),
+                best_value=Subquery(best.values("value")),
+                best_signup_id=Subquery(best.values("signup_id")))
+        signup = signups.first()
     if signup is not None:
         return signup
     org = organisation_of(actor)
@@ -214,19 +229,22 @@ def bid_place(*, actor, project: Project, value) -> Bid:
 def _place_locked(*, actor, project: Project, value: Decimal, now: dt.datetime) -> Bid:
     """Precondition: inside a transaction holding the lock on ``project``.
 
-    Queries for an accepted bid: the best bid, the sign-up with its agency, the eligibility
-    check (sanctions; offers, avoidance and sign-up; required qualifications), the insert, the
-    project update and the audit record; nothing is re-read to build the broadcast.
+    Queries for an accepted bid: the bidder's sign-up read with its agency, its eligibility
+    facts and the best bid; the sanctions and the required qualifications (the rest of the
+    eligibility check); the insert; the project update; the audit record. Nothing is re-read
+    to build the broadcast.
     """
     _check_open(project, now)
-    # Read in its own statement, after the lock was granted: joined to the locking SELECT,
-    # PostgreSQL would return the best bid as it was before waiting for the lock (the joined
-    # table is not re-read when the locked row changed), and a stale best passes the step
-    # check.
-    best = (Bid.objects.only("value", "signup_id").get(pk=project.best_bid_id)
-            if project.best_bid_id else None)
-    signup = bidder_signup(actor=actor, project=project)
-    _require_eligible(agency=signup.agency, project=project)
+    # The best bid is read with the sign-up, in a statement of its own after the lock was
+    # granted. (Joined to the locking SELECT, PostgreSQL would return it as it was before
+    # waiting for the lock — joined tables are not re-read when the locked row changed — and
+    # a stale best passes the step check.)
+    signup = bidder_signup(actor=actor, project=project, for_bid=True)
+    _require_eligible(agency=signup.agency, project=project,
+                      facts={"offers_item": signup.offers_item, "avoidance": signup.avoidance,
+                             "signed_up": signup.signed_up})
+    best = (Bid(pk=project.best_bid_id, value=signup.best_value,
+                signup_id=signup.best_signup_id) if project.best_bid_id else None)
     _check_value(project, value, best)
     if best is not None and best.signup_id == signup.pk:
         raise Conflict(_("You already hold the best bid; you cannot bid against yourself."),
