@@ -56,7 +56,6 @@ import asyncio
 import base64
 import contextlib
 import socket
-import datetime as dt
 import json
 import os
 import re
