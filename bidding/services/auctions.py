@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from bidding.eligibility import standing_facts
+from bidding.eligibility import require_eligible, standing_facts
 from bidding.models import Award, Bid, Project, SignUp
 from marketplace.audit import audit_record
 from marketplace.broadcast import broadcast
@@ -55,7 +55,6 @@ from marketplace.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from marketplace.roles import organisation_of
 
 CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
 
 
 def group_name(project_id: int) -> str:
@@ -102,14 +101,6 @@ def parse_bid_value(value) -> Decimal:
     return number.quantize(CENT)
 
 
-def award_price(project: Project, quote: Decimal) -> Decimal:
-    """The contract price for a winning quote: the amount itself, or for a discount rate the
-    posted amount reduced by that rate."""
-    if lower_wins(project) or project.amount is None:
-        return quote.quantize(CENT)
-    return (project.amount * (HUNDRED - quote) / HUNDRED).quantize(CENT)
-
-
 def is_due(project: Project, now: dt.datetime | None = None) -> bool:
     """Should this auction be closed now? (Read without a lock; ``auction_close`` re-checks.)"""
     now = now or timezone.now()
@@ -119,15 +110,6 @@ def is_due(project: Project, now: dt.datetime | None = None) -> bool:
 
 
 def _require_eligible(*, agency: Agency, project: Project, facts: dict | None = None) -> None:
-    try:
-        from bidding.eligibility import require_eligible
-    except ImportError:  # until h4's eligibility module lands: the exit rule (R10) at least
-        if agency.standing in (Agency.Standing.SUSPENDED, Agency.Standing.EXPELLED):
-            raise NotAllowed(_("%(agency)s is %(standing)s and cannot bid.")
-                             % {"agency": agency.name,
-                                "standing": agency.get_standing_display()},
-                             code="not_eligible") from None
-        return
     require_eligible(agency=agency, project=project, for_bid=True, facts=facts)
 
 
@@ -334,7 +316,7 @@ def _close(*, project: Project, now: dt.datetime | None, actor) -> tuple[Award |
         return None, True
 
     best = Bid.objects.select_related("signup__agency").get(pk=locked.best_bid_id)
-    price = award_price(locked, best.value)
+    price = locked.price_for(best.value)
     computation = {
         "method": Project.Method.LIVE_BIDDING,
         "quote_mode": locked.quote_mode,
