@@ -34,11 +34,12 @@ serve:
 
 run: demo serve
 
-# Debian's chromium drives the browser tests (Playwright launches it by path).
+# Debian's chromium drives the browser tests (Playwright launches it by path); a CJK font makes
+# its screenshots of our Chinese pages legible.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei) >/dev/null \
 	      || echo "warning: could not install chromium; browser tests will be skipped"; \
 	  else echo "warning: chromium missing and not root; browser tests will be skipped"; fi; }
 
