@@ -72,31 +72,11 @@ def actor_label_for(user) -> str:
     return user.get_username()
 
 
-@transaction.atomic
 def audit_record(*, actor, action: str, obj=None, data: dict | None = None,
                  object_type: str = "", object_id: str = "") -> AuditEvent:
     """Append one event. Call inside the transaction of the state change it records."""
-    if obj is not None:
-        object_type, object_id = _object_ref(obj)
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    event = AuditEvent(
-        seq=head.count + 1,
-        at=timezone.now(),
-        actor=user,
-        actor_label=actor_label_for(user),
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        data=_normalise(data),
-        prev_hash=head.last_hash,
-    )
-    event.hash = _event_hash(event)
-    event.save()
-    head.count = event.seq
-    head.last_hash = event.hash
-    head.save(update_fields=["count", "last_hash"])
-    return event
+    return audit_record_many([{"actor": actor, "action": action, "obj": obj, "data": data,
+                               "object_type": object_type, "object_id": object_id}])[0]
 
 
 def _entry(*, actor, action: str, obj=None, data: dict | None = None, object_type: str = "",
