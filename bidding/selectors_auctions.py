@@ -12,6 +12,7 @@ from collections import OrderedDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bidding.eligibility import require_eligible
 from bidding.models import Bid, Project, SignUp
 from bidding.services import auctions as svc
 from marketplace.errors import MarketplaceError, NotFound
@@ -97,7 +98,7 @@ def _viewer(project: Project, user, signups: list[tuple], ladder: list[dict],
         viewer["reason"] = str(_("Bidding is not open."))
         return viewer
     try:
-        svc._require_eligible(agency=agency, project=project)
+        require_eligible(agency=agency, project=project, for_bid=True)
     except MarketplaceError as exc:
         viewer["reason"] = str(exc)
         return viewer

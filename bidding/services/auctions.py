@@ -46,7 +46,6 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency
 from bidding.eligibility import require_eligible, standing_facts
 from bidding.models import Award, Bid, Project, SignUp
 from marketplace.audit import audit_record
@@ -109,18 +108,14 @@ def is_due(project: Project, now: dt.datetime | None = None) -> bool:
             and project.auction_ends_at is not None and now >= project.auction_ends_at)
 
 
-def _require_eligible(*, agency: Agency, project: Project, facts: dict | None = None) -> None:
-    require_eligible(agency=agency, project=project, for_bid=True, facts=facts)
-
-
 def bidder_signup(*, actor, project: Project, for_bid: bool = False) -> SignUp:
     """The actor's active sign-up on ``project``, with its agency, in one query (user →
     member → organisation → agency → sign-up); NotAllowed for watchers.
 
     ``for_bid``: the same query also reads what the bid is checked against, fresh (it runs
     after the project lock was granted): the eligibility facts of the agency
-    (``eligibility.standing_facts``) and the current best bid's value and bidder
-    (``best_value``, ``best_signup_id``)."""
+    (``eligibility.standing_facts``; that it holds an active sign-up is this row itself) and
+    the current best bid's value and bidder (``best_value``, ``best_signup_id``)."""
     user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     signup = None
     if user_id is not None:
@@ -130,8 +125,7 @@ def bidder_signup(*, actor, project: Project, for_bid: bool = False) -> SignUp:
         if for_bid:
             best = Bid.objects.filter(pk=project.best_bid_id)
             signups = signups.annotate(
-                **standing_facts(project, agency="agency_id", partner="agency__partner_id",
-                                 for_bid=True),
+                **standing_facts(project, agency="agency_id", partner="agency__partner_id"),
                 best_value=Subquery(best.values("value")),
                 best_signup_id=Subquery(best.values("signup_id")))
         signup = signups.first()
@@ -222,9 +216,9 @@ def _place_locked(*, actor, project: Project, value: Decimal, now: dt.datetime) 
     # waiting for the lock — joined tables are not re-read when the locked row changed — and
     # a stale best passes the step check.)
     signup = bidder_signup(actor=actor, project=project, for_bid=True)
-    _require_eligible(agency=signup.agency, project=project,
-                      facts={"offers_item": signup.offers_item, "avoidance": signup.avoidance,
-                             "signed_up": signup.signed_up})
+    require_eligible(agency=signup.agency, project=project, for_bid=True,
+                     facts={"offers_item": signup.offers_item, "avoidance": signup.avoidance,
+                            "signed_up": True})
     best = (Bid(pk=project.best_bid_id, value=signup.best_value,
                 signup_id=signup.best_signup_id) if project.best_bid_id else None)
     _check_value(project, value, best)
