@@ -54,11 +54,6 @@ def project_awards_queryset():
     return Award.objects.select_related("agency").order_by("rank", "decided_at")
 
 
-def active_signups(project: Project):
-    return (SignUp.objects.filter(project=project, status=SignUp.Status.ACTIVE)
-            .select_related("agency").prefetch_related("practitioners").order_by("created"))
-
-
 def signup_of(*, agency: Agency | None, project: Project) -> SignUp | None:
     if agency is None:
         return None

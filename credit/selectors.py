@@ -97,13 +97,6 @@ def agency_score(agency_id: int, *, as_of: dt.date | None = None,
     return scorer.score(ledger_groups([agency_id]).get(agency_id, ()))
 
 
-def sanctions_in_force(agency_id: int, now: dt.datetime | None = None):
-    now = now or timezone.now()
-    return [s for s in Sanction.objects.filter(agency_id=agency_id,
-                                               status=Sanction.Status.ACTIVE)
-            if s.in_force(now)]
-
-
 def sanction_block_reason(agency: Agency | int, now: dt.datetime | None = None) -> str | None:
     """The reason ``agency`` may not sign up or bid now (an expulsion or suspension in force),
     or ``None``. One indexed query; checked by ``bidding.eligibility`` on every sign-up and bid,

@@ -28,7 +28,7 @@ from agencies.models import Agency
 from marketplace.audit import audit_record, audit_record_many
 from marketplace.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from marketplace.models import Organisation
-from marketplace.roles import organisation_of, require_kind
+from marketplace.roles import require_kind
 
 from . import scoring, selectors
 from .models import CreditEvent, Sanction
@@ -489,15 +489,6 @@ def credit_repair(*, actor, agency: Agency | int, points, reason: str) -> Credit
                                field="reason")
     return credit_event_record(agency=agency, kind=Kind.REPAIR, source=Source.OPERATOR,
                                actor=actor, points=value, reason=reason)
-
-
-@transaction.atomic
-def credit_recompute_agency(*, agency: Agency | int, as_of: dt.date | None = None) -> Agency:
-    """Recompute one agency's stored score from its ledger (and resync its standing)."""
-    locked = _lock_agency(agency)
-    _score_agency(locked, as_of=as_of)
-    _standing_sync(locked, timezone.now())
-    return locked
 
 
 def credit_recompute(*, as_of: dt.date | None = None, chunk_size: int = 2000,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -49,10 +48,6 @@ def exception_handler(exc, context):
                 "errors": data}
     response.data = body
     return response
-
-
-def error_response(exc: MarketplaceError) -> Response:
-    return Response(exc.as_dict(), status=exc.status_code or status.HTTP_400_BAD_REQUEST)
 
 
 # --- Small helpers shared by the API serializers and views ------------------------------------

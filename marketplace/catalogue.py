@@ -105,12 +105,6 @@ def item_attributes(product: Product) -> dict[str, object]:
     return values
 
 
-def item_attribute_rows(product: Product) -> list[tuple[str, object]]:
-    """``[(Chinese label, value)]`` in the catalogue's column order, for display."""
-    values = item_attributes(product)
-    return [(label, values.get(code, "")) for code, label, _t in ATTRIBUTES]
-
-
 def item_attribute_display(product: Product) -> list[tuple[str, str, object]]:
     """``[(code, translated label, value)]`` in column order (prefetched values, no queries)."""
     values = item_attributes(product)

@@ -74,11 +74,6 @@ def catalogue_tree(*, query: str = "") -> list[CategoryNode]:
     return nodes
 
 
-def uncategorised_items(nodes: list[CategoryNode], *, query: str = ""):
-    placed = {i.pk for node in nodes for i in node.items}
-    return [i for i in catalogue_items(query=query) if i.pk not in placed]
-
-
 def item_detail(pk: int) -> Product:
     """One public item with categories and attribute values prefetched (raises DoesNotExist)."""
     return service_items().get(pk=pk)

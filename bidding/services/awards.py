@@ -38,7 +38,7 @@ from agencies.models import Agency
 from bidding import signals
 from bidding.models import Award, Bid, Contract, Delivery, Objection, Project, SignUp
 from marketplace.audit import audit_record
-from marketplace.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from marketplace.errors import Conflict, NotAllowed, ValidationFailed
 from marketplace.roles import is_regulator, organisation_of
 from marketplace.broadcast import broadcast
 from marketplace.workdays import add_working_days
@@ -575,9 +575,3 @@ def delivery_return(*, actor, delivery: Delivery, reason: str) -> Delivery:
     """The purchaser returns the result with a reason; the service goes on (IN_SERVICE)."""
     return _decide_delivery(actor=actor, delivery=delivery, accepted=False, reason=reason)
 
-
-def award_get(pk) -> Award:
-    try:
-        return Award.objects.select_related("project", "agency").get(pk=int(pk))
-    except (Award.DoesNotExist, TypeError, ValueError):
-        raise NotFound(_("No such award.")) from None
