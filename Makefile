@@ -43,8 +43,19 @@ chromium:
 	      || echo "warning: could not install chromium; browser tests will be skipped"; \
 	  else echo "warning: chromium missing and not root; browser tests will be skipped"; fi; }
 
+# Two workers (this project's machines have two cores). On SQLite the test databases are files
+# kept between runs (.pytest-db*.sqlite3, one per worker) and rebuilt only when a migration
+# changed since the last run; CI starts from a fresh clone, so it always builds them anew.
+TEST_WORKERS ?= 2
+MIGRATIONS_SUM = $(shell cat */migrations/*.py 2>/dev/null | sha1sum | cut -c1-12)
 test: install chromium
-	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  $(BIN)/python -m pytest -n $(TEST_WORKERS) --create-db $(PYTEST_ARGS); \
+	else \
+	  create=--create-db; [ "$$(cat .pytest-db.sum 2>/dev/null)" = "$(MIGRATIONS_SUM)" ] && create=; \
+	  TEST_DB_NAME=$(CURDIR)/.pytest-db.sqlite3 $(BIN)/python -m pytest -n $(TEST_WORKERS) $$create $(PYTEST_ARGS); \
+	  status=$$?; echo "$(MIGRATIONS_SUM)" > .pytest-db.sum; exit $$status; \
+	fi
 
 bench-directory: install
 	$(BIN)/python bench/directory.py
@@ -56,4 +67,4 @@ bench-credit: install
 	$(BIN)/python bench/credit.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3* staticfiles .demo-loaded
+	rm -rf $(VENV) db.sqlite3* staticfiles .demo-loaded .pytest-db*

@@ -1,8 +1,16 @@
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
 from marketplace.catalogue import service_class
+
+
+def pytest_configure(config):
+    """Every test hashes passwords with MD5: factories and fixtures create hundreds of accounts
+    and PBKDF2 costs about two seconds each on the CI machine. The demo test restores the real
+    hasher for itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

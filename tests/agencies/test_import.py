@@ -21,10 +21,6 @@ HEADERS = ["机构名称", "统一社会信用代码", "机构性质", "法定�
            "联系人", "联系电话", "服务事项", "参考收费", "承诺时限"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def good_row(n: int, **over) -> dict:
     row = {"机构名称": f"导入测试机构{n}有限公司", "统一社会信用代码": make_uscc(880000 + n),

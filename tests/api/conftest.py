@@ -23,10 +23,6 @@ from tests.factories.agencies import service_item
 from tests.factories.core import PASSWORD
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def api():

@@ -12,10 +12,6 @@ from tests.factories.agencies import service_item
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def test_a_new_agency_registers_in_chinese_and_finds_itself_in_the_directory(page, live_server):
     Region.objects.get_or_create(code="420000", defaults={"name": "湖北省"})

@@ -14,10 +14,6 @@ from tests.factories.core import PASSWORD, regulator_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def test_regulator_sees_charts_and_confirms_an_expulsion_shown_on_the_profile(page, live_server):
     Region.objects.get_or_create(code="420000", defaults={"name": "湖北省"})
