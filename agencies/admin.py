@@ -1,10 +1,9 @@
 """Agencies in the admin: read-only. Agencies (and regulators) change profiles on the site,
-through ``agencies.services``, which audits every change; the admin only shows them."""
+through ``agencies.services.registry``, which audits every change; the admin only shows them."""
 from django.contrib import admin
 
-from marketplace.admin import ReadOnlyAdmin
-
-from .models import Agency, Practitioner, Qualification
+from agencies.models import Agency, Practitioner, Qualification
+from core.admin import ReadOnlyAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):

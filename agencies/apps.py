@@ -6,4 +6,4 @@ class AgenciesConfig(AppConfig):
     name = 'agencies'
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers of derived values)
+        from agencies import signals  # noqa: F401  (connects the receivers of derived values)

@@ -1,7 +1,7 @@
 """The agency directory's filters (django-filter), shared by the directory page and the API.
 
 ``AgencyFilter`` works on any ``Agency`` queryset (use
-``agencies.selectors.agency_directory_queryset()`` for pages). It never filters by where an
+``agencies.selectors.directory.agency_directory_queryset()`` for pages). It never filters by where an
 agency is registered unless the user asks for a region (R1, R3): the region filter only narrows
 a listing, it never decides eligibility. Every filter is an uncorrelated ``IN (subquery)``
 (computed once, not per agency), so no filter multiplies rows and the query count stays fixed.
@@ -14,18 +14,16 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 from django.forms.utils import flatatt
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from marketplace.catalogue import SERVICE_CLASS_SLUG, Category, Product, StockRecord
-from marketplace.models import Region
-
-from .models import Agency, Qualification
-from .selectors import min_fee_subquery
+from agencies.models import Agency, Qualification
+from agencies.selectors.directory import min_fee_subquery
+from core.catalogue import SERVICE_CLASS_SLUG, Category, Product, StockRecord
+from core.models import Region
 
 SORT_CREDIT = "credit"
 SORT_CHOICES = [

@@ -1,5 +1,5 @@
 """Forms of the agency registry. They parse and present; the rules (valid and unique credit code,
-integrity commitment, declared ties, who may edit) are in ``agencies.services``."""
+integrity commitment, declared ties, who may edit) are in ``agencies.services.registry``."""
 from __future__ import annotations
 
 from django import forms
@@ -9,12 +9,9 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from marketplace.errors import MarketplaceError
-from marketplace.models import Region
-
-from .filters import public_items
-from .models import Agency, OfferTerms, Practitioner, Qualification
-from .services import (
+from agencies.filters import public_items
+from agencies.models import Agency, OfferTerms, Practitioner, Qualification
+from agencies.services.registry import (
     PROFILE_FIELDS,
     OfferInput,
     PractitionerInput,
@@ -23,6 +20,8 @@ from .services import (
     uscc_clean,
     uscc_taken_message,
 )
+from core.errors import MarketplaceError
+from core.models import Region
 
 INTEGRITY_POINTS = [
     _("No price fixing: we set our fees independently and never agree prices with other "

@@ -3,7 +3,7 @@
 An agency is an ``Organisation`` of kind agency, an Oscar ``Partner`` (its shelf), and this
 profile. Its offers are Oscar stock records (reference fee = price) with ``OfferTerms`` beside
 them for the service commitment. Credit fields are denormalised here so the directory can sort
-by them; they are written only by ``credit.services``.
+by them; they are written only by ``credit.services.ledger``.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.models import Partner, StockRecord
 
-from marketplace.models import Organisation, Region, TimeStampedModel
+from core.models import Organisation, Region, TimeStampedModel
 
 
 class Agency(TimeStampedModel):
@@ -62,7 +62,7 @@ class Agency(TimeStampedModel):
     gov_tie_details = models.TextField(_("details of the tie"), blank=True)
     integrity_accepted_at = models.DateTimeField(_("integrity commitment accepted"))
 
-    # Written only by credit.services (issue: ratings, credit and exit).
+    # Written only by credit.services.ledger (issue: ratings, credit and exit).
     credit_score = models.DecimalField(_("credit score"), max_digits=6, decimal_places=2,
                                        default=80)
     credit_stars = models.PositiveSmallIntegerField(_("credit stars"), default=3, db_index=True)

@@ -16,9 +16,8 @@ from django.db.models import Exists, Min, OuterRef, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from marketplace.catalogue import StockRecord
-
-from .models import Agency
+from agencies.models import Agency
+from core.catalogue import StockRecord
 
 ServedRegion = Agency.service_regions.through
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from agencies.views import registry as views
 
 app_name = "agencies"
 urlpatterns = [

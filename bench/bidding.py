@@ -55,10 +55,10 @@ import argparse
 import asyncio
 import base64
 import contextlib
-import socket
 import json
 import os
 import re
+import socket
 import sys
 import time
 from decimal import Decimal

@@ -123,9 +123,9 @@ def load(n_agencies: int, n_events: int, reload: bool) -> None:
     from django.db import connection, transaction
 
     from agencies.models import Agency
+    from core.catalogue import Partner
+    from core.models import Organisation, Region
     from credit.models import CreditEvent
-    from marketplace.catalogue import Partner
-    from marketplace.models import Organisation, Region
 
     if not reload and Agency.objects.count() >= n_agencies and \
             CreditEvent.objects.count() >= n_events:
@@ -231,10 +231,10 @@ def main() -> None:
     from django.utils import timezone
 
     from agencies.models import Agency
+    from core.models import AuditEvent
     from credit.models import CreditEvent, Sanction
-    from credit.selectors import agency_score
-    from credit.services import credit_event_record, credit_recompute
-    from marketplace.models import AuditEvent
+    from credit.selectors.ledger import agency_score
+    from credit.services.ledger import credit_event_record, credit_recompute
 
     load(args.agencies, args.events, args.reload)
     as_of = timezone.localdate()

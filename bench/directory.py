@@ -64,9 +64,9 @@ def seed(n_agencies: int, seed_value: int = 20261123) -> None:
     from django.utils import timezone
 
     from agencies.models import Agency, OfferTerms, Qualification
-    from marketplace.catalogue import Category, Partner, Product, StockRecord, service_class
-    from marketplace.models import Organisation, Region
-    from marketplace.uscc import make_uscc
+    from core.catalogue import Category, Partner, Product, StockRecord, service_class
+    from core.models import Organisation, Region
+    from core.uscc import make_uscc
 
     have = Agency.objects.count()
     if have >= n_agencies:
@@ -144,8 +144,8 @@ def seed(n_agencies: int, seed_value: int = 20261123) -> None:
 
 def scenarios() -> list[tuple[str, str]]:
     from agencies.models import Agency, Qualification
-    from marketplace.catalogue import Category, Product, service_class
-    from marketplace.models import Region
+    from core.catalogue import Category, Product, service_class
+    from core.models import Region
 
     item = Product.objects.filter(product_class=service_class()).order_by("pk")[3]
     category = Category.objects.order_by("pk").first()
@@ -205,7 +205,7 @@ def main() -> None:
     setup_django(url)
     seed(args.agencies)
     from agencies.models import Agency
-    from marketplace.catalogue import StockRecord
+    from core.catalogue import StockRecord
 
     print(f"\n{Agency.objects.count()} agencies, {StockRecord.objects.count()} offers "
           f"(PostgreSQL, one Daphne process, sequential keep-alive requests)\n")

@@ -15,7 +15,7 @@ reconnects asks for a resync (the channel layer delivers at most once; DESIGN.md
 Broadcasts are the same for every viewer (anonymous labels; a bidder's own label comes in its
 snapshot and its rank follows from the ladder), so they arrive already serialised: the
 connection does not join the group itself but follows it through the process relay
-(``marketplace.broadcast.relay``), which reads each frame from the channel layer once and
+(``core.broadcast.relay``), which reads each frame from the channel layer once and
 writes the same text to every local connection. No database work and no JSON encoding per
 watcher per bid; the consumer has no channel of its own (``channel_layer_alias = None``).
 
@@ -41,10 +41,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bidding.models import Project
-from bidding.selectors_auctions import auction_snapshot
+from bidding.selectors.auctions import auction_snapshot
 from bidding.services.auctions import auction_close_if_due, bid_place, group_name, iso
-from marketplace.broadcast import encode, relay
-from marketplace.errors import MarketplaceError, NotFound
+from core.broadcast import encode, relay
+from core.errors import MarketplaceError, NotFound
 
 log = logging.getLogger(__name__)
 

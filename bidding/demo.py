@@ -37,14 +37,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from agencies.models import Agency
-from marketplace.catalogue import Product
-from marketplace.models import Organisation, Region
-
-from .models import Award, Project, SignUp
-from .rules import earliest_signup_deadline
-from .services import awards as award_services
-from .services import methods
-from .services import postings as services
+from bidding.models import Award, Project, SignUp
+from bidding.rules import earliest_signup_deadline
+from bidding.services import awards as award_services
+from bidding.services import methods
+from bidding.services import postings as services
+from core.catalogue import Product
+from core.models import Organisation, Region
 
 Method = Project.Method
 Funding = Project.Funding
@@ -95,7 +94,7 @@ def _offering_users(item: Product, n: int, prefer=()) -> list:
 
 
 def _problems(user, project) -> list[str]:
-    from .eligibility import eligibility_problems
+    from bidding.eligibility import eligibility_problems
 
     agency = Agency.objects.get(organisation__members__user=user)
     return eligibility_problems(agency=agency, project=project)
@@ -150,7 +149,7 @@ def _start_selection(project: Project) -> None:
 
 
 def _bid(project: Project, user, value: str) -> None:
-    from .services.auctions import bid_place
+    from bidding.services.auctions import bid_place
 
     bid_place(actor=user, project=project, value=value)
 
@@ -163,7 +162,7 @@ def _labelled_users(project: Project) -> dict:
 
 def _auction(project: Project, bids) -> Award:
     """Place ``bids`` (label, value) in the open auction, then end it and close it."""
-    from .services.auctions import auction_close
+    from bidding.services.auctions import auction_close
 
     bidders = _labelled_users(project)
     for label, value in bids:

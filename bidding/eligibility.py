@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from marketplace.catalogue import StockRecord
-from marketplace.errors import NotAllowed
-
-from .models import Avoidance, Project, ProjectQualification, SignUp
+from bidding.models import Avoidance, Project, ProjectQualification, SignUp
+from core.catalogue import StockRecord
+from core.errors import NotAllowed
 
 
 def _norm(text: str) -> str:
@@ -130,7 +129,9 @@ def eligibility_problems(*, agency: Agency, project: Project, for_bid: bool = Fa
         problems.append(_("Your agency is suspended and cannot sign up or bid until the "
                           "suspension ends."))
     # --- sanctions (h7): extend here with active sanctions / blacklist checks -------------
-    from credit.selectors import sanction_block_reason  # the exit mechanism's one check (R10)
+    from credit.selectors.ledger import (
+        sanction_block_reason,  # the exit mechanism's one check (R10)
+    )
 
     block = sanction_block_reason(agency, timezone.now())
     if block:  # read from the sanctions table, so a sanction imposed mid-auction counts at once

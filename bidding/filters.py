@@ -6,11 +6,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.catalogue import service_items
-from marketplace.models import Region
-from marketplace.roles import organisation_of
-
-from .models import Project
+from bidding.models import Project
+from core.catalogue import service_items
+from core.models import Region
+from core.roles import organisation_of
 
 
 def _item_queryset(request=None):

@@ -6,11 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Practitioner
-from marketplace.catalogue import service_items
-from marketplace.models import Organisation, Region
-
-from .models import Project
-from .services.postings import EDITABLE_FIELDS, AvoidanceInput, DocumentInput, QualificationInput
+from bidding.models import Project
+from bidding.services.postings import (
+    EDITABLE_FIELDS,
+    AvoidanceInput,
+    DocumentInput,
+    QualificationInput,
+)
+from core.catalogue import service_items
+from core.models import Organisation, Region
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -1,6 +1,6 @@
 """Projects (采购公告), sign-ups (报名), bids, awards (中选) and what follows (DESIGN.md §3).
 
-Writes go through ``bidding.services.*``; reads through ``bidding.selectors``.
+Writes go through ``bidding.services.*``; reads through ``bidding.selectors.projects``.
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, Practitioner
-from marketplace.catalogue import Product
-from marketplace.models import Organisation, Region, TimeStampedModel
+from core.catalogue import Product
+from core.models import Organisation, Region, TimeStampedModel
 
 
 class Project(TimeStampedModel):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .consumers import AuctionConsumer
+from bidding.consumers import AuctionConsumer
 
 websocket_urlpatterns = [
     path("ws/auctions/<int:project_id>/", AuctionConsumer.as_asgi()),

@@ -20,9 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from marketplace.workdays import add_working_days
-
-from .models import Project
+from bidding.models import Project
+from core.workdays import add_working_days
 
 Method = Project.Method
 QuoteMode = Project.QuoteMode

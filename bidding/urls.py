@@ -1,4 +1,28 @@
-from . import urls_auctions, urls_awards, urls_postings
+from django.urls import path
+
+from bidding.views import auctions, awards, postings
 
 app_name = "bidding"
-urlpatterns = [*urls_postings.urlpatterns, *urls_auctions.urlpatterns, *urls_awards.urlpatterns]
+urlpatterns = [
+    path("projects/", postings.project_list, name="project-list"),
+    path("projects/new/", postings.project_new, name="project-new"),
+    path("projects/periods/", postings.project_periods, name="project-periods"),
+    path("projects/<int:pk>/", postings.project_detail, name="project-detail"),
+    path("projects/<int:pk>/edit/", postings.project_edit, name="project-edit"),
+    path("projects/<int:pk>/publish/", postings.project_publish, name="project-publish"),
+    path("projects/<int:pk>/withdraw/", postings.project_withdraw, name="project-withdraw"),
+    path("projects/<int:pk>/signup/", postings.project_signup, name="project-signup"),
+    path("projects/<int:pk>/signup/cancel/", postings.project_signup_cancel,
+         name="project-signup-cancel"),
+    path("projects/<int:pk>/auction/", auctions.auction, name="auction"),
+    path("awards/", awards.award_list, name="award-list"),
+    path("awards/<int:pk>/", awards.award_detail, name="award-detail"),
+    path("awards/<int:pk>/<slug:action>/", awards.award_action, name="award-action"),
+    path("objections/<int:pk>/<slug:action>/", awards.objection_action, name="objection-action"),
+    path("deliveries/<int:pk>/<slug:action>/", awards.delivery_action, name="delivery-action"),
+    path("verify/", awards.verify, name="verify"),
+    path("approvals/", awards.approvals, name="approvals"),
+    path("projects/<int:pk>/selection/", awards.selection, name="selection"),
+    path("projects/<int:pk>/selection/<slug:action>/", awards.selection_action,
+         name="selection-action"),
+]

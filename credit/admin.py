@@ -2,9 +2,8 @@
 regulator pages), so the audit trail and the stored score stay right."""
 from django.contrib import admin
 
-from marketplace.admin import ReadOnlyAdmin
-
-from .models import CreditEvent, Sanction
+from core.admin import ReadOnlyAdmin
+from credit.models import CreditEvent, Sanction
 
 
 @admin.register(CreditEvent)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 def on_award_refused(sender, *, award, missed=False, actor=None, **kwargs):
     """The winner refused to sign (or let the deadline pass): a violation, and the exit
     trigger suspends the agency."""
-    from .models import CreditEvent
-    from .services import credit_event_record
+    from credit.models import CreditEvent
+    from credit.services.ledger import credit_event_record
 
     kind = CreditEvent.Kind.CONTRACT_MISSED if missed else CreditEvent.Kind.CONTRACT_REFUSED
     credit_event_record(
@@ -22,8 +22,8 @@ def on_delivery_decided(sender, *, delivery, accepted, on_time=True, actor=None,
     until it is accepted)."""
     if not accepted:
         return
-    from .models import CreditEvent
-    from .services import credit_event_record
+    from credit.models import CreditEvent
+    from credit.services.ledger import credit_event_record
 
     kind = CreditEvent.Kind.DELIVERY_ON_TIME if on_time else CreditEvent.Kind.DELIVERY_LATE
     award = delivery.award
@@ -36,8 +36,8 @@ def on_objection_decided(sender, *, objection, upheld, actor=None, **kwargs):
     """An objection upheld against an award counts against the agency that won it."""
     if not upheld:
         return
-    from .models import CreditEvent
-    from .services import credit_event_record
+    from credit.models import CreditEvent
+    from credit.services.ledger import credit_event_record
 
     award = objection.award
     credit_event_record(

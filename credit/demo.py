@@ -3,7 +3,7 @@ so that the credit list shows a realistic spread of grades — a few five-star a
 "five-star first"), most at four or three stars, a few weak ones warned by the exit mechanism —
 plus one late delivery, one proposed expulsion after three upheld complaints, one regulator
 finding with a warning. The refusal to sign (a suspension) is the real one of ``bidding.demo``.
-Runs after ``bidding.demo`` and ``ratings.demo``; everything goes through ``credit.services``.
+Runs after ``bidding.demo`` and ``ratings.demo``; everything goes through ``credit.services.ledger``.
 
 The scoring model is not touched: ``credit.scoring`` needs 92 points for five stars, i.e.
 from the base of 80 about +9 from a long record of five-star ratings (smoothed against the
@@ -18,9 +18,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from agencies.models import Agency
-
-from .models import CreditEvent
-from .services import credit_event_record, sanction_impose
+from credit.models import CreditEvent
+from credit.services.ledger import credit_event_record, sanction_impose
 
 K, S = CreditEvent.Kind, CreditEvent.Source
 DEMO_MARK = "（演示）"

@@ -3,7 +3,7 @@
 ``CreditEvent`` rows are never deleted (信用管终身): a wrong event is *voided* with a public reason
 and stops counting, but stays in the history. ``Sanction`` rows carry the exit mechanism's
 warnings, suspensions and expulsions through their life (proposed → active → lifted / expired /
-revoked). Writes go through ``credit.services`` only; the agency's denormalised ``credit_score``,
+revoked). Writes go through ``credit.services.ledger`` only; the agency's denormalised ``credit_score``,
 ``credit_stars``, ``credit_grade`` and ``standing`` are kept in step there.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
-from marketplace.models import TimeStampedModel
+from core.models import TimeStampedModel
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -189,4 +189,4 @@ class Sanction(TimeStampedModel):
         return self.ends_at is None or self.ends_at > now
 
 
-from .models_regulator import Inspection, InspectionFinding, Inspector, TieReview  # noqa: E402,F401
+from credit.models_regulator import Inspection, InspectionFinding, Inspector, TieReview  # noqa: E402,F401

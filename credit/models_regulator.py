@@ -2,7 +2,7 @@
 declared ties to government departments (红顶中介, R8).
 
 Imported by ``credit.models`` (one explicit import line) so they live in the ``credit`` app.
-Writes go through ``credit.inspections`` and ``credit.services_regulator``.
+Writes go through ``credit.services.inspections`` and ``credit.services.ties``.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from marketplace.catalogue import Product
-from marketplace.models import Region, TimeStampedModel
+from core.catalogue import Product
+from core.models import Region, TimeStampedModel
 
 
 class Inspector(TimeStampedModel):

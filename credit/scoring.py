@@ -242,7 +242,7 @@ def contribution(*, kind: str, source: str, day: dt.date, points: Decimal | floa
 def group_rows(rows: Iterable[tuple]) -> dict[int, list[Group]]:
     """Group ledger rows ``(agency_id, kind, source, day, points_centi, stars_centi)`` (one per
     non-voided event) by agency, then by (kind, source, day). The one grouping of the model:
-    ``credit.selectors`` feeds it the database rows for one agency or for a range of them."""
+    ``credit.selectors.ledger`` feeds it the database rows for one agency or for a range of them."""
     acc: dict[tuple, list[int]] = {}
     get = acc.get
     for agency_id, kind, source, day, points, stars in rows:

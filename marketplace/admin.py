@@ -1,17 +1,19 @@
-"""The admin regulators use to keep the public catalogue (R7) and the working-day calendar (R13).
+"""The admin regulators use to keep the public catalogue (R7).
 
-Every write goes through one audited service (``marketplace.services``): ``AuditedAdminMixin``
+Every write goes through one audited service (``marketplace.services.catalogue``): ``AuditedAdminMixin``
+(core/admin.py)
 replaces the admin's own ``save_model``/``save_related``/``delete_model`` with a call to the
 service the admin class names. Oscar's default registrations of the catalogue models are
-replaced, so there is no unaudited way to change an item in the admin. Organisations, regions
-and the audit trail are read-only here.
+replaced, so there is no unaudited way to change an item in the admin. The calendar, organisations,
+regions and the audit trail are in core/admin.py.
 """
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .catalogue import (
+from core.admin import AuditedAdminMixin
+from core.catalogue import (
     SERVICE_CLASS_SLUG,
     Category,
     Product,
@@ -19,58 +21,17 @@ from .catalogue import (
     ProductCategory,
     item_attributes,
 )
-from .errors import MarketplaceError
-from .forms import CategoryAdminForm, ServiceItemAdminForm
-from .models import AuditEvent, Holiday, Organisation, Region
-from .services import (
+from marketplace.forms import CategoryAdminForm, ServiceItemAdminForm
+from marketplace.services.catalogue import (
     catalogue_item_delete,
     catalogue_item_save,
     category_delete,
     category_save,
-    holiday_delete,
-    holiday_save,
 )
 
 admin.site.site_header = _("Intermediary-service marketplace: administration")
 admin.site.site_title = _("Marketplace administration")
 admin.site.index_title = _("Catalogue and calendar maintenance")
-
-
-class AuditedAdminMixin:
-    """Route the admin's writes through one audited service per model.
-
-    Subclasses implement ``service_save(request, obj, form, change)`` (returning the saved
-    object) and ``service_delete(request, obj)``. ``save_model`` does nothing by itself: the
-    service runs in ``save_related`` once the whole form (many-to-many fields included) is
-    known, writes the object, its relations and the audit event in one transaction, and
-    updates ``form.instance`` in place so the admin's redirect finds the primary key.
-    """
-
-    def save_model(self, request, obj, form, change):
-        pass  # the service saves everything in save_related
-
-    def save_related(self, request, form, formsets, change):
-        saved = self.service_save(request, form.instance, form, change)
-        if saved is not form.instance:
-            form.instance.pk = saved.pk
-            form.instance.__dict__.update({k: v for k, v in saved.__dict__.items()
-                                           if not k.startswith("_")})
-
-    def delete_model(self, request, obj):
-        try:
-            self.service_delete(request, obj)
-        except MarketplaceError as exc:
-            messages.error(request, str(exc))
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
-
-    def service_save(self, request, obj, form, change):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def service_delete(self, request, obj):  # pragma: no cover - abstract
-        raise NotImplementedError
 
 
 for model in (Product, Category, ProductAttributeValue, ProductCategory):
@@ -164,57 +125,3 @@ class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
         category_delete(actor=request.user, category=obj)
 
 
-@admin.register(Holiday)
-class HolidayAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("date", "name", "is_working_day")
-    list_filter = ("is_working_day",)
-    date_hierarchy = "date"
-
-    def service_save(self, request, obj, form, change):
-        data = form.cleaned_data
-        return holiday_save(actor=request.user, holiday=obj if change else None,
-                            date=data["date"], is_working_day=data["is_working_day"],
-                            name=data.get("name") or "")
-
-    def service_delete(self, request, obj):
-        holiday_delete(actor=request.user, holiday=obj)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable, never changed here (changes have their own audited services and pages)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Region)
-class RegionAdmin(ReadOnlyAdmin):
-    list_display = ("code", "name", "parent")
-    search_fields = ("code", "name")
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(ReadOnlyAdmin):
-    list_display = ("name", "kind", "is_government", "uscc", "region", "created")
-    list_filter = ("kind", "is_government")
-    search_fields = ("name", "uscc")
-    list_select_related = ("region",)
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    """The audit trail (R12): append-only; the admin can only read it."""
-
-    list_display = ("seq", "at", "actor_label", "action", "object_type", "object_id")
-    list_filter = ("action", "object_type")
-    search_fields = ("action", "object_id", "actor_label")
-    readonly_fields = ("seq", "at", "actor", "actor_label", "action", "object_type",
-                       "object_id", "data", "prev_hash", "hash")
-    list_select_related = ("actor",)
-    actions = None

@@ -15,11 +15,12 @@ from unittest import mock
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from . import demo_data as data
-from .catalogue import Category, Product, service_class
-from .models import Organisation, Region
-from .services import catalogue_item_save, category_save, purchaser_register, staff_create
-from .uscc import make_uscc
+from core.catalogue import Category, Product, service_class
+from core.models import Organisation, Region
+from core.services.accounts import purchaser_register, staff_create
+from core.uscc import make_uscc
+from marketplace import demo_data as data
+from marketplace.services.catalogue import catalogue_item_save, category_save
 
 PASSWORD = "Demo#2026zj"
 
@@ -97,7 +98,7 @@ def _person(rng: random.Random) -> str:
 
 def _load_agencies(items: dict[str, Product]):
     from agencies.models import Agency
-    from agencies.services import (
+    from agencies.services.registry import (
         OfferInput,
         PractitionerInput,
         QualificationInput,

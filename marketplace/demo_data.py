@@ -3,7 +3,7 @@ on published county and provincial lists (《行政审批中介服务事项清�
 provinces. Fees are plausible reference figures for the demo, not official tariffs."""
 from __future__ import annotations
 
-from .catalogue import DEFAULT_REMARK, FEE_GOVERNMENT, FEE_MARKET
+from core.catalogue import DEFAULT_REMARK, FEE_GOVERNMENT, FEE_MARKET
 
 # Category tree: (name, parent name or None)
 CATEGORIES = [

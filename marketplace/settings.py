@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's documented way of loading its defaults)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,12 +86,14 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    # ours
-    "marketplace",
+    # ours, from the ground floor up (docs/architecture.md)
+    "core",
     "agencies",
     "bidding",
-    "ratings",
     "credit",
+    "ratings",
+    "supervision",
+    "marketplace",
 ]
 
 SITE_ID = 1
@@ -123,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "marketplace.context_processors.platform",
+                "core.context_processors.platform",
             ],
         },
     },
@@ -252,7 +253,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "中介服务网上交易平台 API",
@@ -286,7 +287,7 @@ MARKETPLACE = {
     "RISK_PAIR_MIN_PROJECTS": int(os.environ.get("RISK_PAIR_MIN_PROJECTS", "3")),
     "RISK_WINNER_MIN_AWARDS": int(os.environ.get("RISK_WINNER_MIN_AWARDS", "3")),
     "RISK_WINNER_SHARE": float(os.environ.get("RISK_WINNER_SHARE", "0.6")),
-    # Credit model and exit mechanism (credit.scoring, credit.services; owner h7).
+    # Credit model and exit mechanism (credit.scoring, credit.services.ledger; owner h7).
     "CREDIT_BASE_SCORE": float(os.environ.get("CREDIT_BASE_SCORE", "80")),
     "CREDIT_SOURCE_WEIGHTS": os.environ.get("CREDIT_SOURCE_WEIGHTS", "5:3:2"),
     "CREDIT_HALF_LIFE_DAYS": float(os.environ.get("CREDIT_HALF_LIFE_DAYS", "730")),

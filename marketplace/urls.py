@@ -3,20 +3,33 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from marketplace.views import pages
+
 api_v1 = [
-    path("", include("marketplace.api_urls")),
-    path("", include("agencies.api_urls")),
-    path("", include("bidding.api_urls")),
-    path("", include("ratings.api_urls")),
-    path("", include("credit.api_urls")),
+    path("", include("marketplace.api.urls")),
+    path("", include("agencies.api.urls")),
+    path("", include("bidding.api.urls")),
+    path("", include("ratings.api.urls")),
+    path("", include("credit.api.urls")),
+    path("", include("supervision.api.urls")),
+]
+
+site_pages = [
+    path("", pages.home, name="home"),
+    path("catalogue/", pages.catalogue, name="catalogue"),
+    path("catalogue/items/<int:pk>/", pages.catalogue_item, name="catalogue-item"),
+    path("catalogue/fees/", pages.catalogue_fees, name="catalogue-fees"),
+    path("catalogue/agencies/", pages.catalogue_agencies, name="catalogue-agencies"),
 ]
 
 urlpatterns = [
-    path("", include("marketplace.page_urls")),
+    *site_pages,
+    path("", include("core.urls")),
     path("agencies/", include("agencies.urls")),
     path("", include("bidding.urls")),
     path("", include("ratings.urls")),
     path("", include("credit.urls")),
+    path("", include("supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -9,8 +9,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 
 from bidding.models import Award
-
-from .services import rating_accepted_at, rating_appeal, rating_reply, rating_submit
+from ratings.services.ratings import rating_accepted_at, rating_appeal, rating_reply, rating_submit
 
 # One entry per accepted award, in the order ``bidding.demo`` completes them (then repeated):
 # stars (quality, timeliness, attitude, fees, conduct), comment, the agency's reply, its appeal.
@@ -71,8 +70,13 @@ def _load_ratings() -> dict:
 
 
 def _load_inspections(regulator) -> str:
-    from credit.inspections import (inspection_announce, inspection_draw,
-                                    inspection_finding_record, inspection_publish, inspector_add)
+    from credit.services.inspections import (
+        inspection_announce,
+        inspection_draw,
+        inspection_finding_record,
+        inspection_publish,
+        inspector_add,
+    )
 
     for code, name, department in INSPECTORS:
         inspector_add(actor=regulator, code=code, name=name, department=department)

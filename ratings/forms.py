@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import DIMENSION_LABELS
+from ratings.selectors.ratings import DIMENSION_LABELS
 
 STAR_CHOICES = [(n, str(n)) for n in range(1, 6)]
 

@@ -1,6 +1,6 @@
 """Star ratings (网上评价, R5, R9): five dimensions, a comment, the agency's public reply, appeals.
 
-Writes go through ``ratings.services``; reads through ``ratings.selectors``. A voided rating stays
+Writes go through ``ratings.services.ratings``; reads through ``ratings.selectors.ratings``. A voided rating stays
 in the history (信用管终身) but stops counting in averages and in credit.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 from bidding.models import Award
-from marketplace.models import Organisation, TimeStampedModel
+from core.models import Organisation, TimeStampedModel
 
 DIMENSIONS = ("quality", "timeliness", "attitude", "fees", "conduct")
 """The five rated dimensions, in display order (服务质量, 服务时效, 服务态度, 服务收费, 服务规范)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from ratings.views import ratings as views
 
 app_name = "ratings"
 urlpatterns = [

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
-from marketplace.catalogue import service_class
+from core.catalogue import service_class
 
 
 def pytest_configure(config):
@@ -51,8 +51,8 @@ def _migration_rows(request):
         request.getfixturevalue("db")
     else:
         return
-    from marketplace.models import Region
-    from marketplace.regions import PROVINCES, ensure_regions
+    from core.models import Region
+    from core.regions import PROVINCES, ensure_regions
 
     if Region.objects.count() < len(PROVINCES):
         ensure_regions()

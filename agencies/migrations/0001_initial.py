@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('marketplace', '0001_initial'),
+        ('core', '0001_initial'),
         ('partner', '0007_partneraddress_code'),
     ]
 
@@ -41,10 +41,10 @@ class Migration(migrations.Migration):
                 ('rating_average', models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True, verbose_name='star average')),
                 ('rating_count', models.PositiveIntegerField(default=0, verbose_name='ratings')),
                 ('standing', models.CharField(choices=[('good', 'Good standing'), ('warned', 'Warned'), ('suspended', 'Suspended'), ('expelled', 'Expelled')], db_index=True, default='good', max_length=16, verbose_name='standing')),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='agency', to='marketplace.organisation', verbose_name='organisation')),
+                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='agency', to='core.organisation', verbose_name='organisation')),
                 ('partner', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='agency', to='partner.partner', verbose_name='Oscar partner')),
-                ('region', models.ForeignKey(help_text='Shown to users; never used to exclude anyone.', on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='marketplace.region', verbose_name='region')),
-                ('service_regions', models.ManyToManyField(blank=True, related_name='served_by', to='marketplace.region', verbose_name='regions served')),
+                ('region', models.ForeignKey(help_text='Shown to users; never used to exclude anyone.', on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='core.region', verbose_name='region')),
+                ('service_regions', models.ManyToManyField(blank=True, related_name='served_by', to='core.region', verbose_name='regions served')),
             ],
             options={
                 'verbose_name': 'agency',

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agencies', '0001_initial'),
         ('catalogue', '0032_category_exclude_from_menu_category_long_description'),
-        ('marketplace', '0002_regions'),
+        ('core', '0002_regions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -67,8 +67,8 @@ class Migration(migrations.Migration):
                 ('file', models.FileField(upload_to='contracts/%Y/%m/', verbose_name='contract file')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
                 ('award', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='contract', to='bidding.award', verbose_name='award')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='marketplace.organisation', verbose_name='confirmed by')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='marketplace.organisation', verbose_name='uploaded by')),
+                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='confirmed by')),
+                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='uploaded by')),
             ],
             options={
                 'verbose_name': 'contract',
@@ -151,12 +151,12 @@ class Migration(migrations.Migration):
                 ('last_seq', models.PositiveIntegerField(default=0)),
                 ('draw_commitment', models.CharField(blank=True, max_length=64)),
                 ('draw_seed', models.CharField(blank=True, max_length=128)),
-                ('approval_department', models.ForeignKey(blank=True, limit_choices_to={'kind': 'approval'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='approval_projects', to='marketplace.organisation', verbose_name='approval department')),
+                ('approval_department', models.ForeignKey(blank=True, limit_choices_to={'kind': 'approval'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='approval_projects', to='core.organisation', verbose_name='approval department')),
                 ('best_bid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='bidding.bid')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects_created', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='catalogue.product', verbose_name='service item')),
-                ('purchaser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='marketplace.organisation', verbose_name='purchaser')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='marketplace.region', verbose_name='project location')),
+                ('purchaser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='core.organisation', verbose_name='purchaser')),
+                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='core.region', verbose_name='project location')),
             ],
             options={
                 'verbose_name': 'project',

@@ -48,10 +48,10 @@ from django.utils.translation import gettext as _
 
 from bidding.eligibility import require_eligible, standing_facts
 from bidding.models import Award, Bid, Project, SignUp
-from marketplace.audit import audit_record
-from marketplace.broadcast import broadcast
-from marketplace.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from marketplace.roles import organisation_of
+from core.audit import audit_record
+from core.broadcast import broadcast
+from core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from core.roles import organisation_of
 
 CENT = Decimal("0.01")
 

@@ -4,7 +4,7 @@ The award record is part of the hash-chained audit trail: ``record_hash`` is the
 canonical JSON of the award's essential fields plus the hash of its ``award.made`` audit event,
 and the public verification code is derived from ``record_hash``. Changing the price or the
 agency in the database therefore changes the recomputed hash (``award_record_hash``) and the
-verification reports the award as altered (``bidding.selectors_awards.award_verify``).
+verification reports the award as altered (``bidding.selectors.awards.award_verify``).
 
 Life cycle (statuses of ``Award``)::
 
@@ -37,15 +37,15 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency
 from bidding import signals
 from bidding.models import Award, Bid, Contract, Delivery, Objection, Project, SignUp
-from marketplace.audit import audit_record
-from marketplace.errors import Conflict, NotAllowed, ValidationFailed
-from marketplace.roles import is_regulator, organisation_of
-from marketplace.broadcast import broadcast
-from marketplace.workdays import add_working_days
+from core.audit import audit_record
+from core.broadcast import broadcast
+from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.roles import is_regulator, organisation_of
+from core.workdays import add_working_days
 
 
 def add_working_days_safe(start: dt.datetime, days: int) -> dt.datetime:
-    """``start`` + ``days`` Chinese working days (R13, ``marketplace.workdays``)."""
+    """``start`` + ``days`` Chinese working days (R13, ``core.workdays``)."""
     return add_working_days(start, days)
 
 

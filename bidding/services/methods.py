@@ -19,9 +19,9 @@ from bidding import draw
 from bidding.eligibility import eligibility_problems
 from bidding.models import Award, EvaluationScore, Project, SignUp
 from bidding.services.awards import award_create
-from marketplace.audit import audit_record
-from marketplace.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from marketplace.roles import is_regulator, organisation_of
+from core.audit import audit_record
+from core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from core.roles import is_regulator, organisation_of
 
 Method = Project.Method
 BARRED = (Agency.Standing.SUSPENDED, Agency.Standing.EXPELLED)

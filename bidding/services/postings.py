@@ -31,21 +31,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Practitioner
-from marketplace.audit import audit_record
-from marketplace.errors import (
+from bidding.draw import commitment_of
+from bidding.eligibility import eligibility_problems, require_eligible
+from bidding.models import Avoidance, Project, ProjectDocument, ProjectQualification, SignUp
+from bidding.rules import posting_problems, problems_by_field
+from core.audit import audit_record
+from core.errors import (
     Conflict,
     NotAllowed,
     NotFound,
     ValidationFailed,
     from_django_validation,
 )
-from marketplace.models import Organisation
-from marketplace.roles import require_kind
-
-from ..draw import commitment_of
-from ..eligibility import eligibility_problems, require_eligible
-from ..models import Avoidance, Project, ProjectDocument, ProjectQualification, SignUp
-from ..rules import posting_problems, problems_by_field
+from core.models import Organisation
+from core.roles import require_kind
 
 Status = Project.Status
 Method = Project.Method
@@ -439,7 +438,7 @@ def single_bidder_quote(project: Project) -> tuple[Decimal, Decimal]:
 
 
 def _award_single_bidder(project: Project, signup: SignUp) -> None:
-    from .awards import award_create
+    from bidding.services.awards import award_create
 
     quote, price = single_bidder_quote(project)
     award_create(project=project, signup=signup, price=price, quote=quote, computation={

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bidding.models import Project
-from bidding.selectors_auctions import auction_snapshot
+from bidding.selectors.auctions import auction_snapshot
 from bidding.services.auctions import bid_place
-from marketplace.errors import MarketplaceError, NotFound
+from core.errors import MarketplaceError, NotFound
 
 
 def auction(request, pk: int):

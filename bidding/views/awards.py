@@ -23,12 +23,12 @@ from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
 from bidding import draw
-from bidding import selectors_awards as sel
 from bidding.models import Award, Delivery, EvaluationScore, Objection, Project, SignUp
+from bidding.selectors import awards as sel
 from bidding.services import awards as svc
 from bidding.services import methods
-from marketplace.errors import MarketplaceError, NotFound
-from marketplace.roles import is_regulator, kind_of, organisation_of
+from core.errors import MarketplaceError, NotFound
+from core.roles import is_regulator, kind_of, organisation_of
 
 PAGE_SIZE = 20
 
@@ -286,7 +286,7 @@ def selection(request, pk):
             scores.setdefault(s.signup_id, []).append(s)
     offering = []
     if is_purchaser and project.method == Project.Method.DIRECT and award is None:
-        from marketplace.catalogue import StockRecord
+        from core.catalogue import StockRecord
 
         partner_ids = StockRecord.objects.filter(product=project.item).values("partner_id")
         offering = list(Agency.objects.filter(partner_id__in=partner_ids)

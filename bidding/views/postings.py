@@ -13,28 +13,27 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.catalogue import item_attributes
-from marketplace.errors import MarketplaceError, NotFound
-from marketplace.models import Organisation
-from marketplace.roles import organisation_of
-from marketplace.workdays import add_working_days, calendar_note, working_days_between
-
-from .. import selectors
-from ..eligibility import eligibility_problems
-from ..filters import ProjectFilter
-from ..forms import (
+from bidding.eligibility import eligibility_problems
+from bidding.filters import ProjectFilter
+from bidding.forms import (
+    METHOD_FIELDS,
     AvoidanceFormSet,
     DocumentFormSet,
-    METHOD_FIELDS,
     ProjectForm,
     QualificationFormSet,
     SignUpForm,
     WithdrawForm,
     kept,
 )
-from ..models import Award, Project, SignUp
-from ..rules import earliest_signup_deadline, signup_min_working_days
-from ..services import postings as services
+from bidding.models import Award, Project, SignUp
+from bidding.rules import earliest_signup_deadline, signup_min_working_days
+from bidding.selectors import projects as selectors
+from bidding.services import postings as services
+from core.catalogue import item_attributes
+from core.errors import MarketplaceError, NotFound
+from core.models import Organisation
+from core.roles import organisation_of
+from core.workdays import add_working_days, calendar_note, working_days_between
 
 Status = Project.Status
 
@@ -252,7 +251,7 @@ def project_edit(request, pk: int):
         return _save(request, project)
     form, quals, avoids, docs = _bind(request, project)
     if request.GET.get("check"):
-        from ..rules import posting_problems, problems_by_field
+        from bidding.rules import posting_problems, problems_by_field
 
         section_errors: dict = {}
         for name, msgs in problems_by_field(posting_problems(project)).items():

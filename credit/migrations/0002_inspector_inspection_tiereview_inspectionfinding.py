@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('agencies', '0001_initial'),
         ('catalogue', '0032_category_exclude_from_menu_category_long_description'),
         ('credit', '0001_initial'),
-        ('marketplace', '0002_regions'),
+        ('core', '0002_regions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='announced by')),
                 ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.product', verbose_name='service item')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='marketplace.region', verbose_name='region')),
+                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='region')),
                 ('inspectors', models.ManyToManyField(blank=True, related_name='inspections', to='credit.inspector', verbose_name='inspectors drawn')),
             ],
             options={

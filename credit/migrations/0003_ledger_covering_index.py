@@ -1,4 +1,4 @@
-"""A covering index for the ledger query (``credit.selectors._ledger_rows``).
+"""A covering index for the ledger query (``credit.selectors.ledger._ledger_rows``).
 
 Both the incremental update (one agency) and the full recompute (ranges of agencies) read every
 non-voided event's kind, source, time, points and stars by agency. With those columns in the

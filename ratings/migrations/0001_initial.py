@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agencies', '0001_initial'),
         ('bidding', '0001_initial'),
-        ('marketplace', '0002_regions'),
+        ('core', '0002_regions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='voided at')),
                 ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='agencies.agency', verbose_name='agency')),
                 ('award', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='rating', to='bidding.award', verbose_name='award')),
-                ('purchaser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings_given', to='marketplace.organisation', verbose_name='purchaser')),
+                ('purchaser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings_given', to='core.organisation', verbose_name='purchaser')),
                 ('rated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings_given', to=settings.AUTH_USER_MODEL, verbose_name='rated by')),
                 ('voided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='voided by')),
             ],

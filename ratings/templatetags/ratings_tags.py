@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from ratings.selectors import agency_rating_summary
+from ratings.selectors.ratings import agency_rating_summary
 
 register = template.Library()
 

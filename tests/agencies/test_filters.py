@@ -6,7 +6,7 @@ from django import forms
 
 from agencies.filters import AgencyFilter, PlainSelect
 from agencies.models import Agency
-from agencies.selectors import agency_directory_queryset
+from agencies.selectors.directory import agency_directory_queryset
 from tests.factories.agencies import agency, service_item
 from tests.factories.core import region
 
@@ -28,7 +28,7 @@ def test_the_filter_works_without_a_request_and_keeps_the_credit_order():
 
 def test_sorting_by_fee_uses_the_fee_on_the_chosen_item():
     item, another = service_item(title="甲事项"), service_item(title="乙事项")
-    from agencies.services import OfferInput
+    from agencies.services.registry import OfferInput
 
     cheap = agency(offers=[OfferInput(item=item, fee=100), OfferInput(item=another, fee=90000)])
     dear = agency(offers=[OfferInput(item=item, fee=5000), OfferInput(item=another, fee=1)])

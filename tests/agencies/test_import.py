@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from agencies.importer import import_agencies
 from agencies.models import Agency
-from marketplace.models import AuditEvent
-from marketplace.uscc import make_uscc
+from agencies.services.importer import import_agencies
+from core.models import AuditEvent
+from core.uscc import make_uscc
 from tests.factories.agencies import service_item
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,17 @@ from django.urls import reverse
 
 from agencies.filters import AgencyFilter
 from agencies.models import Agency
-from agencies.selectors import DirectoryPaginator, agency_directory_queryset, directory_counts
-from agencies.services import OfferInput, agency_offer_remove, agency_offer_set, agency_update
+from agencies.selectors.directory import (
+    DirectoryPaginator,
+    agency_directory_queryset,
+    directory_counts,
+)
+from agencies.services.registry import (
+    OfferInput,
+    agency_offer_remove,
+    agency_offer_set,
+    agency_update,
+)
 from tests.factories.agencies import agency, agency_user, bulk_agencies, service_item
 from tests.factories.core import region
 

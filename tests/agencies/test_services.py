@@ -1,10 +1,10 @@
 import pytest
 
 from agencies.models import Agency
-from agencies.services import agency_update
-from marketplace.errors import NotAllowed, ValidationFailed
-from marketplace.models import AuditEvent
-from marketplace.uscc import make_uscc
+from agencies.services.registry import agency_update
+from core.errors import NotAllowed, ValidationFailed
+from core.models import AuditEvent
+from core.uscc import make_uscc
 from tests.factories.agencies import agency, service_item
 from tests.factories.core import regulator_user
 
@@ -57,9 +57,9 @@ def test_another_agency_cannot_edit_a_profile_but_a_regulator_can():
 
 
 def test_only_members_and_regulators_may_edit_an_agency():
-    from agencies.services import agency_may_edit
     from django.contrib.auth.models import AnonymousUser
 
+    from agencies.services.registry import agency_may_edit
     from tests.factories.agencies import agency_user
     from tests.factories.core import purchaser_user
 

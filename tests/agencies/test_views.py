@@ -5,10 +5,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Agency
-from marketplace.catalogue import Category
-from marketplace.models import AuditEvent
-from marketplace.selectors import item_offers
-from marketplace.uscc import make_uscc
+from core.catalogue import Category
+from core.models import AuditEvent
+from core.uscc import make_uscc
+from marketplace.selectors.catalogue import item_offers
 from tests.factories.agencies import (
     QualificationFactory,
     agency,

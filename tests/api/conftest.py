@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from agencies.models import Agency
-from marketplace.catalogue import (
+from core.catalogue import (
     FEE_GOVERNMENT,
     FEE_MARKET,
     AttributeOption,
@@ -17,11 +17,10 @@ from marketplace.catalogue import (
     offer_sku,
     service_class,
 )
-from marketplace.models import Organisation, Region
-from marketplace.uscc import make_uscc
+from core.models import Organisation, Region
+from core.uscc import make_uscc
 from tests.factories.agencies import service_item
 from tests.factories.core import PASSWORD
-
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from agencies.models import Agency
-from marketplace.models import AuditEvent, Region
+from core.models import AuditEvent, Region
 from tests.api.conftest import bulk_agencies, registration_payload
 from tests.factories.agencies import agency
 from tests.factories.core import regulator_user

@@ -5,8 +5,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from agencies.models import Agency
-from tests.concurrency import at_once
 from tests.api.conftest import registration_payload
+from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 
 

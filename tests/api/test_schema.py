@@ -28,8 +28,8 @@ def test_schema_endpoint_serves_our_paths(client):
 
 
 def test_our_endpoints_generate_a_valid_schema_without_warnings():
-    patterns = [path("api/v1/", include("marketplace.api_urls")),
-                path("api/v1/", include("agencies.api_urls"))]
+    patterns = [path("api/v1/", include("marketplace.api.urls")),
+                path("api/v1/", include("agencies.api.urls"))]
     GENERATOR_STATS.reset()
     schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
     assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache, (

@@ -1,5 +1,5 @@
 """Live bidding services and the snapshot selector (bidding.services.auctions,
-bidding.selectors_auctions)."""
+bidding.selectors.auctions)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from bidding.models import Award, Bid, Project, SignUp
-from bidding.selectors_auctions import auction_snapshot
+from bidding.selectors.auctions import auction_snapshot
 from bidding.services.auctions import auction_close, bid_place, parse_bid_value
-from marketplace.errors import Conflict, NotAllowed, ValidationFailed
-from marketplace.models import AuditEvent
+from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.models import AuditEvent
 from tests.factories import bidding as bf
 from tests.factories.core import regulator_user
 
@@ -30,7 +30,7 @@ def user_of(signup: SignUp):
 def sent(monkeypatch):
     """Group messages actually sent (after commit)."""
     out: list[tuple[str, dict]] = []
-    monkeypatch.setattr("marketplace.broadcast.send_now", lambda g, e: out.append((g, e)))
+    monkeypatch.setattr("core.broadcast.send_now", lambda g, e: out.append((g, e)))
     return out
 
 

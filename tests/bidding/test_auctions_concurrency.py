@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from bidding.models import Award, Bid, Project
 from bidding.services.auctions import auction_close, auctions_close_due, bid_place
-from marketplace.audit import audit_verify
-from marketplace.errors import MarketplaceError
+from core.audit import audit_verify
+from core.errors import MarketplaceError
 from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories import bidding as bf

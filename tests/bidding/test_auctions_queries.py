@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bidding.models import Bid
-from bidding.selectors_auctions import auction_snapshot
+from bidding.selectors.auctions import auction_snapshot
 from bidding.services.auctions import bid_place
-from marketplace.models import AuditEvent
+from core.models import AuditEvent
 from tests.factories import bidding as bf
 
 pytestmark = pytest.mark.django_db

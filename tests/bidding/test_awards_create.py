@@ -4,7 +4,7 @@ import pytest
 
 from bidding.models import Award, Project
 from bidding.services.awards import award_record_hash, code_from_hash
-from marketplace.audit import audit_verify, event_for
+from core.audit import audit_verify, event_for
 from tests.factories.awards import made_award
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_award_create_makes_notice_with_code_derived_from_record_hash_and_audit_
 def test_award_create_broadcasts_award_made_after_commit(django_capture_on_commit_callbacks,
                                                          monkeypatch):
     sent = []
-    monkeypatch.setattr("marketplace.broadcast.send_now", lambda g, e: sent.append((g, e)))
+    monkeypatch.setattr("core.broadcast.send_now", lambda g, e: sent.append((g, e)))
     with django_capture_on_commit_callbacks(execute=True):
         award = made_award()
     assert (f"project_{award.project_id}", ) == (sent[0][0], )

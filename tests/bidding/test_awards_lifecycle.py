@@ -11,8 +11,8 @@ from bidding import signals
 from bidding.models import Award, Contract, Delivery, Objection, Project
 from bidding.services import awards as svc
 from bidding.services import methods
-from marketplace.audit import audit_verify
-from marketplace.errors import Conflict, NotAllowed, ValidationFailed
+from core.audit import audit_verify
+from core.errors import Conflict, NotAllowed, ValidationFailed
 from tests.factories import bidding as bf
 from tests.factories.core import regulator_user
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from bidding.eligibility import eligibility_problems, require_eligible
 from bidding.models import Project
-from marketplace.errors import NotAllowed
+from core.errors import NotAllowed
 from tests.factories import bidding as bf
 from tests.factories.agencies import service_item
 from tests.factories.core import approval_user

@@ -12,7 +12,7 @@ from agencies.models import Agency
 from bidding import draw
 from bidding.models import Award, Project
 from bidding.services import methods
-from marketplace.errors import Conflict, NotAllowed, ValidationFailed
+from core.errors import Conflict, NotAllowed, ValidationFailed
 from tests.factories import bidding as bf
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +141,7 @@ def test_sealed_quote_is_single_within_limits_and_closed_at_selection_time():
 
 
 def test_sealed_quote_is_not_in_the_audit_trail_before_opening():
-    from marketplace.models import AuditEvent
+    from core.models import AuditEvent
 
     project, (a, _b) = _open_for_quotes(2)
     _quote(project, a, "81234.56")

@@ -22,8 +22,8 @@ from bidding.services.postings import (
     signup_create,
     signups_close,
 )
-from marketplace.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from marketplace.models import AuditEvent
+from core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from core.models import AuditEvent
 from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories import bidding as bf

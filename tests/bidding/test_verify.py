@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from bidding.models import Award, Project
-from bidding.selectors_awards import approval_projects, award_verify
+from bidding.selectors.awards import approval_projects, award_verify
 from bidding.services import awards as svc
-from marketplace.audit import audit_verify
-from marketplace.models import AuditEvent
+from core.audit import audit_verify
+from core.models import AuditEvent
 from tests.factories import bidding as bf
 from tests.factories.agencies import agency as make_agency
 from tests.factories.awards import approval_org, made_award

@@ -3,8 +3,8 @@ import zoneinfo
 
 import pytest
 
-from marketplace.models import Holiday
-from marketplace.workdays import (
+from core.models import Holiday
+from core.workdays import (
     FALLBACK_NOTE,
     add_working_days,
     calendar_note,

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from agencies.models import Agency
-from marketplace.models import Region
-from marketplace.uscc import make_uscc
+from core.models import Region
+from core.uscc import make_uscc
 from tests.factories.agencies import service_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,8 +6,8 @@ import pytest
 from django.utils import translation
 
 from agencies.models import Agency
+from core.models import Region
 from credit.models import CreditEvent, Sanction
-from marketplace.models import Region
 from tests.factories import credit as cf
 from tests.factories.core import PASSWORD, regulator_user
 
@@ -41,7 +41,7 @@ def test_regulator_sees_charts_and_confirms_an_expulsion_shown_on_the_profile(pa
         assert chart.locator("rect, polyline").count() > 0
     assert page.locator('[data-source="chart-grades"] svg rect').count() == 5
 
-    page.locator(f'a[href="/regulator/sanctions/"]').first.click()
+    page.locator('a[href="/regulator/sanctions/"]').first.click()
     card = page.locator(f"#sanction-{sanction.pk}")
     assert "武汉某某虚假注册咨询有限公司" in card.inner_text()
     card.locator('button[value="confirm"]').click()

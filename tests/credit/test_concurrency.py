@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from credit.models import CreditEvent, Sanction
-from credit.selectors import agency_score
-from credit.services import credit_event_record, sanctions_expire
+from credit.selectors.ledger import agency_score
+from credit.services.ledger import credit_event_record, sanctions_expire
 from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories.agencies import agency as make_agency
@@ -44,7 +44,7 @@ def test_sanctions_expire_run_twice_at_once_makes_one_transition_each():
     done = at_once(4, lambda i: sanctions_expire())
     assert sum(done) == 4
     assert Sanction.objects.filter(status="expired").count() == 4
-    from marketplace.models import AuditEvent
+    from core.models import AuditEvent
     assert AuditEvent.objects.filter(action="sanction.expired").count() == 4
     for agency in agencies:
         agency.refresh_from_db()

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencies.models import Agency
-from credit import services
+from core.audit import audit_record, audit_record_many, audit_verify
+from core.models import AuditEvent, AuditHead
 from credit.models import CreditEvent, Sanction
-from marketplace.audit import audit_record, audit_record_many, audit_verify
-from marketplace.models import AuditEvent, AuditHead
+from credit.services import ledger as services
 from tests.factories.agencies import agency as make_agency
 from tests.factories.credit import Kind, Source, event
 

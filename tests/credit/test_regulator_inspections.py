@@ -5,13 +5,18 @@ from decimal import Decimal
 import pytest
 
 from agencies.models import Agency
-from credit.inspections import (draw_picks, inspection_announce, inspection_draw,
-                                inspection_finding_record, inspection_publish,
-                                verify_inspection_computation)
+from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.models import AuditEvent
 from credit.models import CreditEvent
 from credit.models_regulator import Inspection, InspectionFinding
-from marketplace.errors import Conflict, NotAllowed, ValidationFailed
-from marketplace.models import AuditEvent
+from credit.services.inspections import (
+    draw_picks,
+    inspection_announce,
+    inspection_draw,
+    inspection_finding_record,
+    inspection_publish,
+    verify_inspection_computation,
+)
 from tests.factories import ratings as rf
 from tests.factories.agencies import agency, service_item
 from tests.factories.bidding import purchaser

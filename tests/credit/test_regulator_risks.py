@@ -7,9 +7,13 @@ from django.utils import timezone
 
 from bidding.models import Award, Project
 from credit.models import CreditEvent
-from credit.selectors_regulator import (overview_figures, risk_bidding_pairs,
-                                        risk_dominant_winners, risk_falling_scores,
-                                        risk_repeated_complaints)
+from supervision.selectors.workspace import (
+    overview_figures,
+    risk_bidding_pairs,
+    risk_dominant_winners,
+    risk_falling_scores,
+    risk_repeated_complaints,
+)
 from tests.factories import bidding as bf
 from tests.factories import credit as cf
 from tests.factories.agencies import agency

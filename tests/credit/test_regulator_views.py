@@ -2,10 +2,10 @@
 import pytest
 
 from agencies.models import Agency
+from core.models import AuditEvent
 from credit.models import CreditEvent, Sanction
 from credit.models_regulator import TieReview
-from marketplace.models import AuditEvent
-from ratings.services import rating_appeal
+from ratings.services.ratings import rating_appeal
 from tests.factories import credit as cf
 from tests.factories import ratings as rf
 from tests.factories.agencies import agency

@@ -1,6 +1,5 @@
 """The scoring model: pure properties (hypothesis) and its agreement with the stored score."""
 import datetime as dt
-import random
 from decimal import Decimal
 
 import pytest
@@ -8,9 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from credit import scoring
-from credit.models import CreditEvent
-from credit.selectors import agency_score
-from credit.services import credit_recompute
+from credit.selectors.ledger import agency_score
+from credit.services.ledger import credit_recompute
 from tests.factories.agencies import agency as make_agency
 from tests.factories.credit import event
 

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from bidding import signals
-from credit import services
+from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.models import AuditEvent
 from credit.models import CreditEvent, Sanction
-from credit.selectors import agency_score, sanction_block_reason
-from marketplace.errors import Conflict, NotAllowed, ValidationFailed
-from marketplace.models import AuditEvent
+from credit.selectors.ledger import agency_score, sanction_block_reason
+from credit.services import ledger as services
 from tests.factories.agencies import agency as make_agency
 from tests.factories.core import purchaser_user, regulator_user
 from tests.factories.credit import Kind, Source, event, rating, suspended_agency

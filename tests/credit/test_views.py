@@ -1,10 +1,9 @@
 """Public credit pages, CSV exports, regulator actions on pages and the credit API."""
 import pytest
-from django.urls import reverse
 from rest_framework.test import APIClient
 
 from credit.models import CreditEvent, Sanction
-from credit.services import credit_event_void
+from credit.services.ledger import credit_event_void
 from tests.factories.agencies import agency as make_agency
 from tests.factories.core import PASSWORD, purchaser_user, regulator_user
 from tests.factories.credit import Kind, Source, event, rating, suspended_agency

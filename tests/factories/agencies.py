@@ -2,9 +2,9 @@ import factory
 from django.utils import timezone
 
 from agencies.models import Agency, Qualification
-from agencies.services import OfferInput, Registration, agency_register
-from marketplace.catalogue import Category, Product, service_class
-from marketplace.uscc import make_uscc
+from agencies.services.registry import OfferInput, Registration, agency_register
+from core.catalogue import Category, Product, service_class
+from core.uscc import make_uscc
 from tests.factories.core import PASSWORD, region
 
 _counter = iter(range(1, 10**9))
@@ -68,8 +68,8 @@ def bulk_agencies(count: int, *, offers=(), start: int = 500000, region_code: st
     """``count`` listed agencies created with bulk inserts (for query-count tests and benches):
     organisation, Oscar partner, profile, one offer per item, a served region and a
     qualification each. No accounts and no audit rows: use ``agency()`` for those."""
-    from marketplace.catalogue import Partner, StockRecord, offer_sku
-    from marketplace.models import Organisation
+    from core.catalogue import Partner, StockRecord, offer_sku
+    from core.models import Organisation
 
     reg = region(region_code)
     now = timezone.now()

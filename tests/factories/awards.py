@@ -8,7 +8,7 @@ from django.db import transaction
 
 from bidding.models import Award, Project
 from bidding.services.awards import award_create
-from marketplace.models import Organisation
+from core.models import Organisation
 from tests.factories import bidding as bf
 from tests.factories.core import user_of
 

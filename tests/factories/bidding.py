@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from bidding.models import Avoidance, Project, ProjectQualification, SignUp
-from marketplace.models import Organisation
+from core.models import Organisation
 from tests.factories.agencies import agency as make_agency
 from tests.factories.agencies import service_item
 from tests.factories.core import purchaser_user, region

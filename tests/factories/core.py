@@ -1,8 +1,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from marketplace.models import Member, Organisation, Region
-from marketplace.uscc import make_uscc
+from core.models import Member, Organisation, Region
+from core.uscc import make_uscc
 
 PASSWORD = "Zhongjie#2026"
 
@@ -64,7 +64,7 @@ def approval_user(**org_fields):
 
 def regulator_staff_user(username: str = "regulator1"):
     """A regulator created the real way (``staff_create``): staff, with catalogue permissions."""
-    from marketplace.services import staff_create
+    from core.services.accounts import staff_create
 
     return staff_create(kind=Organisation.Kind.REGULATOR, organisation_name="市政务服务管理局",
                         username=username, password=PASSWORD)

@@ -1,10 +1,10 @@
-"""Credit factories: events and sanctions go through ``credit.services`` (audit included)."""
+"""Credit factories: events and sanctions go through ``credit.services.ledger`` (audit included)."""
 from __future__ import annotations
 
 import datetime as dt
 
 from credit.models import CreditEvent, Sanction
-from credit.services import credit_event_record, sanction_impose
+from credit.services.ledger import credit_event_record, sanction_impose
 from tests.factories.agencies import agency as make_agency
 from tests.factories.core import regulator_user
 

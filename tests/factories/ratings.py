@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bidding.models import Award, Delivery
 from credit.models_regulator import Inspector
-from ratings.services import rating_submit
+from ratings.services.ratings import rating_submit
 from tests.factories.awards import made_award
 
 STARS = {"quality": 5, "timeliness": 4, "attitude": 5, "fees": 4, "conduct": 5}

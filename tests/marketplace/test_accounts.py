@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from marketplace.models import AuditEvent, Organisation
-from marketplace.uscc import make_uscc
+from core.models import AuditEvent, Organisation
+from core.uscc import make_uscc
 from tests.factories.agencies import agency
 from tests.factories.core import PASSWORD, approval_user, purchaser_user, regulator_user
 
@@ -104,8 +104,8 @@ def test_create_staff_makes_a_regulator_staff_user_with_catalogue_permissions():
     user = User.objects.get(username="reg9")
     assert user.is_staff and not user.is_superuser
     assert user.has_perm("catalogue.change_product") and user.has_perm("catalogue.add_category")
-    assert user.has_perm("marketplace.add_holiday")
-    assert not user.has_perm("marketplace.change_auditevent")
+    assert user.has_perm("core.add_holiday")
+    assert not user.has_perm("core.change_auditevent")
     assert user.member.organisation.kind == Organisation.Kind.REGULATOR
     assert AuditEvent.objects.filter(action="staff.created").exists()
 

@@ -2,8 +2,8 @@
 import pytest
 from django.urls import reverse
 
-from marketplace.catalogue import Category, Product, service_class
-from marketplace.models import AuditEvent, Holiday
+from core.catalogue import Category, Product, service_class
+from core.models import AuditEvent, Holiday
 from tests.factories.agencies import agency, service_item
 from tests.factories.core import purchaser_user, regulator_staff_user
 
@@ -87,7 +87,7 @@ def test_regulator_adds_a_sub_category_audited(regulator_client):
 
 
 def test_regulator_enters_a_holiday_audited(regulator_client):
-    response = regulator_client.post(reverse("admin:marketplace_holiday_add"),
+    response = regulator_client.post(reverse("admin:core_holiday_add"),
                                      {"date": "2027-10-01", "name": "国庆节"})
     assert response.status_code == 302
     day = Holiday.objects.get(date="2027-10-01")
@@ -97,17 +97,17 @@ def test_regulator_enters_a_holiday_audited(regulator_client):
 def test_the_audit_trail_is_read_only_in_the_admin(regulator_client):
     regulator_staff_user("regulator2")
     event = AuditEvent.objects.first()
-    assert regulator_client.get(reverse("admin:marketplace_auditevent_changelist")).status_code \
+    assert regulator_client.get(reverse("admin:core_auditevent_changelist")).status_code \
         == 200
-    assert regulator_client.get(reverse("admin:marketplace_auditevent_add")).status_code == 403
-    regulator_client.post(reverse("admin:marketplace_auditevent_delete", args=[event.pk]),
+    assert regulator_client.get(reverse("admin:core_auditevent_add")).status_code == 403
+    regulator_client.post(reverse("admin:core_auditevent_delete", args=[event.pk]),
                           {"post": "yes"})
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
 def test_non_regulators_cannot_change_the_catalogue(client):
-    from marketplace.errors import NotAllowed
-    from marketplace.services import catalogue_item_save
+    from core.errors import NotAllowed
+    from marketplace.services.catalogue import catalogue_item_save
 
     user = purchaser_user()
     client.force_login(user)

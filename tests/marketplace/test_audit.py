@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from marketplace.audit import audit_record, audit_verify
-from marketplace.models import AuditEvent, AuditHead
+from core.audit import audit_record, audit_verify
+from core.models import AuditEvent, AuditHead
 from tests.factories.core import purchaser_user
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Agency
-from agencies.services import OfferInput
-from marketplace.catalogue import DEFAULT_REMARK, FEE_GOVERNMENT, Category
+from agencies.services.registry import OfferInput
+from core.catalogue import DEFAULT_REMARK, FEE_GOVERNMENT, Category
 from tests.factories.agencies import agency, service_item
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ FULL_ATTRS = {
 
 def _item(title="环境影响评价报告书编制", category="生态环境", **attrs):
     values = {**FULL_ATTRS, **attrs}
-    from marketplace.catalogue import AttributeOption, service_class
+    from core.catalogue import AttributeOption, service_class
 
     service_class()
     values["fee_type"] = AttributeOption.objects.get(option=attrs.get("fee_type", FEE_GOVERNMENT))

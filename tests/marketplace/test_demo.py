@@ -9,8 +9,8 @@ from django.core.management import call_command
 from stdnum.cn import uscc
 
 from agencies.models import Agency
-from marketplace.audit import audit_verify
-from marketplace.catalogue import SERVICE_CLASS_SLUG, Product, item_attributes
+from core.audit import audit_verify
+from core.catalogue import SERVICE_CLASS_SLUG, Product, item_attributes
 from marketplace.demo import DEMO_LOGINS, demo_loaded
 
 pytestmark = pytest.mark.django_db

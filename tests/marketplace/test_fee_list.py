@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Agency
-from agencies.services import OfferInput
-from marketplace.selectors import fee_list
+from agencies.services.registry import OfferInput
+from marketplace.selectors.catalogue import fee_list
 from tests.factories.agencies import agency, service_item
 
 pytestmark = pytest.mark.django_db

@@ -5,12 +5,18 @@ import pytest
 from django.utils import timezone
 
 from bidding.models import Award
+from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.models import AuditEvent
 from credit.models import CreditEvent
-from marketplace.errors import Conflict, NotAllowed, ValidationFailed
-from marketplace.models import AuditEvent
 from ratings.models import Rating, RatingAppeal
-from ratings.services import (rating_appeal, rating_appeal_decide, rating_deadline, rating_reply,
-                              rating_submit, rating_void)
+from ratings.services.ratings import (
+    rating_appeal,
+    rating_appeal_decide,
+    rating_deadline,
+    rating_reply,
+    rating_submit,
+    rating_void,
+)
 from tests.factories import ratings as rf
 from tests.factories.awards import made_award
 from tests.factories.bidding import purchaser

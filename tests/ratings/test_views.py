@@ -46,7 +46,7 @@ def test_no_rate_form_for_others_or_before_acceptance(client):
 def test_agency_profile_partial_shows_averages_distribution_and_marks_voided(client):
     from django.template import Context, Template
 
-    from ratings.services import rating_reply, rating_void
+    from ratings.services.ratings import rating_reply, rating_void
     from tests.factories.core import regulator_user
 
     r1 = rf.rating(quality=5, timeliness=5, attitude=5, fees=5, conduct=5)

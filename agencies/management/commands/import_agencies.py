@@ -1,5 +1,5 @@
 """``manage.py import_agencies FILE [--dry-run] [--credentials OUT.csv]``: bulk-register agencies
-from a CSV or XLSX file with a progress bar. Columns: see ``agencies.importer``; a sample is in
+from a CSV or XLSX file with a progress bar. Columns: see ``agencies.services.importer``; a sample is in
 ``agencies/fixtures/agencies_sample.csv``. Bad rows are reported with their line numbers and
 reasons; good rows are kept (each in its own transaction); re-running skips registered codes."""
 from pathlib import Path
@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from agencies.importer import RowError, count_rows, import_agencies, write_credentials
+from agencies.services.importer import RowError, count_rows, import_agencies, write_credentials
 
 
 class Command(BaseCommand):

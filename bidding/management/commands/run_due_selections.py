@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bidding.models import Project
 from bidding.services import methods
-from marketplace.errors import MarketplaceError
+from core.errors import MarketplaceError
 
 RUNNERS = {Project.Method.RANDOM_DRAW: methods.draw_run,
            Project.Method.AVERAGE_PRICE: methods.quotes_open}

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from credit.services import credit_recompute
+from credit.services.ledger import credit_recompute
 
 
 class Command(BaseCommand):

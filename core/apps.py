@@ -1,0 +1,11 @@
+"""The ground floor: parties and roles, regions, the working-day calendar, the audit trail, the
+error family, broadcasts after commit, the Oscar shelf glue and the small service kit. It
+imports no app of ours (docs/architecture.md)."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "core"
+    verbose_name = _("Platform")

@@ -1,0 +1,174 @@
+"""The hash-chained audit trail (R12, DESIGN.md §4).
+
+``audit_record`` is called by every service that changes state, inside its transaction;
+``audit_record_many`` appends several events under one lock of the chain head (batch writers
+such as the credit recompute).
+``audit_verify`` walks the chain and reports the first row altered, inserted or deleted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _normalise(data: dict | None) -> dict:
+    """JSON-round-trip so what is hashed is exactly what the JSONField gives back."""
+    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _canonical(*, seq, at, actor_id, actor_label, action, object_type, object_id, data) -> str:
+    return json.dumps(
+        {
+            "seq": seq,
+            "at": at.astimezone(dt.timezone.utc).isoformat(),
+            "actor": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "data": data,
+        },
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+    )
+
+
+def chain_hash(prev_hash: str, payload: str) -> str:
+    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+
+
+def _event_hash(event: AuditEvent) -> str:
+    payload = _canonical(
+        seq=event.seq, at=event.at, actor_id=event.actor_id, actor_label=event.actor_label,
+        action=event.action, object_type=event.object_type, object_id=event.object_id,
+        data=event.data,
+    )
+    return chain_hash(event.prev_hash, payload)
+
+
+def _object_ref(obj) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def actor_label_for(user) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "system"
+    member = getattr(user, "member", None)
+    if member is not None:
+        return f"{user.get_username()} ({member.organisation.name})"
+    return user.get_username()
+
+
+def audit_record(*, actor, action: str, obj=None, data: dict | None = None,
+                 object_type: str = "", object_id: str = "") -> AuditEvent:
+    """Append one event. Call inside the transaction of the state change it records."""
+    return audit_record_many([{"actor": actor, "action": action, "obj": obj, "data": data,
+                               "object_type": object_type, "object_id": object_id}])[0]
+
+
+def _entry(*, actor, action: str, obj=None, data: dict | None = None, object_type: str = "",
+           object_id: str = "") -> tuple:
+    """The keyword arguments of ``audit_record`` for one entry of ``audit_record_many``."""
+    if obj is not None:
+        object_type, object_id = _object_ref(obj)
+    return actor, action, object_type, str(object_id), data
+
+
+@transaction.atomic(savepoint=False)
+def audit_record_many(entries: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
+    """Append several events, in order, under one lock of the chain head; each entry holds the
+    keyword arguments of ``audit_record`` (``actor``, ``action``, ``obj`` or ``object_type`` and
+    ``object_id``, ``data``). The events are chained and hashed exactly as ``audit_record`` does
+    it, one after the other, so ``audit_verify`` cannot tell them apart.
+
+    Call inside the transaction of the state changes it records; it takes no savepoint of its own
+    (a failure here must roll the whole change back anyway)."""
+    prepared = [_entry(**entry) for entry in entries]
+    if not prepared:
+        return []
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    seq, prev_hash = head.count, head.last_hash
+    events = []
+    for actor, action, object_type, object_id, data in prepared:
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            at=timezone.now(),
+            actor=user,
+            actor_label=actor_label_for(user),
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            data=_normalise(data),
+            prev_hash=prev_hash,
+        )
+        event.hash = prev_hash = _event_hash(event)
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    head.count, head.last_hash = seq, prev_hash
+    head.save(update_fields=["count", "last_hash"])
+    return events
+
+
+@dataclass
+class AuditReport:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"intact: {self.checked} events, chain verified"
+        return f"BROKEN at event #{self.first_bad_seq}: {self.problem} ({self.checked} checked)"
+
+
+def audit_verify() -> AuditReport:
+    """Recompute the chain from the first row; report the first row that was altered, inserted
+    or deleted (a gap in sequence numbers, a link that does not match, a hash that does not)."""
+    prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        if event.seq != expected_seq:
+            if event.seq > expected_seq:
+                return AuditReport(False, checked, expected_seq,
+                                   f"event #{expected_seq} is missing (deleted)")
+            return AuditReport(False, checked, event.seq, "sequence out of order (inserted)")
+        if event.prev_hash != prev:
+            return AuditReport(False, checked, event.seq,
+                               "link to the previous event does not match (inserted or deleted)")
+        if _event_hash(event) != event.hash:
+            return AuditReport(False, checked, event.seq, "content does not match its hash (altered)")
+        prev = event.hash
+        expected_seq += 1
+        checked += 1
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is not None and (head.count != checked or head.last_hash != prev):
+        return AuditReport(False, checked, checked + 1,
+                           f"the chain ends at #{checked} but {head.count} events were written "
+                           "(the newest were deleted)")
+    return AuditReport(True, checked)
+
+
+def event_for(obj, action: str | None = None):
+    """The newest audit event recorded on ``obj`` (optionally of one action)."""
+    object_type, object_id = _object_ref(obj)
+    qs = AuditEvent.objects.filter(object_type=object_type, object_id=object_id)
+    if action:
+        qs = qs.filter(action=action)
+    return qs.order_by("-seq").first()

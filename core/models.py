@@ -1,0 +1,152 @@
+"""The core: parties (organisations of four kinds and their members), regions, the audit trail."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class TimeStampedModel(models.Model):
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Region(models.Model):
+    """An administrative region (province level, plus cities where useful). Shown and used to
+    filter listings; never used to exclude anyone from joining or bidding (R1, R3)."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children", verbose_name=_("parent"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(TimeStampedModel):
+    """A party on the platform. Every user belongs to exactly one (through ``Member``)."""
+
+    class Kind(models.TextChoices):
+        PURCHASER = "purchaser", _("Purchaser (enterprise)")
+        AGENCY = "agency", _("Intermediary agency")
+        APPROVAL = "approval", _("Approval department")
+        REGULATOR = "regulator", _("Regulator")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True,
+                            db_index=True)
+    is_government = models.BooleanField(
+        _("government department"), default=False,
+        help_text=_("A department posting for technical services it commissions (R6)."))
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="organisations", verbose_name=_("region"))
+    contact_name = models.CharField(_("contact person"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "uscc"], condition=~models.Q(uscc=""),
+                name="uniq_organisation_kind_uscc"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(TimeStampedModel):
+    """A user's place in an organisation. One user, one organisation."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="member", verbose_name=_("user"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="members", verbose_name=_("organisation"))
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
+
+
+class AuditHead(models.Model):
+    """Single row holding the tip of the hash chain; locked while a row is appended so the chain
+    stays linear under concurrent writers."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    count = models.BigIntegerField(default=0)
+
+
+class AuditEvent(models.Model):
+    """Append-only, hash-chained record of every state change (R12).
+
+    ``hash = sha256(prev_hash + canonical payload)``; the payload includes the row's own sequence
+    number, so a row altered, inserted or deleted breaks the chain (see ``core.audit``).
+    """
+
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="audit_events",
+                              verbose_name=_("actor"))
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("audit events are append-only")
+
+
+class Holiday(models.Model):
+    """Holidays and make-up working days (调休) entered by an administrator for years the
+    chinese-calendar library does not know (DESIGN.md §4)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("make-up working day"), default=False,
+        help_text=_("Tick for a weekend day that is worked (调休); leave blank for a holiday."))
+    name = models.CharField(_("name"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

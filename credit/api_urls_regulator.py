@@ -1,8 +1,0 @@
-from django.urls import path
-
-from .api_regulator import InspectionDetail, InspectionList
-
-urlpatterns = [
-    path("inspections/", InspectionList.as_view(), name="inspection-list"),
-    path("inspections/<int:pk>/", InspectionDetail.as_view(), name="inspection-detail"),
-]

@@ -1,7 +1,0 @@
-from django.urls import path
-
-from .api import AwardRatingsView
-
-urlpatterns = [
-    path("awards/<int:award_id>/ratings/", AwardRatingsView.as_view(), name="award-ratings"),
-]

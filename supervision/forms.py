@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.catalogue import service_items
+from core.models import Region
+from credit.models_regulator import Inspection, InspectionFinding
+
+GRADE_CHOICES = [("", _("Any grade"))] + [(g, g) for g in "ABCDE"]
+
+
+class InspectionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    item = forms.ModelChoiceField(label=_("Service item"), required=False,
+                                  queryset=service_items(), empty_label=_("Any item"))
+    region = forms.ModelChoiceField(label=_("Region"), required=False,
+                                    queryset=Region.objects.all(), empty_label=_("Any region"))
+    grade = forms.ChoiceField(label=_("Credit grade"), required=False, choices=GRADE_CHOICES)
+    agency_count = forms.IntegerField(label=_("Agencies to draw"), min_value=1, max_value=200,
+                                      initial=5)
+    inspector_count = forms.IntegerField(label=_("Inspectors to draw"), min_value=1,
+                                         max_value=200, initial=2)
+    source = forms.ChoiceField(label=_("Findings recorded as"),
+                               choices=Inspection.Source.choices,
+                               initial=Inspection.Source.INDUSTRY_DEPARTMENT)
+
+
+class InspectorForm(forms.Form):
+    code = forms.CharField(label=_("Inspector code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=64)
+    department = forms.CharField(label=_("Department"), max_length=200)
+
+
+class FindingForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=[
+        (InspectionFinding.Result.PASS, _("Passed")), (InspectionFinding.Result.FAIL, _("Failed"))])
+    points = forms.DecimalField(label=_("Points (blank: the rule's default)"), required=False,
+                                max_digits=7, decimal_places=2)
+    note = forms.CharField(label=_("Findings"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Review note"), max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    upheld = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "1",
+                                    choices=[("1", _("Uphold")), ("0", _("Reject"))])
+    decision = forms.CharField(label=_("Public reasons"), max_length=4000,
+                               widget=forms.Textarea(attrs={"rows": 2}))
