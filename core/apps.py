@@ -9,3 +9,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
     verbose_name = _("Platform")
+
+    def ready(self):
+        from core.actions import ACTIONS
+        from core.audit import register_actions
+        register_actions(ACTIONS)

@@ -1,9 +1,13 @@
-"""The hash-chained audit trail (R12, DESIGN.md §4).
+"""The hash-chained audit trail (R12, docs/design.md §4).
 
 ``audit_record`` is called by every service that changes state, inside its transaction;
 ``audit_record_many`` appends several events under one lock of the chain head (batch writers
 such as the credit recompute).
 ``audit_verify`` walks the chain and reports the first row altered, inserted or deleted.
+
+Action types are registered once with a label a person reads (``register_actions``, called by
+each app's ``actions.py`` and by every declared state machine, as pretix's log display registry
+does); recording an action nobody registered is a programming error and raises.
 """
 from __future__ import annotations
 
@@ -21,6 +25,25 @@ from django.utils import timezone
 from core.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+
+_ACTIONS: dict[str, object] = {}
+
+
+def register_actions(actions: Mapping[str, object]) -> None:
+    """Declare audit action types (``"project.published"``) with their labels."""
+    for code, label in actions.items():
+        if code in _ACTIONS and str(_ACTIONS[code]) != str(label):
+            raise ValueError(f"audit action {code!r} registered twice with different labels")
+        _ACTIONS[code] = label
+
+
+def action_label(code: str) -> str:
+    """The label of a registered action type (the code itself for types no longer in use)."""
+    return str(_ACTIONS.get(code, code))
+
+
+def registered_actions() -> dict[str, object]:
+    return dict(_ACTIONS)
 
 
 def _normalise(data: dict | None) -> dict:
@@ -87,7 +110,6 @@ def _entry(*, actor, action: str, obj=None, data: dict | None = None, object_typ
     return actor, action, object_type, str(object_id), data
 
 
-@transaction.atomic(savepoint=False)
 def audit_record_many(entries: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
     """Append several events, in order, under one lock of the chain head; each entry holds the
     keyword arguments of ``audit_record`` (``actor``, ``action``, ``obj`` or ``object_type`` and
@@ -97,8 +119,14 @@ def audit_record_many(entries: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
     Call inside the transaction of the state changes it records; it takes no savepoint of its own
     (a failure here must roll the whole change back anyway)."""
     prepared = [_entry(**entry) for entry in entries]
-    if not prepared:
-        return []
+    for _actor, action, *_rest in prepared:
+        if action not in _ACTIONS:
+            raise LookupError(f"audit action {action!r} is not registered (register_actions)")
+    return _append(prepared) if prepared else []
+
+
+@transaction.atomic(savepoint=False)
+def _append(prepared: list[tuple]) -> list[AuditEvent]:
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     seq, prev_hash = head.count, head.last_hash
     events = []

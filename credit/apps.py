@@ -53,6 +53,10 @@ class CreditConfig(AppConfig):
 
     def ready(self):
         from bidding import signals
+        from core.audit import register_actions
+        from credit.actions import ACTIONS
+
+        register_actions(ACTIONS)
 
         signals.award_refused.connect(on_award_refused, dispatch_uid="credit.award_refused")
         signals.delivery_decided.connect(on_delivery_decided,

@@ -141,7 +141,7 @@ if DATABASE_URL:
         # Tables and indexes are cached or on SSD: tell the planner random reads are cheap, so
         # it uses the directory's partial and covering indexes (bench/directory.py).
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
-            "PG_OPTIONS", "-c random_page_cost=1.1")
+            "PG_OPTIONS", "-c random_page_cost=1.1 -c lock_timeout=5s")
 else:
     DATABASES = {
         "default": {

@@ -1,6 +1,15 @@
+"""Purchasers rate the agency after delivery (R9); replies, appeals, voids."""
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RatingsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'ratings'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "ratings"
+    verbose_name = _("Ratings")
+
+    def ready(self):
+        from core.audit import register_actions
+        from ratings.actions import ACTIONS
+
+        register_actions(ACTIONS)

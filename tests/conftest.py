@@ -13,6 +13,18 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+TEST_ACTIONS = ("test.thing", "test.forged", "test.before", "test.after", "test.x", "test.one",
+                "test.two", "test.three")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_audit_actions():
+    """The audit trail's own tests append events of made-up types; declare them like any app."""
+    from core.audit import register_actions
+
+    register_actions({code: code for code in TEST_ACTIONS})
+
+
 @pytest.fixture(autouse=True)
 def _source_language():
     """Code called outside a request (services, commands) speaks the source language, English,

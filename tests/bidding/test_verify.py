@@ -81,7 +81,7 @@ def test_approval_dashboard_shows_each_stage_for_the_department_only():
     other = approval_org("另一审批局")
     selecting, _s = bf.selecting(method=Project.Method.RANDOM_DRAW, approval_department=dept,
                                  investment_code="2026-A-001")
-    notice = made_award(approval_department=dept, investment_code="2026-A-002")
+    _notice = made_award(approval_department=dept, investment_code="2026-A-002")
     contract = made_award(approval_department=dept, investment_code="2026-A-003")
     Award.objects.filter(pk=contract.pk).update(
         objection_until=timezone.now() - dt.timedelta(minutes=1))

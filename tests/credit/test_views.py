@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_credit_list_filters_by_grade_and_exports_csv(client):
-    good, bad = make_agency(name="优良评估有限公司"), make_agency(name="失信咨询有限公司")
+    _good, bad = make_agency(name="优良评估有限公司"), make_agency(name="失信咨询有限公司")
     for _ in range(3):
         event(bad, Kind.OBJECTION_UPHELD)
     page = client.get("/credit/?grade=D")

@@ -78,3 +78,20 @@ def models_f(name):
     from django.db.models import F
 
     return F(name)
+
+
+def test_an_unregistered_audit_action_is_refused_before_anything_is_written(db):
+    from core.audit import audit_record
+    from core.models import AuditEvent
+
+    with pytest.raises(LookupError, match="not registered"):
+        audit_record(actor=None, action="project.publsihed", object_type="test", object_id="1")
+    assert not AuditEvent.objects.exists()
+
+
+def test_every_action_the_code_records_has_a_label():
+    from core.audit import action_label, registered_actions
+
+    actions = registered_actions()
+    assert {"bid.placed", "award.made", "rating.submitted", "sanction.active"} <= set(actions)
+    assert all(action_label(code) != code for code in actions if not code.startswith("test."))

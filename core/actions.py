@@ -1,0 +1,10 @@
+"""The audit action types of core with their labels (core.audit registry)."""
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "purchaser.registered": _("Purchaser signed up"),
+    "staff.created": _("Staff account created"),
+    "calendar.day_added": _("Calendar day added"),
+    "calendar.day_changed": _("Calendar day changed"),
+    "calendar.day_deleted": _("Calendar day deleted"),
+}

@@ -1,0 +1,67 @@
+"""One way to lock the rows a service changes (docs/conventions.md, "Transactions and locks").
+
+``lock(Project, pk)`` takes the row lock (``SELECT … FOR UPDATE``) and returns the fresh row;
+``lock_many(Agency, pks)`` locks several rows of one model in primary-key order, so two services
+locking overlapping sets can never deadlock (the order Oscar's ``place_order`` and pretix's
+``lock_objects`` use). Both must run inside ``transaction.atomic``.
+
+A lock waits at most ``lock_timeout`` (PostgreSQL session option, 5 s by default, set with the
+other connection options in settings): a row held longer than that gives ``Conflict`` ("busy,
+try again") instead of a request hanging behind it. SQLite serialises writers with immediate
+transactions and its own busy timeout, so there ``FOR UPDATE`` is a no-op by design.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from django.db import OperationalError, models, transaction
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, NotFound
+
+M = TypeVar("M", bound=models.Model)
+_LOCK_NOT_AVAILABLE = "55P03"
+
+
+def _pk(value) -> int:
+    return value if isinstance(value, int) else value.pk
+
+
+def _busy(exc: OperationalError) -> bool:
+    return getattr(getattr(exc, "__cause__", None), "pgcode", None) == _LOCK_NOT_AVAILABLE
+
+
+def lock(model: type[M], obj, *, related: tuple[str, ...] = (), missing: str | None = None,
+         skip_locked: bool = False) -> M:
+    """Lock and return the row ``obj`` (an instance or a primary key) of ``model``, with the
+    ``related`` rows joined (not locked). ``NotFound(missing)`` if it does not exist."""
+    rows = _select(model, [_pk(obj)], related=related, skip_locked=skip_locked)
+    if not rows:
+        raise NotFound(missing or _("Not found."))
+    return rows[0]
+
+
+def lock_many(model: type[M], objs: Iterable, *, related: tuple[str, ...] = ()) -> dict[int, M]:
+    """Lock the rows ``objs`` (instances or primary keys) in primary-key order; returns them by
+    primary key (rows that do not exist are missing from the result)."""
+    pks = sorted({_pk(o) for o in objs})
+    return {row.pk: row for row in _select(model, pks, related=related)} if pks else {}
+
+
+def _select(model, pks: list[int], *, related, skip_locked: bool = False) -> list:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock() must run inside transaction.atomic")
+    qs = model._default_manager.select_for_update(skip_locked=skip_locked)
+    if related:
+        # Lock only the model's own rows: the joined rows are read, not held.
+        qs = model._default_manager.select_for_update(of=("self",), skip_locked=skip_locked) \
+            .select_related(*related)
+    qs = qs.filter(pk__in=pks).order_by("pk") if len(pks) > 1 else qs.filter(pk=pks[0])
+    try:
+        return list(qs)
+    except OperationalError as exc:
+        if _busy(exc):
+            raise Conflict(_("Someone else is changing this right now; try again in a moment."),
+                           code="busy") from exc
+        raise

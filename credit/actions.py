@@ -1,0 +1,24 @@
+"""The audit action types of credit with their labels (core.audit registry)."""
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "credit.event_recorded": _("Credit event recorded"),
+    "credit.event_voided": _("Credit event voided"),
+    "credit.recomputed": _("Credit scores recomputed"),
+    "agency.standing_changed": _("Agency standing changed"),
+    "agency.reinstated": _("Agency reinstated"),
+    "agency.tie_reviewed": _("Government tie reviewed"),
+    "sanction.proposed": _("Sanction proposed"),
+    "sanction.active": _("Sanction in force"),
+    "sanction.lifted": _("Sanction lifted"),
+    "sanction.expired": _("Sanction expired"),
+    "sanction.revoked": _("Sanction revoked"),
+    "sanction.confirmed": _("Sanction confirmed"),
+    "sanction.appealed": _("Sanction appealed"),
+    "sanction.appeal_decided": _("Sanction appeal decided"),
+    "inspection.announced": _("Inspection announced"),
+    "inspection.drawn": _("Inspection drawn"),
+    "inspection.finding_recorded": _("Inspection finding recorded"),
+    "inspection.published": _("Inspection published"),
+    "inspector.added": _("Inspector added"),
+}
