@@ -2,6 +2,10 @@
 the WebSocket bid and the pages (so a button can say why it is disabled).
 
 Region is never checked (R1, R3): any agency in the country may sign up for any project.
+
+Apps above bidding add checks of their own through ``register_standing_check`` (credit plugs in
+the exit mechanism's sanctions check, R10, from its ``AppConfig.ready``), so bidding never
+imports them.
 """
 from __future__ import annotations
 
@@ -13,6 +17,16 @@ from agencies.models import Agency
 from bidding.models import Avoidance, Project, ProjectQualification, SignUp
 from core.catalogue import StockRecord
 from core.errors import NotAllowed
+
+
+_STANDING_CHECKS: dict[str, object] = {}
+
+
+def register_standing_check(name: str, check) -> None:
+    """Add ``check(agency, now) -> str | None`` to every eligibility check: a reason that
+    overrides all others (the agency may not take part at all), or ``None``. Registered once per
+    ``name``, so a reload does not add it twice."""
+    _STANDING_CHECKS[name] = check
 
 
 def _norm(text: str) -> str:
@@ -128,15 +142,12 @@ def eligibility_problems(*, agency: Agency, project: Project, for_bid: bool = Fa
     elif agency.standing == Agency.Standing.SUSPENDED:
         problems.append(_("Your agency is suspended and cannot sign up or bid until the "
                           "suspension ends."))
-    # --- sanctions (h7): extend here with active sanctions / blacklist checks -------------
-    from credit.selectors.ledger import (
-        sanction_block_reason,  # the exit mechanism's one check (R10)
-    )
-
-    block = sanction_block_reason(agency, timezone.now())
-    if block:  # read from the sanctions table, so a sanction imposed mid-auction counts at once
-        problems = [block]
-    # --- end sanctions ---------------------------------------------------------------------
+    now = timezone.now()
+    for check in _STANDING_CHECKS.values():
+        block = check(agency, now)
+        if block:  # read fresh on every call, so a sanction imposed mid-auction counts at once
+            problems = [block]
+            break
     if facts is None:
         facts = _read_standing_facts(agency, project, for_bid)
     if not facts["offers_item"]:

@@ -53,10 +53,14 @@ class CreditConfig(AppConfig):
 
     def ready(self):
         from bidding import signals
+        from bidding.eligibility import register_standing_check
         from core.audit import register_actions
         from credit.actions import ACTIONS
+        from credit.selectors.ledger import sanction_block_reason
 
         register_actions(ACTIONS)
+        # The exit mechanism's one check (R10), on every sign-up and every bid.
+        register_standing_check("credit.sanctions", sanction_block_reason)
 
         signals.award_refused.connect(on_award_refused, dispatch_uid="credit.award_refused")
         signals.delivery_decided.connect(on_delivery_decided,
