@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install chromium migrate demo serve bench-directory bench-bidding bench-credit clean
+.PHONY: run test lint install chromium migrate demo serve bench-directory bench-bidding bench-credit clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
@@ -56,6 +56,11 @@ test: install chromium
 	  TEST_DB_NAME=$(CURDIR)/.pytest-db.sqlite3 $(BIN)/python -m pytest -n $(TEST_WORKERS) $$create $(PYTEST_ARGS); \
 	  status=$$?; echo "$(MIGRATIONS_SUM)" > .pytest-db.sum; exit $$status; \
 	fi
+
+# The floors hold (import-linter contracts in pyproject.toml) and the code is clean (ruff).
+lint: install
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
 
 bench-directory: install
 	$(BIN)/python bench/directory.py
