@@ -234,7 +234,8 @@ def main() -> None:
     from core.models import AuditEvent
     from credit.models import CreditEvent, Sanction
     from credit.selectors.ledger import agency_score
-    from credit.services.ledger import credit_event_record, credit_recompute
+    from credit.services.ledger import credit_event_record
+    from credit.services.recompute import credit_recompute
 
     load(args.agencies, args.events, args.reload)
     as_of = timezone.localdate()

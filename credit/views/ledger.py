@@ -20,7 +20,7 @@ from core.roles import is_regulator, organisation_of
 from credit import scoring
 from credit.models import CreditEvent, Sanction
 from credit.selectors import ledger as selectors
-from credit.services import ledger as services
+from credit.services import ledger, sanctions
 
 PER_PAGE = 50
 
@@ -149,14 +149,14 @@ def sanction_detail(request, pk: int):
 
 
 SANCTION_ACTIONS = {
-    "confirm": lambda r, s: services.sanction_confirm(actor=r.user, sanction=s),
-    "reject": lambda r, s: services.sanction_reject(actor=r.user, sanction=s,
+    "confirm": lambda r, s: sanctions.sanction_confirm(actor=r.user, sanction=s),
+    "reject": lambda r, s: sanctions.sanction_reject(actor=r.user, sanction=s,
                                                     reason=r.POST.get("reason", "")),
-    "lift": lambda r, s: services.sanction_lift(actor=r.user, sanction=s,
+    "lift": lambda r, s: sanctions.sanction_lift(actor=r.user, sanction=s,
                                                 reason=r.POST.get("reason", "")),
-    "appeal": lambda r, s: services.sanction_appeal(actor=r.user, sanction=s,
+    "appeal": lambda r, s: sanctions.sanction_appeal(actor=r.user, sanction=s,
                                                     text=r.POST.get("text", "")),
-    "decide": lambda r, s: services.sanction_appeal_decide(
+    "decide": lambda r, s: sanctions.sanction_appeal_decide(
         actor=r.user, sanction=s, upheld=r.POST.get("upheld") == "1",
         decision=r.POST.get("decision", "")),
 }
@@ -193,26 +193,26 @@ def agency_action(request, pk: int, action: str):
     post = request.POST
     try:
         if action == "impose":
-            services.sanction_impose(actor=request.user, agency=pk, kind=post.get("kind", ""),
+            sanctions.sanction_impose(actor=request.user, agency=pk, kind=post.get("kind", ""),
                                      reason=post.get("reason", ""),
                                      days=post.get("days") or None)
         elif action == "finding":
-            services.credit_finding_record(actor=request.user, agency=pk,
+            ledger.credit_finding_record(actor=request.user, agency=pk,
                                            kind=post.get("kind", ""),
                                            points=post.get("points") or None,
                                            reason=post.get("reason", ""))
         elif action == "repair":
-            services.credit_repair(actor=request.user, agency=pk, points=post.get("points", ""),
+            ledger.credit_repair(actor=request.user, agency=pk, points=post.get("points", ""),
                                    reason=post.get("reason", ""))
         elif action == "void":
             event_id = post.get("event", "")
             if not event_id.isdigit() or not CreditEvent.objects.filter(
                     pk=int(event_id), agency_id=pk).exists():
                 raise Http404
-            services.credit_event_void(actor=request.user, event=int(event_id),
+            ledger.credit_event_void(actor=request.user, event=int(event_id),
                                        reason=post.get("reason", ""))
         elif action == "reinstate":
-            services.agency_reinstate(actor=request.user, agency=pk,
+            sanctions.agency_reinstate(actor=request.user, agency=pk,
                                       reason=post.get("reason", ""))
         else:
             raise Http404

@@ -166,7 +166,7 @@ def sanctions(request):
 def sanction_decide(request, sanction_id: int):
     if request.method != "POST":
         return redirect("supervision:regulator-sanctions")
-    from credit.services.ledger import sanction_confirm, sanction_reject
+    from credit.services.sanctions import sanction_confirm, sanction_reject
 
     action = request.POST.get("action")
     try:
@@ -275,8 +275,11 @@ def inspection_manage(request, inspection_id: int):
                 if not form.is_valid():
                     messages.error(request, _("Choose passed or failed."))
                 else:
+                    finding = request.POST.get("finding", "")
+                    if not finding.isdigit():
+                        raise Http404
                     insp.inspection_finding_record(
-                        actor=request.user, finding=request.POST.get("finding"),
+                        actor=request.user, finding=int(finding),
                         **form.cleaned_data)
                     messages.success(request, _("The finding is recorded as a credit event."))
             elif action == "publish":
