@@ -14,7 +14,7 @@ class CreditConfig(AppConfig):
         # only after every AppConfig is created.
         from bidding.eligibility import register_standing_check
         from core.audit import register_actions
-        from credit import receivers
+        from credit import permissions, receivers  # noqa: F401  (registers the permissions)
         from credit.actions import ACTIONS
         from credit.selectors.ledger import sanction_block_reason
 
