@@ -1,4 +1,6 @@
-"""The audit action types of credit with their labels (core.audit registry)."""
+"""The audit action types of credit with their labels (core.audit registry). The moves of
+sanctions and inspections are registered by their state machines (credit/models.py,
+credit/models_regulator.py)."""
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
@@ -10,15 +12,8 @@ ACTIONS = {
     "agency.tie_reviewed": _("Government tie reviewed"),
     "sanction.proposed": _("Sanction proposed"),
     "sanction.active": _("Sanction in force"),
-    "sanction.lifted": _("Sanction lifted"),
-    "sanction.expired": _("Sanction expired"),
-    "sanction.revoked": _("Sanction revoked"),
-    "sanction.confirmed": _("Sanction confirmed"),
     "sanction.appealed": _("Sanction appealed"),
     "sanction.appeal_decided": _("Sanction appeal decided"),
     "inspection.announced": _("Inspection announced"),
-    "inspection.drawn": _("Inspection drawn"),
-    "inspection.finding_recorded": _("Inspection finding recorded"),
-    "inspection.published": _("Inspection published"),
     "inspector.added": _("Inspector added"),
 }

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from credit.models import CreditEvent
-from credit.services.ledger import credit_event_record, sanction_impose
+from credit.services.ledger import credit_event_record
+from credit.services.sanctions import sanction_impose
 
 K, S = CreditEvent.Kind, CreditEvent.Source
 DEMO_MARK = "（演示）"

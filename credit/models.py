@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 from core.models import TimeStampedModel
+from core.transitions import StateMachine, Transition
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -128,6 +129,22 @@ class Sanction(TimeStampedModel):
         PENDING = "pending", _("Appeal pending")
         UPHELD = "upheld", _("Appeal upheld")
         REJECTED = "rejected", _("Appeal rejected")
+
+    # A sanction is created proposed (an automatic expulsion, awaiting the regulator) or in force
+    # (``sanction.proposed`` / ``sanction.active``, credit/actions.py); then it moves only so.
+    transitions = StateMachine("status", [
+        Transition("confirm", [Status.PROPOSED], Status.ACTIVE, "sanction.confirmed",
+                   _("Sanction confirmed")),
+        Transition("reject", [Status.PROPOSED], Status.REVOKED, "sanction.revoked",
+                   _("Sanction revoked"), message=_("Only a proposed sanction can be rejected.")),
+        Transition("lift", [Status.ACTIVE], Status.LIFTED, "sanction.lifted",
+                   _("Sanction lifted"), message=_("Only a sanction in force can be lifted.")),
+        Transition("expire", [Status.ACTIVE], Status.EXPIRED, "sanction.expired",
+                   _("Sanction expired")),
+        Transition("revoke", [Status.PROPOSED, Status.ACTIVE], Status.REVOKED,
+                   "sanction.revoked", _("Sanction revoked"),
+                   message=_("This sanction is no longer in force.")),
+    ])
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sanctions",
                                verbose_name=_("agency"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from core.catalogue import Product
 from core.models import Region, TimeStampedModel
+from core.transitions import StateMachine, Transition
 
 
 class Inspector(TimeStampedModel):
@@ -46,6 +47,14 @@ class Inspection(TimeStampedModel):
     class Source(models.TextChoices):
         INDUSTRY_DEPARTMENT = "industry_department", _("Industry department")
         OPERATOR = "operator", _("Platform operator / regulator")
+
+    transitions = StateMachine("status", [
+        Transition("draw", [Status.COMMITTED], Status.DRAWN, "inspection.drawn",
+                   _("Inspection drawn"), message=_("This inspection has been drawn already.")),
+        Transition("publish", [Status.DRAWN], Status.PUBLISHED, "inspection.published",
+                   _("Inspection published"),
+                   message=_("Only a drawn inspection can be published.")),
+    ])
 
     title = models.CharField(_("title"), max_length=200)
     item = models.ForeignKey(Product, null=True, blank=True, on_delete=models.PROTECT,
@@ -87,6 +96,15 @@ class InspectionFinding(TimeStampedModel):
         PENDING = "pending", _("Not inspected yet")
         PASS = "pass", _("Passed")
         FAIL = "fail", _("Failed")
+
+    transitions = StateMachine("result", [
+        Transition("pass", [Result.PENDING], Result.PASS, "inspection.finding_recorded",
+                   _("Inspection finding recorded"),
+                   message=_("The finding for this agency has been recorded already.")),
+        Transition("fail", [Result.PENDING], Result.FAIL, "inspection.finding_recorded",
+                   _("Inspection finding recorded"),
+                   message=_("The finding for this agency has been recorded already.")),
+    ])
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT,
                                    related_name="findings", verbose_name=_("inspection"))

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from django.conf import settings
+
 RULE_VERSION = "2026.1"
 
 RATING = "rating"
@@ -91,16 +93,15 @@ def parse_weights(text: str) -> tuple[tuple[str, float], ...]:
 
 
 def params_from_settings() -> Params:
-    from django.conf import settings
-
-    conf = getattr(settings, "MARKETPLACE", {})
+    """The model's parameters in force: ``settings.MARKETPLACE``, where each default lives."""
+    conf = settings.MARKETPLACE
     return Params(
-        base=float(conf.get("CREDIT_BASE_SCORE", 80)),
-        weights=parse_weights(conf.get("CREDIT_SOURCE_WEIGHTS", "5:3:2")),
-        half_life_days=float(conf.get("CREDIT_HALF_LIFE_DAYS", 730)),
-        prior_mean=float(conf.get("CREDIT_PRIOR_MEAN", 3.5)),
-        prior_weight=float(conf.get("CREDIT_PRIOR_WEIGHT", 8)),
-        points_per_star=float(conf.get("CREDIT_POINTS_PER_STAR", 12)),
+        base=float(conf["CREDIT_BASE_SCORE"]),
+        weights=parse_weights(conf["CREDIT_SOURCE_WEIGHTS"]),
+        half_life_days=float(conf["CREDIT_HALF_LIFE_DAYS"]),
+        prior_mean=float(conf["CREDIT_PRIOR_MEAN"]),
+        prior_weight=float(conf["CREDIT_PRIOR_WEIGHT"]),
+        points_per_star=float(conf["CREDIT_POINTS_PER_STAR"]),
     )
 
 

@@ -10,6 +10,7 @@ class RatingsConfig(AppConfig):
 
     def ready(self):
         from core.audit import register_actions
+        from ratings import permissions  # noqa: F401  (registers the ratings permissions)
         from ratings.actions import ACTIONS
 
         register_actions(ACTIONS)

@@ -9,6 +9,14 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 
 from bidding.models import Award
+from credit.models_regulator import Inspector
+from credit.services.inspections import (
+    inspection_announce,
+    inspection_draw,
+    inspection_finding_record,
+    inspection_publish,
+    inspector_add,
+)
 from ratings.services.ratings import rating_accepted_at, rating_appeal, rating_reply, rating_submit
 
 # One entry per accepted award, in the order ``bidding.demo`` completes them (then repeated):
@@ -70,14 +78,6 @@ def _load_ratings() -> dict:
 
 
 def _load_inspections(regulator) -> str:
-    from credit.services.inspections import (
-        inspection_announce,
-        inspection_draw,
-        inspection_finding_record,
-        inspection_publish,
-        inspector_add,
-    )
-
     for code, name, department in INSPECTORS:
         inspector_add(actor=regulator, code=code, name=name, department=department)
     done = inspection_announce(actor=regulator, title="2026年第一批中介服务机构“双随机、一公开”抽查",
@@ -97,8 +97,6 @@ def _load_inspections(regulator) -> str:
 
 
 def load(stdout=None) -> None:
-    from credit.models_regulator import Inspector
-
     regulator = get_user_model().objects.filter(username="demo_regulator").first()
     if regulator is None or Inspector.objects.exists():
         _say(stdout, "ratings demo already loaded or no regulator account")

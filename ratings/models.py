@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from agencies.models import Agency
 from bidding.models import Award
 from core.models import Organisation, TimeStampedModel
+from core.transitions import StateMachine, Transition
 
 DIMENSIONS = ("quality", "timeliness", "attitude", "fees", "conduct")
 """The five rated dimensions, in display order (服务质量, 服务时效, 服务态度, 服务收费, 服务规范)."""
@@ -34,6 +35,18 @@ class Rating(TimeStampedModel):
         PUBLISHED = "published", pgettext_lazy("rating status", "Published")
         APPEALED = "appealed", _("Under appeal")
         VOIDED = "voided", _("Voided")
+
+    # Created published (``rating.submitted``, ratings/actions.py); an appeal decided by a
+    # regulator voids it or puts it back (the decision is audited on the rating as
+    # ``rating.appeal_decided``).
+    transitions = StateMachine("status", [
+        Transition("appeal", [Status.PUBLISHED], Status.APPEALED, "rating.appealed",
+                   _("Rating appealed"), message=_("This rating has already been appealed.")),
+        Transition("restore", [Status.APPEALED], Status.PUBLISHED, "rating.appeal_decided",
+                   _("Rating appeal decided")),
+        Transition("void", [Status.PUBLISHED, Status.APPEALED], Status.VOIDED, "rating.voided",
+                   _("Rating voided"), message=_("This rating has been voided already.")),
+    ])
 
     award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="rating",
                                  verbose_name=_("award"))
@@ -114,6 +127,14 @@ class RatingAppeal(TimeStampedModel):
         PENDING = "pending", _("Awaiting decision")
         UPHELD = "upheld", _("Upheld (rating voided)")
         REJECTED = "rejected", pgettext_lazy("appeal status", "Rejected")
+
+    # Decided once; the decision is audited on the rating (``rating.appeal_decided``).
+    transitions = StateMachine("status", [
+        Transition("uphold", [Status.PENDING], Status.UPHELD, "rating.appeal_decided",
+                   _("Rating appeal decided"), message=_("This appeal has already been decided.")),
+        Transition("reject", [Status.PENDING], Status.REJECTED, "rating.appeal_decided",
+                   _("Rating appeal decided"), message=_("This appeal has already been decided.")),
+    ])
 
     rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="appeal",
                                   verbose_name=_("rating"))

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from agencies.models import Agency
 from credit.models import CreditEvent, Sanction
 from credit.selectors import ledger as selectors
-from credit.services import ledger as services
+from credit.services import sanctions
 
 
 class CreditEventSerializer(serializers.ModelSerializer):
@@ -95,7 +95,7 @@ class SanctionListView(APIView):
     def post(self, request):
         data = SanctionImposeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        sanction = services.sanction_impose(
+        sanction = sanctions.sanction_impose(
             actor=request.user, agency=data.validated_data["agency"],
             kind=data.validated_data["kind"], reason=data.validated_data["reason"],
             days=data.validated_data.get("days"))
@@ -114,19 +114,19 @@ class SanctionActionView(APIView):
         d = request.data
         actor = request.user
         if action == "confirm":
-            sanction = services.sanction_confirm(actor=actor, sanction=pk)
+            sanction = sanctions.sanction_confirm(actor=actor, sanction=pk)
         elif action == "reject":
-            sanction = services.sanction_reject(actor=actor, sanction=pk,
+            sanction = sanctions.sanction_reject(actor=actor, sanction=pk,
                                                 reason=str(d.get("reason", "")))
         elif action == "lift":
-            sanction = services.sanction_lift(actor=actor, sanction=pk,
+            sanction = sanctions.sanction_lift(actor=actor, sanction=pk,
                                               reason=str(d.get("reason", "")))
         elif action == "appeal":
-            sanction = services.sanction_appeal(actor=actor, sanction=pk,
+            sanction = sanctions.sanction_appeal(actor=actor, sanction=pk,
                                                 text=str(d.get("text", "")))
         elif action == "decide":
             upheld = d.get("upheld") in (True, "true", "1", 1, "yes")
-            sanction = services.sanction_appeal_decide(actor=actor, sanction=pk, upheld=upheld,
+            sanction = sanctions.sanction_appeal_decide(actor=actor, sanction=pk, upheld=upheld,
                                                        decision=str(d.get("decision", "")))
         else:
             return Response({"detail": _("Unknown action."), "code": "not_found"}, status=404)

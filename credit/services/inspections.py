@@ -16,7 +16,6 @@ The randomness is the random draw's (``bidding.draw``), so anyone can re-check i
 from __future__ import annotations
 
 import secrets
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,9 +24,14 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency
 from bidding.draw import commitment_of, draw_digest
 from core.audit import audit_record
-from core.errors import Conflict, NotFound, ValidationFailed
-from core.roles import Kind, require_kind
+from core.errors import Conflict, ValidationFailed
+from core.locking import lock
+from core.money import parse_decimal
+from core.permissions import require_perm
+from core.transitions import transition
+from credit import permissions  # noqa: F401  (registers the credit permissions)
 from credit.models_regulator import Inspection, InspectionFinding, Inspector
+from credit.services.ledger import credit_event_record
 
 FORMULA = ('each round: drawn = sorted_codes[int(sha256(seed + "|" + "|".join(sorted_codes)), 16)'
            ' % n], among the codes not drawn yet')
@@ -97,7 +101,7 @@ def inspection_announce(*, actor, title: str, agency_count, inspector_count, ite
                         source: str = Inspection.Source.INDUSTRY_DEPARTMENT) -> Inspection:
     """A regulator announces an inspection: the pools are frozen and published with the seed's
     commitment; the seed stays secret until the draw."""
-    require_kind(actor, Kind.REGULATOR)
+    require_perm(actor, "credit.run_inspection")
     title = (title or "").strip()
     if not title:
         raise ValidationFailed(_("Give the inspection a title."), field="title")
@@ -137,19 +141,15 @@ def inspection_announce(*, actor, title: str, agency_count, inspector_count, ite
 
 
 def _lock_inspection(inspection) -> Inspection:
-    try:
-        return Inspection.objects.select_for_update().get(pk=getattr(inspection, "pk", inspection))
-    except Inspection.DoesNotExist:
-        raise NotFound(_("This inspection does not exist.")) from None
+    return lock(Inspection, inspection, missing=_("This inspection does not exist."))
 
 
 @transaction.atomic
 def inspection_draw(*, actor, inspection) -> Inspection:
     """Reveal the seed and draw the agencies and inspectors from the frozen pools."""
-    require_kind(actor, Kind.REGULATOR)
+    require_perm(actor, "credit.run_inspection")
     inspection = _lock_inspection(inspection)
-    if inspection.status != Inspection.Status.COMMITTED:
-        raise Conflict(_("This inspection has been drawn already."))
+    Inspection.transitions.check(inspection, "draw")
     comp = dict(inspection.computation)
     seed = inspection.seed
     agency_rounds = draw_picks(seed, [c["code"] for c in comp["agency_candidates"]],
@@ -166,12 +166,10 @@ def inspection_draw(*, actor, inspection) -> Inspection:
     comp.update({"seed": seed, "agency_rounds": agency_rounds,
                  "inspector_rounds": inspector_rounds})
     inspection.computation = comp
-    inspection.status = Inspection.Status.DRAWN
     inspection.drawn_at = timezone.now()
-    inspection.save(update_fields=["computation", "status", "drawn_at", "modified"])
-    audit_record(actor=actor, action="inspection.drawn", obj=inspection,
-                 data={"seed": seed, "agencies": [r["code"] for r in agency_rounds],
-                       "inspectors": [r["code"] for r in inspector_rounds]})
+    transition(inspection, "draw", actor=actor, fields=["computation", "drawn_at"],
+               data={"seed": seed, "agencies": [r["code"] for r in agency_rounds],
+                     "inspectors": [r["code"] for r in inspector_rounds]})
     return inspection
 
 
@@ -180,16 +178,12 @@ def inspection_finding_record(*, actor, finding, result: str, note: str = "",
                               points=None) -> InspectionFinding:
     """Record the result of inspecting one drawn agency; it becomes a credit event (source: the
     inspection's source, kind inspection_pass / inspection_fail)."""
-    require_kind(actor, Kind.REGULATOR)
-    try:
-        finding = InspectionFinding.objects.select_for_update().select_related(
-            "inspection", "agency").get(pk=getattr(finding, "pk", finding))
-    except InspectionFinding.DoesNotExist:
-        raise NotFound(_("This finding does not exist.")) from None
+    require_perm(actor, "credit.run_inspection")
+    finding = lock(InspectionFinding, finding, related=("inspection", "agency"),
+                   missing=_("This finding does not exist."))
     if finding.inspection.status != Inspection.Status.DRAWN:
         raise Conflict(_("Findings are recorded after the draw and before publication."))
-    if finding.result != InspectionFinding.Result.PENDING:
-        raise Conflict(_("The finding for this agency has been recorded already."))
+    InspectionFinding.transitions.check(finding, "pass")  # recorded once
     if result not in (InspectionFinding.Result.PASS, InspectionFinding.Result.FAIL):
         raise ValidationFailed(_("Choose passed or failed."), field="result")
     note = (note or "").strip()
@@ -198,53 +192,43 @@ def inspection_finding_record(*, actor, finding, result: str, note: str = "",
                                field="note")
     value = None
     if points not in (None, ""):
-        try:
-            value = Decimal(str(points)).quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
-            raise ValidationFailed(_("Points must be a number."), field="points") from None
-        if not Decimal("-100") <= value <= Decimal("100"):
+        value = parse_decimal(points, field="points", message=_("Points must be a number."))
+        if not -100 <= value <= 100:
             raise ValidationFailed(_("Points must be between -100 and 100."), field="points")
-    from credit.services.ledger import credit_event_record
-
     kind = "inspection_pass" if result == InspectionFinding.Result.PASS else "inspection_fail"
     event = credit_event_record(
         agency=finding.agency, kind=kind, source=finding.inspection.source, actor=actor,
         points=value, reason=note or _("Random inspection: %(title)s")
         % {"title": finding.inspection.title}, ref=finding)
-    finding.result = result
     finding.note = note
     finding.points = event.points
     finding.recorded_by = actor
     finding.recorded_at = timezone.now()
     finding.credit_event = event
-    finding.save(update_fields=["result", "note", "points", "recorded_by", "recorded_at",
-                                "credit_event", "modified"])
-    audit_record(actor=actor, action="inspection.finding_recorded", obj=finding,
-                 data={"inspection": finding.inspection_id, "agency": finding.agency_id,
-                       "result": result, "points": str(event.points), "note": note})
+    transition(finding, result, actor=actor,
+               fields=["note", "points", "recorded_by", "recorded_at", "credit_event"],
+               data={"inspection": finding.inspection_id, "agency": finding.agency_id,
+                     "result": result, "points": str(event.points), "note": note})
     return finding
 
 
 @transaction.atomic
 def inspection_publish(*, actor, inspection) -> Inspection:
     """Publish the results once every drawn agency has a finding."""
-    require_kind(actor, Kind.REGULATOR)
+    require_perm(actor, "credit.run_inspection")
     inspection = _lock_inspection(inspection)
-    if inspection.status != Inspection.Status.DRAWN:
-        raise Conflict(_("Only a drawn inspection can be published."))
+    Inspection.transitions.check(inspection, "publish")
     if inspection.findings.filter(result=InspectionFinding.Result.PENDING).exists():
         raise Conflict(_("Record a finding for every drawn agency first."))
-    inspection.status = Inspection.Status.PUBLISHED
     inspection.published_at = timezone.now()
-    inspection.save(update_fields=["status", "published_at", "modified"])
-    audit_record(actor=actor, action="inspection.published", obj=inspection,
-                 data={"findings": list(inspection.findings.values_list("agency_id", "result"))})
+    transition(inspection, "publish", actor=actor, fields=["published_at"],
+               data={"findings": list(inspection.findings.values_list("agency_id", "result"))})
     return inspection
 
 
 @transaction.atomic
 def inspector_add(*, actor, code: str, name: str, department: str) -> Inspector:
-    require_kind(actor, Kind.REGULATOR)
+    require_perm(actor, "credit.run_inspection")
     code, name, department = (code or "").strip(), (name or "").strip(), (department or "").strip()
     if not (code and name and department):
         raise ValidationFailed(_("Give the inspector's code, name and department."))

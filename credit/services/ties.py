@@ -7,19 +7,18 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from core.audit import audit_record
-from core.errors import NotFound, ValidationFailed
-from core.roles import Kind, require_kind
+from core.errors import ValidationFailed
+from core.locking import lock
+from core.permissions import require_perm
+from credit import permissions  # noqa: F401  (registers the credit permissions)
 from credit.models_regulator import TieReview
 
 
 @transaction.atomic
 def tie_review_record(*, actor, agency, note: str) -> TieReview:
     """A regulator marks an agency's declared tie as reviewed, with a note (audited)."""
-    require_kind(actor, Kind.REGULATOR)
-    try:
-        agency = Agency.objects.select_for_update().get(pk=getattr(agency, "pk", agency))
-    except Agency.DoesNotExist:
-        raise NotFound(_("This agency does not exist.")) from None
+    require_perm(actor, "credit.review_tie")
+    agency = lock(Agency, agency, missing=_("This agency does not exist."))
     note = (note or "").strip()
     if not note:
         raise ValidationFailed(_("Write what the review found."), field="note")

@@ -3,45 +3,25 @@ the sanctions list; and the regulator's / agency's actions on sanctions and even
 call one selector or service, render."""
 from __future__ import annotations
 
-import csv
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
+from core.access import csv_response, wants_csv
 from core.errors import MarketplaceError
-from core.roles import is_regulator, organisation_of
 from credit import scoring
 from credit.models import CreditEvent, Sanction
 from credit.selectors import ledger as selectors
-from credit.services import ledger as services
+from credit.services import ledger, sanctions
 
 PER_PAGE = 50
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    """Stream a UTF-8 CSV (with BOM so spreadsheet programs read Chinese correctly)."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _query_without_page(request) -> str:
@@ -57,7 +37,7 @@ def credit_list(request):
     stars = request.GET.get("stars", "")[:1]
     q = request.GET.get("q", "").strip()[:100]
     agencies = selectors.credit_list(grade=grade, stars=stars, q=q)
-    if request.GET.get("format") == "csv":
+    if wants_csv(request):
         rows = ((a.name, a.uscc, a.region.name if a.region_id else "", a.credit_score,
                  a.credit_stars, a.credit_grade, a.get_standing_display())
                 for a in agencies.iterator(chunk_size=2000))
@@ -76,7 +56,6 @@ def credit_agency(request, pk: int):
     agency = get_object_or_404(Agency.objects.select_related("region"), pk=pk)
     context = selectors.credit_explanation(agency)
     context["sanctions"] = selectors.agency_sanctions(agency.pk)
-    context["is_regulator"] = is_regulator(request.user)
     context["sanction_kinds"] = Sanction.Kind.choices
     context["finding_kinds"] = [(k, CreditEvent.Kind(k).label) for k in (
         CreditEvent.Kind.REGULATOR_FINDING, CreditEvent.Kind.COMPLAINT_UPHELD,
@@ -98,16 +77,14 @@ def credit_model(request):
 
 
 def _exit_rules() -> dict:
-    from django.conf import settings
-
     conf = settings.MARKETPLACE
     return {
-        "warning_grade": conf.get("SANCTION_WARNING_GRADE", "D"),
-        "suspend_at_stars": conf.get("SANCTION_SUSPEND_AT_STARS", 1),
-        "suspension_days": conf.get("SANCTION_SUSPENSION_DAYS", 90),
-        "blacklist_years": conf.get("SANCTION_BLACKLIST_YEARS", 3),
-        "complaints": conf.get("SANCTION_COMPLAINTS_FOR_EXPULSION", 3),
-        "complaint_days": conf.get("SANCTION_COMPLAINT_WINDOW_DAYS", 365),
+        "warning_grade": conf["SANCTION_WARNING_GRADE"],
+        "suspend_at_stars": conf["SANCTION_SUSPEND_AT_STARS"],
+        "suspension_days": conf["SANCTION_SUSPENSION_DAYS"],
+        "blacklist_years": conf["SANCTION_BLACKLIST_YEARS"],
+        "complaints": conf["SANCTION_COMPLAINTS_FOR_EXPULSION"],
+        "complaint_days": conf["SANCTION_COMPLAINT_WINDOW_DAYS"],
     }
 
 
@@ -119,7 +96,7 @@ def sanctions_list(request):
     agency_id = request.GET.get("agency", "")
     if agency_id.isdigit():
         qs = qs.filter(agency_id=int(agency_id))
-    if request.GET.get("format") == "csv":
+    if wants_csv(request):
         rows = ((s.agency.name, s.agency.uscc, s.get_kind_display(), s.get_status_display(),
                  s.reason, _fmt(s.starts_at), _fmt(s.ends_at), _fmt(s.blacklist_until))
                 for s in qs.iterator(chunk_size=2000))
@@ -141,22 +118,18 @@ def _fmt(value) -> str:
 def sanction_detail(request, pk: int):
     sanction = get_object_or_404(Sanction.objects.select_related("agency", "trigger_event"),
                                  pk=pk)
-    org = organisation_of(request.user)
-    return render(request, "credit/sanctions_detail.html", {
-        "sanction": sanction, "is_regulator": is_regulator(request.user),
-        "is_own_agency": org is not None and org.pk == sanction.agency.organisation_id,
-    })
+    return render(request, "credit/sanctions_detail.html", {"sanction": sanction})
 
 
 SANCTION_ACTIONS = {
-    "confirm": lambda r, s: services.sanction_confirm(actor=r.user, sanction=s),
-    "reject": lambda r, s: services.sanction_reject(actor=r.user, sanction=s,
+    "confirm": lambda r, s: sanctions.sanction_confirm(actor=r.user, sanction=s),
+    "reject": lambda r, s: sanctions.sanction_reject(actor=r.user, sanction=s,
                                                     reason=r.POST.get("reason", "")),
-    "lift": lambda r, s: services.sanction_lift(actor=r.user, sanction=s,
+    "lift": lambda r, s: sanctions.sanction_lift(actor=r.user, sanction=s,
                                                 reason=r.POST.get("reason", "")),
-    "appeal": lambda r, s: services.sanction_appeal(actor=r.user, sanction=s,
+    "appeal": lambda r, s: sanctions.sanction_appeal(actor=r.user, sanction=s,
                                                     text=r.POST.get("text", "")),
-    "decide": lambda r, s: services.sanction_appeal_decide(
+    "decide": lambda r, s: sanctions.sanction_appeal_decide(
         actor=r.user, sanction=s, upheld=r.POST.get("upheld") == "1",
         decision=r.POST.get("decision", "")),
 }
@@ -193,26 +166,26 @@ def agency_action(request, pk: int, action: str):
     post = request.POST
     try:
         if action == "impose":
-            services.sanction_impose(actor=request.user, agency=pk, kind=post.get("kind", ""),
+            sanctions.sanction_impose(actor=request.user, agency=pk, kind=post.get("kind", ""),
                                      reason=post.get("reason", ""),
                                      days=post.get("days") or None)
         elif action == "finding":
-            services.credit_finding_record(actor=request.user, agency=pk,
+            ledger.credit_finding_record(actor=request.user, agency=pk,
                                            kind=post.get("kind", ""),
                                            points=post.get("points") or None,
                                            reason=post.get("reason", ""))
         elif action == "repair":
-            services.credit_repair(actor=request.user, agency=pk, points=post.get("points", ""),
+            ledger.credit_repair(actor=request.user, agency=pk, points=post.get("points", ""),
                                    reason=post.get("reason", ""))
         elif action == "void":
             event_id = post.get("event", "")
             if not event_id.isdigit() or not CreditEvent.objects.filter(
                     pk=int(event_id), agency_id=pk).exists():
                 raise Http404
-            services.credit_event_void(actor=request.user, event=int(event_id),
+            ledger.credit_event_void(actor=request.user, event=int(event_id),
                                        reason=post.get("reason", ""))
         elif action == "reinstate":
-            services.agency_reinstate(actor=request.user, agency=pk,
+            sanctions.agency_reinstate(actor=request.user, agency=pk,
                                       reason=post.get("reason", ""))
         else:
             raise Http404

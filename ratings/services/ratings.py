@@ -17,25 +17,15 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency
 from bidding.models import Award, Delivery
 from core.audit import audit_record
-from core.errors import Conflict, NotAllowed, NotFound, ValidationFailed, from_django_validation
-from core.roles import Kind, require_kind
+from core.errors import Conflict, ValidationFailed, from_django_validation
+from core.locking import lock
+from core.permissions import require_perm
+from core.transitions import transition
+from core.workdays import add_working_days
+from credit.services.ledger import credit_event_record, credit_event_void
+from ratings import permissions  # noqa: F401  (registers the ratings permissions)
 from ratings.models import DIMENSIONS, Rating, RatingAppeal, RatingReply
 from ratings.selectors.ratings import agency_rating_figures
-
-
-def add_working_days_safe(start: dt.datetime, days: int) -> dt.datetime:
-    """``start`` + ``days`` Chinese working days (``core.workdays``); Monday–Friday when
-    that module is not available."""
-    try:
-        from core.workdays import add_working_days
-    except ImportError:  # pragma: no cover - until the working-day module exists
-        current, left = start, days
-        while left > 0:
-            current += dt.timedelta(days=1)
-            if current.weekday() < 5:
-                left -= 1
-        return current
-    return add_working_days(start, days)
 
 
 def rating_accepted_at(award: Award) -> dt.datetime:
@@ -46,15 +36,8 @@ def rating_accepted_at(award: Award) -> dt.datetime:
 
 
 def rating_deadline(award: Award) -> dt.datetime:
-    return add_working_days_safe(rating_accepted_at(award),
-                                 settings.MARKETPLACE["RATING_WORKING_DAYS"])
-
-
-def _lock(model, pk, message):
-    try:
-        return model.objects.select_for_update().get(pk=getattr(pk, "pk", pk))
-    except model.DoesNotExist:
-        raise NotFound(message) from None
+    return add_working_days(rating_accepted_at(award),
+                            settings.MARKETPLACE["RATING_WORKING_DAYS"])
 
 
 def _stars(name: str, value) -> int:
@@ -70,7 +53,7 @@ def _stars(name: str, value) -> int:
 def _refresh_agency_figures(agency_id: int) -> None:
     """Rewrite the agency's denormalised star average and count (voided ratings excluded).
     Call inside the transaction holding the agency row lock."""
-    agency = Agency.objects.select_for_update().get(pk=agency_id)
+    agency = lock(Agency, agency_id)
     average, count = agency_rating_figures(agency=agency)
     agency.rating_average, agency.rating_count = average, count
     agency.save(update_fields=["rating_average", "rating_count", "modified"])
@@ -81,10 +64,9 @@ def rating_submit(*, actor, award, quality, timeliness, attitude, fees, conduct,
                   comment: str = "", now: dt.datetime | None = None) -> Rating:
     """The purchaser of ``award`` rates its agency: once, after accepting the delivered result,
     within ``RATING_WORKING_DAYS`` working days."""
-    org = require_kind(actor, Kind.PURCHASER)
-    award = _lock(Award, award, _("This award does not exist."))
-    if award.project.purchaser_id != org.pk:
-        raise NotAllowed(_("Only the purchaser of this project may rate its agency."))
+    award = lock(Award, award, related=("project__purchaser",), missing=_("This award does not exist."))
+    require_perm(actor, "ratings.rate_award", award)
+    org = award.project.purchaser
     if award.status != Award.Status.ACCEPTED:
         raise Conflict(_("A rating is possible only after you have accepted the delivered result."))
     if Rating.objects.filter(award=award).exists():
@@ -110,8 +92,6 @@ def rating_submit(*, actor, award, quality, timeliness, attitude, fees, conduct,
     except ValidationError as exc:
         raise from_django_validation(exc) from None
     rating.save()
-    from credit.services.ledger import credit_event_record
-
     event = credit_event_record(
         agency=award.agency, kind="rating", source="purchaser", actor=actor,
         stars=rating.average, ref=rating,
@@ -129,10 +109,8 @@ def rating_submit(*, actor, award, quality, timeliness, attitude, fees, conduct,
 @transaction.atomic
 def rating_reply(*, actor, rating, text: str) -> RatingReply:
     """The rated agency replies publicly (once)."""
-    org = require_kind(actor, Kind.AGENCY)
-    rating = _lock(Rating, rating, _("This rating does not exist."))
-    if rating.agency.organisation_id != org.pk:
-        raise NotAllowed(_("Only the rated agency may reply to this rating."))
+    rating = lock(Rating, rating, related=("agency",), missing=_("This rating does not exist."))
+    require_perm(actor, "ratings.reply_rating", rating)
     if RatingReply.objects.filter(rating=rating).exists():
         raise Conflict(_("You have already replied to this rating."))
     text = (text or "").strip()
@@ -151,10 +129,8 @@ def rating_reply(*, actor, rating, text: str) -> RatingReply:
 @transaction.atomic
 def rating_appeal(*, actor, rating, reason: str) -> RatingAppeal:
     """The rated agency appeals a published rating to the regulator (once per rating)."""
-    org = require_kind(actor, Kind.AGENCY)
-    rating = _lock(Rating, rating, _("This rating does not exist."))
-    if rating.agency.organisation_id != org.pk:
-        raise NotAllowed(_("Only the rated agency may appeal this rating."))
+    rating = lock(Rating, rating, related=("agency",), missing=_("This rating does not exist."))
+    require_perm(actor, "ratings.appeal_rating", rating)
     if rating.status == Rating.Status.VOIDED:
         raise Conflict(_("This rating has been voided already."))
     if RatingAppeal.objects.filter(rating=rating).exists():
@@ -168,22 +144,19 @@ def rating_appeal(*, actor, rating, reason: str) -> RatingAppeal:
     except ValidationError as exc:
         raise from_django_validation(exc) from None
     appeal.save()
-    rating.status = Rating.Status.APPEALED
-    rating.save(update_fields=["status", "modified"])
-    audit_record(actor=actor, action="rating.appealed", obj=rating,
-                 data={"appeal": appeal.pk, "reason": reason})
+    transition(rating, "appeal", actor=actor, data={"appeal": appeal.pk, "reason": reason})
     return appeal
 
 
-def _void(*, actor, rating: Rating, reason: str) -> None:
-    rating.status = Rating.Status.VOIDED
+def _void(*, actor, rating: Rating, reason: str, audit: bool) -> None:
+    """Void ``rating`` (locked by the caller) and its credit event; ``audit=False`` when the
+    caller records the decision that voided it."""
     rating.voided_reason = reason
     rating.voided_at = timezone.now()
     rating.voided_by = actor
-    rating.save(update_fields=["status", "voided_reason", "voided_at", "voided_by", "modified"])
+    transition(rating, "void", actor=actor, data={"reason": reason}, audit=audit,
+               fields=["voided_reason", "voided_at", "voided_by"])
     if rating.credit_event_id:
-        from credit.services.ledger import credit_event_void
-
         credit_event_void(actor=actor, event=rating.credit_event, reason=reason)
     _refresh_agency_figures(rating.agency_id)
 
@@ -192,25 +165,19 @@ def _void(*, actor, rating: Rating, reason: str) -> None:
 def rating_appeal_decide(*, actor, appeal, uphold: bool, decision: str) -> RatingAppeal:
     """A regulator decides an appeal: upheld voids the rating with the decision as its public
     reason; rejected puts the rating back as published."""
-    require_kind(actor, Kind.REGULATOR)
-    appeal = _lock(RatingAppeal, appeal, _("This appeal does not exist."))
-    if appeal.status != RatingAppeal.Status.PENDING:
-        raise Conflict(_("This appeal has already been decided."))
+    require_perm(actor, "ratings.decide_appeal")
+    appeal = lock(RatingAppeal, appeal, missing=_("This appeal does not exist."))
+    RatingAppeal.transitions.check(appeal, "uphold" if uphold else "reject")
     decision = (decision or "").strip()
     if not decision:
         raise ValidationFailed(_("Give the reasons for the decision; they are published."),
                                field="decision")
-    rating = Rating.objects.select_for_update().get(pk=appeal.rating_id)
-    appeal.status = RatingAppeal.Status.UPHELD if uphold else RatingAppeal.Status.REJECTED
-    appeal.decision = decision
-    appeal.decided_by = actor
-    appeal.decided_at = timezone.now()
-    appeal.save(update_fields=["status", "decision", "decided_by", "decided_at", "modified"])
+    rating = lock(Rating, appeal.rating_id)
+    _decide(appeal, "uphold" if uphold else "reject", actor=actor, decision=decision)
     if uphold:
-        _void(actor=actor, rating=rating, reason=decision)
-    elif rating.status == Rating.Status.APPEALED:
-        rating.status = Rating.Status.PUBLISHED
-        rating.save(update_fields=["status", "modified"])
+        _void(actor=actor, rating=rating, reason=decision, audit=False)
+    elif Rating.transitions.allowed(rating, "restore"):
+        transition(rating, "restore", actor=actor, audit=False)
     audit_record(actor=actor, action="rating.appeal_decided", obj=rating,
                  data={"appeal": appeal.pk, "upheld": bool(uphold), "decision": decision})
     return appeal
@@ -219,25 +186,29 @@ def rating_appeal_decide(*, actor, appeal, uphold: bool, decision: str) -> Ratin
 @transaction.atomic
 def rating_void(*, actor, rating, reason: str) -> Rating:
     """A regulator voids a rating with a public reason. A pending appeal on it is upheld."""
-    require_kind(actor, Kind.REGULATOR)
-    rating = _lock(Rating, rating, _("This rating does not exist."))
-    if rating.status == Rating.Status.VOIDED:
-        raise Conflict(_("This rating has been voided already."))
+    require_perm(actor, "ratings.void_rating")
+    rating = lock(Rating, rating, missing=_("This rating does not exist."))
+    Rating.transitions.check(rating, "void")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Give the public reason for voiding this rating."),
                                field="reason")
-    appeal = RatingAppeal.objects.select_for_update().filter(
-        rating=rating, status=RatingAppeal.Status.PENDING).first()
-    if appeal is not None:
-        appeal.status = RatingAppeal.Status.UPHELD
-        appeal.decision = reason
-        appeal.decided_by = actor
-        appeal.decided_at = timezone.now()
-        appeal.save(update_fields=["status", "decision", "decided_by", "decided_at", "modified"])
-    _void(actor=actor, rating=rating, reason=reason)
-    audit_record(actor=actor, action="rating.voided", obj=rating, data={"reason": reason})
+    pending = RatingAppeal.objects.filter(
+        rating=rating, status=RatingAppeal.Status.PENDING).values_list("pk", flat=True).first()
+    if pending is not None:
+        _decide(lock(RatingAppeal, pending), "uphold", actor=actor, decision=reason)
+    _void(actor=actor, rating=rating, reason=reason, audit=True)
     return rating
+
+
+def _decide(appeal: RatingAppeal, name: str, *, actor, decision: str) -> None:
+    """Uphold or reject ``appeal`` (locked by the caller); the caller audits the decision on the
+    rating."""
+    appeal.decision = decision
+    appeal.decided_by = actor
+    appeal.decided_at = timezone.now()
+    transition(appeal, name, actor=actor, audit=False,
+               fields=["decision", "decided_by", "decided_at"])
 
 
 __all__ = ["rating_submit", "rating_reply", "rating_appeal", "rating_appeal_decide",

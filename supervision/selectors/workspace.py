@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from bidding.models import Award, Objection, Project, SignUp
+from core.models import Organisation
 from credit.models import CreditEvent, Sanction
 from credit.models_regulator import Inspection, InspectionFinding, Inspector, TieReview
 from ratings.models import Rating
@@ -192,8 +193,6 @@ class DominantWinner:
 def risk_dominant_winners() -> list[DominantWinner]:
     """Purchasers with at least ``RISK_WINNER_MIN_AWARDS`` awards of which one agency won a share
     of at least ``RISK_WINNER_SHARE``."""
-    from core.models import Organisation
-
     min_awards = _conf("RISK_WINNER_MIN_AWARDS")
     share = _conf("RISK_WINNER_SHARE")
     wins: dict[int, Counter] = defaultdict(Counter)

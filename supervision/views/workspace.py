@@ -12,12 +12,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from bidding.models import Objection
+from bidding.services.awards import objection_decide as decide
 from core.access import csv_response, regulator_required, wants_csv
 from core.errors import MarketplaceError
 from credit.models import Sanction
 from credit.models_regulator import Inspection
 from credit.services import inspections as insp
+from credit.services.sanctions import sanction_confirm, sanction_reject
 from credit.services.ties import tie_review_record
+from ratings.selectors.ratings import appeal_queue
 from supervision.forms import DecisionForm, FindingForm, InspectionForm, InspectorForm, NoteForm
 from supervision.selectors import workspace as sel
 
@@ -65,7 +68,7 @@ def overview(request):
         rows += [(_("Average number of bidders"), figures["avg_bidders"]),
                  (_("Average saving against the ceiling (%)"), figures["avg_saving_pct"])]
         return csv_response("regulator-overview", [_("Figure"), _("Value")], rows)
-    return render(request, "credit/regulator_overview.html", {
+    return render(request, "supervision/regulator_overview.html", {
         "section": "overview", "figures": figures, "risks": risks, "chart_data": chart_data,
         "project_rows": project_rows, "statuses": projects["statuses"],
         "queue": {"appeals": _count_appeals(), "objections": sel.objection_queue().count(),
@@ -76,8 +79,6 @@ def overview(request):
 
 
 def _count_appeals() -> int:
-    from ratings.selectors.ratings import appeal_queue
-
     return appeal_queue().count()
 
 
@@ -110,7 +111,7 @@ def risks(request):
                 ((d.purchaser.name, d.agency.name, d.wins, d.awards, d.share)
                  for d in summary["winners"]))
         raise Http404
-    return render(request, "credit/regulator_risks.html", {"section": "risks", **summary})
+    return render(request, "supervision/regulator_risks.html", {"section": "risks", **summary})
 
 
 @regulator_required
@@ -125,7 +126,7 @@ def objections(request):
              for o in queue))
     for o in queue:
         o.award_url = _award_url(o.award_id)
-    return render(request, "credit/regulator_objections.html", {
+    return render(request, "supervision/regulator_objections.html", {
         "section": "objections", "objections": queue, "form": DecisionForm()})
 
 
@@ -133,8 +134,6 @@ def objections(request):
 def objection_decide(request, objection_id: int):
     if request.method != "POST":
         return redirect("supervision:regulator-objections")
-    from bidding.services.awards import objection_decide as decide
-
     objection = get_object_or_404(Objection, pk=objection_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -158,7 +157,7 @@ def sanctions(request):
             _("Proposed"), _("Agency"), _("USCC"), _("Kind"), _("Trigger"), _("Reason")],
             ((s.created.date(), s.agency.name, s.agency.uscc, s.get_kind_display(),
               s.get_trigger_display(), s.reason) for s in queue))
-    return render(request, "credit/regulator_sanctions.html", {
+    return render(request, "supervision/regulator_sanctions.html", {
         "section": "sanctions", "sanctions": queue})
 
 
@@ -166,8 +165,6 @@ def sanctions(request):
 def sanction_decide(request, sanction_id: int):
     if request.method != "POST":
         return redirect("supervision:regulator-sanctions")
-    from credit.services.ledger import sanction_confirm, sanction_reject
-
     action = request.POST.get("action")
     try:
         if action == "confirm":
@@ -196,7 +193,7 @@ def ties(request):
             ((a.name, a.uscc, a.region.name, a.gov_tie_department, a.gov_tie_details,
               a.reviewed_at.date() if a.reviewed_at else "", a.review_note or "")
              for a in agencies))
-    return render(request, "credit/regulator_ties.html", {
+    return render(request, "supervision/regulator_ties.html", {
         "section": "ties", "agencies": agencies, "form": NoteForm()})
 
 
@@ -253,7 +250,7 @@ def inspections(request):
             _("Findings"), _("Failed"), _("Commitment")],
             ((i.created.date(), i.title, i.get_status_display(), i.agency_count,
               i.inspector_count, i.n_findings, i.n_failed, i.commitment) for i in listing))
-    return render(request, "credit/regulator_inspections.html", {
+    return render(request, "supervision/regulator_inspections.html", {
         "section": "inspections", "inspections": listing, "form": form,
         "inspector_form": inspector_form, "inspectors": sel.inspectors_pool()})
 
@@ -275,8 +272,11 @@ def inspection_manage(request, inspection_id: int):
                 if not form.is_valid():
                     messages.error(request, _("Choose passed or failed."))
                 else:
+                    finding = request.POST.get("finding", "")
+                    if not finding.isdigit():
+                        raise Http404
                     insp.inspection_finding_record(
-                        actor=request.user, finding=request.POST.get("finding"),
+                        actor=request.user, finding=int(finding),
                         **form.cleaned_data)
                     messages.success(request, _("The finding is recorded as a credit event."))
             elif action == "publish":
@@ -288,7 +288,7 @@ def inspection_manage(request, inspection_id: int):
     findings = list(inspection.findings.all())
     if wants_csv(request):
         return _findings_csv(inspection, findings)
-    return render(request, "credit/regulator_inspection.html", {
+    return render(request, "supervision/regulator_inspection.html", {
         "section": "inspections", "inspection": inspection, "findings": findings,
         "finding_form": FindingForm(), "manage": True,
         "verified": insp.verify_inspection_computation(inspection.computation)
@@ -311,7 +311,7 @@ def public_inspections(request):
             _("Commitment")],
             ((i.created.date(), i.title, i.get_status_display(), i.agency_count, i.n_failed,
               i.commitment) for i in listing))
-    return render(request, "credit/inspections_public.html", {"inspections": listing})
+    return render(request, "supervision/inspections_public.html", {"inspections": listing})
 
 
 def public_inspection(request, inspection_id: int):
@@ -322,7 +322,7 @@ def public_inspection(request, inspection_id: int):
     published = inspection.status == Inspection.Status.PUBLISHED
     if wants_csv(request) and published:
         return _findings_csv(inspection, findings)
-    return render(request, "credit/regulator_inspection.html", {
+    return render(request, "supervision/regulator_inspection.html", {
         "inspection": inspection, "findings": findings, "manage": False,
         "published": published,
         "verified": insp.verify_inspection_computation(inspection.computation)

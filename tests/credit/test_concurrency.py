@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from credit.models import CreditEvent, Sanction
 from credit.selectors.ledger import agency_score
-from credit.services.ledger import credit_event_record, sanctions_expire
+from credit.services.ledger import credit_event_record
+from credit.services.sanctions import sanctions_expire
 from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories.agencies import agency as make_agency

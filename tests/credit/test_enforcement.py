@@ -12,7 +12,7 @@ from bidding.services.auctions import bid_place
 from bidding.services.postings import signup_create
 from core.errors import NotAllowed
 from credit.models import Sanction
-from credit.services.ledger import sanction_impose, sanction_lift
+from credit.services.sanctions import sanction_impose, sanction_lift
 from tests.factories import bidding as bf
 from tests.factories.core import PASSWORD, regulator_user
 from tests.factories.credit import Kind, Source, event, suspended_agency

@@ -12,7 +12,7 @@ from agencies.models import Agency
 from core.audit import audit_record, audit_record_many, audit_verify
 from core.models import AuditEvent, AuditHead
 from credit.models import CreditEvent, Sanction
-from credit.services import ledger as services
+from credit.services import recompute
 from tests.factories.agencies import agency as make_agency
 from tests.factories.credit import Kind, Source, event
 
@@ -58,7 +58,7 @@ def test_cold_recompute_triggers_the_same_sanctions_as_recording_events_one_by_o
         twins[name] = (incremental, cold)
     seq = AuditHead.objects.get(pk=1).count
 
-    total, changed = services.credit_recompute(as_of=timezone.localdate(), chunk_size=100)
+    total, changed = recompute.credit_recompute(as_of=timezone.localdate(), chunk_size=100)
 
     assert (total, changed) == (6, 3)  # the cold three
     for name, (incremental, cold) in twins.items():
@@ -92,7 +92,7 @@ def test_recompute_queries_do_not_grow_with_the_number_of_agencies_to_sanction()
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            services.credit_recompute(as_of=timezone.localdate(), chunk_size=1000)
+            recompute.credit_recompute(as_of=timezone.localdate(), chunk_size=1000)
         return len(captured.captured_queries)
 
     cold_agencies(2)

@@ -16,7 +16,8 @@ def test_filed_objection_is_queued_and_decided_from_the_workspace(client):
     client.force_login(regulator_user())
     page = client.get("/regulator/objections/").content.decode()
     assert "中选人报价明显低于成本" in page
-    csv = client.get("/regulator/objections/?format=csv").content.decode("utf-8-sig")
+    csv = b"".join(client.get("/regulator/objections/?format=csv").streaming_content).decode(
+        "utf-8-sig")
     assert "中选人报价明显低于成本" in csv
     client.post(f"/regulator/objections/{objection.pk}/decide/",
                 {"upheld": "0", "decision": "报价在限价范围内，驳回异议。"})

@@ -63,7 +63,7 @@ def test_every_list_exports_csv_in_utf8_with_a_byte_order_mark(regulator_client,
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    body = response.content
+    body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")
     text = body.decode("utf-8-sig")
     assert text.splitlines()[0]           # a header row

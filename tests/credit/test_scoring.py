@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from credit import scoring
 from credit.selectors.ledger import agency_score
-from credit.services.ledger import credit_recompute
+from credit.services.recompute import credit_recompute
 from tests.factories.agencies import agency as make_agency
 from tests.factories.credit import event
 

@@ -12,7 +12,7 @@ from core.errors import Conflict, NotAllowed, ValidationFailed
 from core.models import AuditEvent
 from credit.models import CreditEvent, Sanction
 from credit.selectors.ledger import agency_score, sanction_block_reason
-from credit.services import ledger as services
+from credit.services import ledger, recompute, sanctions
 from tests.factories.agencies import agency as make_agency
 from tests.factories.core import purchaser_user, regulator_user
 from tests.factories.credit import Kind, Source, event, rating, suspended_agency
@@ -48,12 +48,12 @@ def test_points_default_to_the_rule_versions_points_for_the_kind():
 def test_a_rating_needs_stars_between_one_and_five():
     agency = make_agency()
     with pytest.raises(ValidationFailed):
-        services.credit_event_record(agency=agency, kind=Kind.RATING, source=Source.PURCHASER)
+        ledger.credit_event_record(agency=agency, kind=Kind.RATING, source=Source.PURCHASER)
     with pytest.raises(ValidationFailed):
-        services.credit_event_record(agency=agency, kind=Kind.RATING, source=Source.PURCHASER,
+        ledger.credit_event_record(agency=agency, kind=Kind.RATING, source=Source.PURCHASER,
                                      stars=6)
     with pytest.raises(ValidationFailed):
-        services.credit_event_record(agency=agency, kind="bogus", source=Source.PURCHASER)
+        ledger.credit_event_record(agency=agency, kind="bogus", source=Source.PURCHASER)
     assert not CreditEvent.objects.exists()
 
 
@@ -82,29 +82,29 @@ def test_a_voided_rating_no_longer_counts_but_stays_listed():
     agency = make_agency()
     bad = rating(agency, 1)
     assert _fresh(agency).credit_score == Decimal("76.67")
-    services.credit_event_void(actor=regulator_user(), event=bad, reason="评价人与机构存在纠纷，评价无效")
+    ledger.credit_event_void(actor=regulator_user(), event=bad, reason="评价人与机构存在纠纷，评价无效")
     agency.refresh_from_db()
     assert agency.credit_score == Decimal("80.00")
     assert CreditEvent.objects.get(pk=bad.pk).voided
     assert agency_score(agency.pk).score == agency.credit_score
     with pytest.raises(Conflict):
-        services.credit_event_void(actor=regulator_user(), event=bad, reason="again")
+        ledger.credit_event_void(actor=regulator_user(), event=bad, reason="again")
 
 
 def test_only_a_regulator_voids_an_event_and_a_reason_is_required():
     agency = make_agency()
     recorded = rating(agency, 1)
     with pytest.raises(NotAllowed):
-        services.credit_event_void(actor=purchaser_user(), event=recorded, reason="x")
+        ledger.credit_event_void(actor=purchaser_user(), event=recorded, reason="x")
     with pytest.raises(ValidationFailed):
-        services.credit_event_void(actor=regulator_user(), event=recorded, reason="  ")
+        ledger.credit_event_void(actor=regulator_user(), event=recorded, reason="  ")
     assert not CreditEvent.objects.get(pk=recorded.pk).voided
 
 
 def test_void_for_ref_voids_the_rating_event_of_a_voided_rating():
     agency = make_agency()
     rating(agency, 1, ref=("ratings.rating", 42))
-    assert services.credit_event_void_for_ref(actor=regulator_user(),
+    assert ledger.credit_event_void_for_ref(actor=regulator_user(),
                                               ref=("ratings.rating", 42), reason="无效") == 1
     assert _fresh(agency).credit_score == Decimal("80.00")
 
@@ -161,7 +161,7 @@ def test_registration_fraud_proposes_expulsion_and_confirmation_expels_with_blac
     proposed = Sanction.objects.get(agency=agency, kind="expulsion")
     assert proposed.status == "proposed"
     regulator = regulator_user()
-    confirmed = services.sanction_confirm(actor=regulator, sanction=proposed)
+    confirmed = sanctions.sanction_confirm(actor=regulator, sanction=proposed)
     agency.refresh_from_db()
     assert confirmed.status == "active" and agency.standing == Standing.EXPELLED
     years = (confirmed.blacklist_until - confirmed.starts_at).days
@@ -169,7 +169,7 @@ def test_registration_fraud_proposes_expulsion_and_confirmation_expels_with_blac
     assert "expelled" in sanction_block_reason(agency) or "清退" in sanction_block_reason(agency)
     assert AuditEvent.objects.filter(action="sanction.confirmed").exists()
     with pytest.raises(Conflict):
-        services.sanction_confirm(actor=regulator, sanction=proposed)
+        sanctions.sanction_confirm(actor=regulator, sanction=proposed)
 
 
 def test_only_a_regulator_confirms_an_expulsion():
@@ -177,9 +177,9 @@ def test_only_a_regulator_confirms_an_expulsion():
     event(agency, Kind.REGISTRATION_FRAUD, source=Source.OPERATOR)
     proposed = Sanction.objects.get(agency=agency, kind="expulsion")
     with pytest.raises(NotAllowed):
-        services.sanction_confirm(actor=purchaser_user(), sanction=proposed)
+        sanctions.sanction_confirm(actor=purchaser_user(), sanction=proposed)
     with pytest.raises(NotAllowed):
-        services.sanction_confirm(actor=agency.organisation.members.first().user,
+        sanctions.sanction_confirm(actor=agency.organisation.members.first().user,
                                   sanction=proposed)
 
 
@@ -193,7 +193,7 @@ def test_low_grade_warns_and_recovery_lifts_the_warning():
     assert agency.credit_grade == "D" and agency.standing == Standing.WARNED
     warning = Sanction.objects.get(agency=agency, kind="warning")
     assert sanction_block_reason(agency) is None  # a warning does not block
-    services.credit_repair(actor=regulator_user(), agency=agency, points=10, reason="整改到位")
+    ledger.credit_repair(actor=regulator_user(), agency=agency, points=10, reason="整改到位")
     agency.refresh_from_db()
     assert agency.credit_grade == "C" and agency.standing == Standing.GOOD
     warning.refresh_from_db()
@@ -215,25 +215,25 @@ def test_regulator_imposes_and_lifts_a_suspension_and_standing_follows():
     agency = suspended_agency()
     assert agency.standing == Standing.SUSPENDED
     sanction = Sanction.objects.get(agency=agency)
-    services.sanction_lift(actor=regulator_user(), sanction=sanction, reason="申诉材料属实")
+    sanctions.sanction_lift(actor=regulator_user(), sanction=sanction, reason="申诉材料属实")
     assert _fresh(agency).standing == Standing.GOOD
     assert sanction_block_reason(agency) is None
     with pytest.raises(Conflict):
-        services.sanction_lift(actor=regulator_user(), sanction=sanction, reason="again")
+        sanctions.sanction_lift(actor=regulator_user(), sanction=sanction, reason="again")
 
 
 def test_impose_refuses_bad_input_readably():
     agency = make_agency()
     reg = regulator_user()
     with pytest.raises(ValidationFailed):
-        services.sanction_impose(actor=reg, agency=agency, kind="fine", reason="x")
+        sanctions.sanction_impose(actor=reg, agency=agency, kind="fine", reason="x")
     with pytest.raises(ValidationFailed):
-        services.sanction_impose(actor=reg, agency=agency, kind="suspension", reason="")
+        sanctions.sanction_impose(actor=reg, agency=agency, kind="suspension", reason="")
     with pytest.raises(ValidationFailed):
-        services.sanction_impose(actor=reg, agency=agency, kind="suspension", reason="x",
+        sanctions.sanction_impose(actor=reg, agency=agency, kind="suspension", reason="x",
                                  days="abc")
     with pytest.raises(NotAllowed):
-        services.sanction_impose(actor=purchaser_user(), agency=agency, kind="warning",
+        sanctions.sanction_impose(actor=purchaser_user(), agency=agency, kind="warning",
                                  reason="x")
     assert not Sanction.objects.exists()
 
@@ -243,12 +243,12 @@ def test_agency_appeals_and_an_upheld_appeal_revokes_the_sanction():
     sanction = Sanction.objects.get(agency=agency)
     agency_user = agency.organisation.members.first().user
     with pytest.raises(NotAllowed):
-        services.sanction_appeal(actor=make_agency().organisation.members.first().user,
+        sanctions.sanction_appeal(actor=make_agency().organisation.members.first().user,
                                  sanction=sanction, text="不是我们")
-    services.sanction_appeal(actor=agency_user, sanction=sanction, text="合同条款与公告不符，拒签有正当理由")
+    sanctions.sanction_appeal(actor=agency_user, sanction=sanction, text="合同条款与公告不符，拒签有正当理由")
     with pytest.raises(Conflict):
-        services.sanction_appeal(actor=agency_user, sanction=sanction, text="again")
-    decided = services.sanction_appeal_decide(actor=regulator_user(), sanction=sanction,
+        sanctions.sanction_appeal(actor=agency_user, sanction=sanction, text="again")
+    decided = sanctions.sanction_appeal_decide(actor=regulator_user(), sanction=sanction,
                                               upheld=True, decision="经核查，合同条款与公告不一致")
     assert decided.appeal_status == "upheld" and decided.status == "revoked"
     assert _fresh(agency).standing == Standing.GOOD
@@ -257,9 +257,9 @@ def test_agency_appeals_and_an_upheld_appeal_revokes_the_sanction():
 def test_a_rejected_appeal_leaves_the_sanction_in_force():
     agency = suspended_agency()
     sanction = Sanction.objects.get(agency=agency)
-    services.sanction_appeal(actor=agency.organisation.members.first().user, sanction=sanction,
+    sanctions.sanction_appeal(actor=agency.organisation.members.first().user, sanction=sanction,
                              text="理由")
-    decided = services.sanction_appeal_decide(actor=regulator_user(), sanction=sanction,
+    decided = sanctions.sanction_appeal_decide(actor=regulator_user(), sanction=sanction,
                                               upheld=False, decision="理由不成立")
     assert decided.status == "active"
     assert _fresh(agency).standing == Standing.SUSPENDED
@@ -269,21 +269,21 @@ def test_reinstate_lifts_every_sanction_of_the_agency():
     agency = make_agency()
     event(agency, Kind.CONTRACT_REFUSED, source=Source.OPERATOR)
     event(agency, Kind.REGISTRATION_FRAUD, source=Source.OPERATOR)
-    services.agency_reinstate(actor=regulator_user(), agency=agency, reason="经复核予以恢复")
+    sanctions.agency_reinstate(actor=regulator_user(), agency=agency, reason="经复核予以恢复")
     assert not Sanction.objects.filter(agency=agency, status__in=["active", "proposed"]).exists()
     assert _fresh(agency).standing == Standing.GOOD
 
 
 def test_credit_repair_adds_a_positive_operator_event():
     agency = make_agency()
-    repaired = services.credit_repair(actor=regulator_user(), agency=agency, points="10",
+    repaired = ledger.credit_repair(actor=regulator_user(), agency=agency, points="10",
                                       reason="完成信用修复培训")
     assert repaired.kind == "repair" and repaired.source == "operator"
     assert _fresh(agency).credit_score == Decimal("84.00")  # 10 × 0.4
     with pytest.raises(ValidationFailed):
-        services.credit_repair(actor=regulator_user(), agency=agency, points="-5", reason="x")
+        ledger.credit_repair(actor=regulator_user(), agency=agency, points="-5", reason="x")
     with pytest.raises(NotAllowed):
-        services.credit_repair(actor=purchaser_user(), agency=agency, points="5", reason="x")
+        ledger.credit_repair(actor=purchaser_user(), agency=agency, points="5", reason="x")
 
 
 # --- expiry -----------------------------------------------------------------------------------
@@ -293,12 +293,12 @@ def test_an_expired_suspension_lifts_and_standing_returns_to_good():
     sanction = Sanction.objects.get(agency=agency)
     later = sanction.ends_at + dt.timedelta(minutes=1)
     assert sanction_block_reason(agency, later) is None  # not blocking once due, even before
-    assert services.sanctions_expire(now=sanction.ends_at - dt.timedelta(minutes=1)) == 0
-    assert services.sanctions_expire(now=later) == 1
+    assert sanctions.sanctions_expire(now=sanction.ends_at - dt.timedelta(minutes=1)) == 0
+    assert sanctions.sanctions_expire(now=later) == 1
     sanction.refresh_from_db()
     assert sanction.status == "expired"
     assert _fresh(agency).standing == Standing.GOOD
-    assert services.sanctions_expire(now=later) == 0
+    assert sanctions.sanctions_expire(now=later) == 0
 
 
 def test_sanctions_expire_command_reports_what_it_did(capsys):
@@ -325,7 +325,7 @@ def test_credit_recompute_restores_a_tampered_stored_score_and_counts_changes(ca
 def test_recompute_at_a_later_date_applies_the_decay():
     agency = make_agency()
     event(agency, Kind.CONTRACT_REFUSED, source=Source.PURCHASER)
-    total, changed = services.credit_recompute(
+    total, changed = recompute.credit_recompute(
         as_of=timezone.localdate() + dt.timedelta(days=730))
     assert (total, changed) == (1, 1)
     assert _fresh(agency).credit_score == Decimal("75.00")
@@ -358,7 +358,7 @@ def test_recompute_lifts_a_low_grade_warning_once_old_violations_have_decayed():
     for _ in range(3):
         event(agency, Kind.OBJECTION_UPHELD, occurred_at=past)  # 65 → D, warned
     assert _fresh(agency).standing == Standing.WARNED
-    services.credit_recompute(as_of=timezone.localdate() + dt.timedelta(days=3 * 730))
+    recompute.credit_recompute(as_of=timezone.localdate() + dt.timedelta(days=3 * 730))
     agency.refresh_from_db()
     assert agency.credit_grade == "C" and agency.standing == Standing.GOOD  # 80 - 15 / 8
     assert Sanction.objects.get(agency=agency, kind="warning").status == "lifted"

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from credit.models import CreditEvent, Sanction
-from credit.services.ledger import credit_event_record, sanction_impose
+from credit.services.ledger import credit_event_record
+from credit.services.sanctions import sanction_impose
 from tests.factories.agencies import agency as make_agency
 from tests.factories.core import regulator_user
 

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from credit.services.ledger import credit_recompute
+from credit.services.recompute import credit_recompute
 
 
 class Command(BaseCommand):

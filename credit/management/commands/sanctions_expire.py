@@ -2,7 +2,7 @@
 once)."""
 from django.core.management.base import BaseCommand
 
-from credit.services.ledger import sanctions_expire
+from credit.services.sanctions import sanctions_expire
 
 
 class Command(BaseCommand):
