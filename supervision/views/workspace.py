@@ -133,7 +133,7 @@ def objections(request):
 def objection_decide(request, objection_id: int):
     if request.method != "POST":
         return redirect("supervision:regulator-objections")
-    from bidding.services.awards import objection_decide as decide
+    from bidding.services.objections import objection_decide as decide
 
     objection = get_object_or_404(Objection, pk=objection_id)
     form = DecisionForm(request.POST)
