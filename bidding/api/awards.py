@@ -10,7 +10,8 @@ pages do.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -30,6 +31,7 @@ SEND_TEXT = _("Send text.")
 # --- output serializers -------------------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class IsoDateTime(serializers.Field):
     """A timestamp as ``datetime.isoformat()`` of the stored value (UTC), as the notices sign it."""
 
@@ -162,6 +164,7 @@ def _text(**kwargs) -> TextField:
                      error_messages={"invalid": SEND_TEXT, "null": SEND_TEXT}, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class _Raw(serializers.Field):
     """A value handed to the service as sent (the service's own parser judges it)."""
 

@@ -1,4 +1,4 @@
-"""Demo projects (h4), loaded by ``manage.py load_demo`` after the core demo (marketplace.demo).
+"""Demo projects, loaded by ``manage.py load_demo`` after the core demo (marketplace.demo).
 
 Every project goes through the real services (create, publish, sign up, close, bid or quote or
 draw or pick, contract, delivery), so the audit trail, labels, commitments, awards, contracts,

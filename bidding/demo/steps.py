@@ -88,7 +88,8 @@ def posting_fields(item: Product, title: str, method: str, **over) -> dict:
 
 
 def post(owner, item, title, method, *, qualifications=(), **over) -> Project:
-    project = services.project_create(actor=owner, fields=posting_fields(item, title, method, **over),
+    project = services.project_create(actor=owner,
+                                      fields=posting_fields(item, title, method, **over),
                                       qualifications=list(qualifications))
     return services.project_publish(actor=owner, project=project)
 

@@ -27,7 +27,8 @@ def award_list(*, query: str = "", method: str = "", status: str = "") -> QueryS
     if query:
         q = query.strip()
         qs = qs.filter(Q(project__title__icontains=q) | Q(agency__name__icontains=q)
-                       | Q(project__investment_code__icontains=q) | Q(code__iexact=normalise_code(q)))
+                       | Q(project__investment_code__icontains=q)
+                       | Q(code__iexact=normalise_code(q)))
     if method in Project.Method.values:
         qs = qs.filter(method=method)
     if status in Award.Status.values:

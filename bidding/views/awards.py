@@ -140,18 +140,20 @@ def award_action(request, pk, action):
     back = reverse("bidding:award-detail", args=[award.pk])
     post, files, user = request.POST, request.FILES, request.user
     actions = {
-        "object": (lambda: objections.objection_file(actor=user, award=award, text=post.get("text", "")),
+        "object": (lambda: objections.objection_file(actor=user, award=award,
+                                                     text=post.get("text", "")),
                    _("Your objection was filed; the purchaser answers and a regulator decides.")),
         "contract": (lambda: contracts.contract_upload(actor=user, award=award,
-                                                 file=files.get("file")),
+                                                       file=files.get("file")),
                      _("The contract was uploaded; the other side must now confirm it.")),
         "confirm": (lambda: contracts.contract_confirm(actor=user, award=award),
                     _("The contract is confirmed; the service has started.")),
         "refuse": (lambda: contracts.contract_refuse(actor=user, award=award,
-                                               reason=post.get("reason", "")),
+                                                     reason=post.get("reason", "")),
                    _("You refused to sign. This is recorded; the runner-up is offered the award.")),
-        "deliver": (lambda: deliveries.delivery_submit(actor=user, award=award, file=files.get("file"),
-                                                note=post.get("note", "")),
+        "deliver": (lambda: deliveries.delivery_submit(actor=user, award=award,
+                                                       file=files.get("file"),
+                                                       note=post.get("note", "")),
                     _("Your result was delivered; the purchaser will accept or return it.")),
     }
     if action not in actions:
@@ -169,12 +171,13 @@ def objection_action(request, pk, action):
     post, user = request.POST, request.user
     if action == "answer":
         fn = lambda: objections.objection_answer(actor=user, objection=objection,  # noqa: E731
-                                          answer=post.get("answer", ""))
+                                                 answer=post.get("answer", ""))
         ok = _("Your answer was published.")
     elif action == "decide":
         upheld = post.get("upheld") == "yes"
         fn = lambda: objections.objection_decide(actor=user, objection=objection,  # noqa: E731
-                                          upheld=upheld, decision=post.get("decision", ""))
+                                                 upheld=upheld,
+                                                 decision=post.get("decision", ""))
         ok = _("The decision was published.")
     else:
         raise Http404
@@ -193,7 +196,7 @@ def delivery_action(request, pk, action):
         ok = _("The result is accepted. You can now rate the agency.")
     elif action == "return":
         fn = lambda: deliveries.delivery_return(actor=user, delivery=delivery,  # noqa: E731
-                                         reason=request.POST.get("reason", ""))
+                                                reason=request.POST.get("reason", ""))
         ok = _("The result was returned to the agency with your reason.")
     else:
         raise Http404
@@ -230,7 +233,8 @@ def approvals(request):
     if stage_filter:
         rows = [r for r in rows if r.key == stage_filter]
     return render(request, "bidding/approvals.html", {
-        "rows": rows, "total": total, "query": query, "stages": stages, "stage_filter": stage_filter,
+        "rows": rows, "total": total, "query": query, "stages": stages,
+        "stage_filter": stage_filter,
         "department": organisation_of(request.user)})
 
 

@@ -1,4 +1,4 @@
-"""After the award (h6): objections, contract, refusal → runner-up, delivery."""
+"""After the award: objections, contract, refusal → runner-up, delivery."""
 import datetime as dt
 import io
 
@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bidding import signals
-from bidding.models import Award, Contract, Delivery, Objection, Project
+from bidding.models import Award, Contract, Delivery, Objection, Project, SignUp
 from bidding.services import contracts, deliveries, methods, objections
+from bidding.services.auctions import auction_close, bid_place
 from core.audit import audit_verify
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from tests.factories import bidding as bf
@@ -113,7 +114,6 @@ def test_upheld_objection_with_nobody_left_fails_the_project():
     award, signups = drawn(bidders=2)
     loser = next(s for s in signups if s.pk != award.signup_id)
     loser_user = user_of(loser.agency)
-    from bidding.models import SignUp
     obj = objections.objection_file(actor=loser_user, award=award, text="异议")
     SignUp.objects.filter(pk=loser.pk).update(status=SignUp.Status.CANCELLED)
     objections.objection_decide(actor=regulator_user(), objection=obj, upheld=True, decision="成立")
@@ -245,8 +245,6 @@ def test_delivery_returned_with_reason_goes_back_in_service_and_late_is_recorded
 
 
 def test_live_bidding_refusal_offers_the_bidder_with_the_next_best_bid():
-    from bidding.services.auctions import auction_close, bid_place
-
     project, (a, b, c) = bf.live_auction(bidders=3)
     bid_place(actor=user_of(a.agency), project=project, value="95000")
     bid_place(actor=user_of(b.agency), project=project, value="90000")

@@ -1,4 +1,4 @@
-"""Verification of award codes by approval departments (h6)."""
+"""Verification of award codes by approval departments."""
 import datetime as dt
 from decimal import Decimal
 
