@@ -19,16 +19,8 @@ ACTIONS = {
     "evaluation.scored": _("Evaluation score entered"),
     "evaluation.run": _("Comprehensive evaluation run"),
     "direct.picked": _("Agency picked directly"),
+    # The moves of Award, Objection and Delivery register theirs (``transitions``, models.py).
     "award.made": _("Award made"),
-    "award.withdrawn": _("Award withdrawn"),
-    "award.superseded": _("Award passed to the runner-up"),
-    "award.contracting": _("Contract signing opened"),
     "objection.filed": _("Objection filed"),
-    "objection.answered": _("Objection answered"),
-    "objection.decided": _("Objection decided"),
     "contract.uploaded": _("Contract uploaded"),
-    "contract.confirmed": _("Contract confirmed"),
-    "delivery.submitted": _("Result delivered"),
-    "delivery.accepted": _("Delivery accepted"),
-    "delivery.returned": _("Delivery returned"),
 }

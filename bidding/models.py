@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from agencies.models import Agency, Practitioner
 from core.catalogue import Product
 from core.models import Organisation, Region, TimeStampedModel
+from core.transitions import StateMachine, Transition
 
 
 class Project(TimeStampedModel):
@@ -281,6 +282,30 @@ class Award(TimeStampedModel):
     record_hash = models.CharField(_("record hash"), max_length=64)
     status_reason = models.TextField(_("public reason"), blank=True)
 
+    # The award's life cycle (bidding.services.awards, docs/design.md). Moves recorded on the
+    # contract or the delivery they come with (audit=False) carry that record's action type.
+    S = Status
+    transitions = StateMachine("status", [
+        Transition("open_contracting", [S.NOTICE], S.CONTRACTING, "award.contracting",
+                   _("Contract signing opened")),
+        Transition("withdraw", [S.NOTICE, S.CONTRACTING], S.WITHDRAWN, "award.withdrawn",
+                   _("Award withdrawn")),
+        Transition("supersede", [S.NOTICE, S.CONTRACTING], S.SUPERSEDED, "award.superseded",
+                   _("Award passed to the runner-up"),
+                   message=_("This award can no longer be refused.")),
+        Transition("start_service", [S.CONTRACTING], S.IN_SERVICE, "contract.confirmed",
+                   _("Contract confirmed"),
+                   message=_("There is no uploaded contract to confirm.")),
+        Transition("deliver", [S.IN_SERVICE], S.DELIVERED, "delivery.submitted",
+                   _("Result delivered"),
+                   message=_("A result can be delivered only while the service is in progress.")),
+        Transition("accept_result", [S.DELIVERED], S.ACCEPTED, "delivery.accepted",
+                   _("Delivery accepted"), message=_("This result has already been decided.")),
+        Transition("return_result", [S.DELIVERED], S.IN_SERVICE, "delivery.returned",
+                   _("Delivery returned"), message=_("This result has already been decided.")),
+    ])
+    del S
+
     class Meta:
         ordering = ["-decided_at"]
         verbose_name = _("award")
@@ -306,6 +331,17 @@ class Objection(TimeStampedModel):
     decision = models.TextField(_("regulator's decision"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.FILED, db_index=True)
+
+    PENDING = (Status.FILED, Status.ANSWERED)  # awaiting the regulator's decision
+    transitions = StateMachine("status", [
+        Transition("answer", [Status.FILED], Status.ANSWERED, "objection.answered",
+                   _("Objection answered"),
+                   message=_("This objection has already been answered or decided.")),
+        Transition("uphold", PENDING, Status.UPHELD, "objection.decided", _("Objection decided"),
+                   message=_("This objection has already been decided.")),
+        Transition("reject", PENDING, Status.REJECTED, "objection.decided",
+                   _("Objection decided"), message=_("This objection has already been decided.")),
+    ])
 
     class Meta:
         ordering = ["-created"]
@@ -343,6 +379,13 @@ class Delivery(TimeStampedModel):
                               default=Status.SUBMITTED)
     reason = models.TextField(_("reason returned"), blank=True)
     on_time = models.BooleanField(_("on time"), default=True)
+
+    transitions = StateMachine("status", [
+        Transition("accept", [Status.SUBMITTED], Status.ACCEPTED, "delivery.accepted",
+                   _("Delivery accepted"), message=_("This result has already been decided.")),
+        Transition("return", [Status.SUBMITTED], Status.RETURNED, "delivery.returned",
+                   _("Delivery returned"), message=_("This result has already been decided.")),
+    ])
 
     class Meta:
         ordering = ["-created"]

@@ -1,12 +1,19 @@
-"""JSON API of the award stage (DESIGN.md §5). Each POST parses its input, calls one service and
-returns the resulting award; refusals become 4xx JSON ``{"detail", "code"}`` through
-``core.api.exception_handler``."""
+"""JSON API of the award stage (docs/architecture.md, "API"): the published awards, their
+verification, the actions after the award and the selection methods other than live bidding.
+
+One input and one output serializer per endpoint (the HackSoft styleguide): each POST validates
+its input, calls one service and returns the output serializer of what it made; refusals become
+4xx JSON ``{"detail", "code"}`` through ``core.api.exception_handler``. Who may act is the
+service's ``require_perm`` (``bidding/permissions.py``), so the API refuses exactly what the
+pages do.
+"""
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,86 +21,256 @@ from rest_framework.views import APIView
 from agencies.models import Agency
 from bidding.models import Award, Delivery, Objection, Project, SignUp
 from bidding.selectors import awards as sel
-from bidding.services import awards as svc
-from bidding.services import methods
+from bidding.services import contracts, deliveries, methods, objections
+from core.api import API_PARSERS, TextField
 from core.errors import NotFound, ValidationFailed
 
+SEND_TEXT = _("Send text.")
 
-def award_json(award: Award, request=None, *, full: bool = False) -> dict:
-    body = {
-        "id": award.pk, "code": award.code, "status": award.status,
-        "status_label": str(award.get_status_display()), "status_reason": award.status_reason,
-        "rank": award.rank, "method": award.method, "price": str(award.price),
-        "quote": None if award.quote is None else str(award.quote),
-        "decided_at": award.decided_at.isoformat(),
-        "objection_until": award.objection_until.isoformat(),
-        "contract_deadline": award.contract_deadline.isoformat()
-        if award.contract_deadline else None,
-        "project": {"id": award.project_id, "title": award.project.title,
-                    "investment_code": award.project.investment_code,
-                    "approval_case_no": award.project.approval_case_no,
-                    "item": award.project.item.title,
-                    "enquiry_phone": award.project.enquiry_phone,
-                    "complaint_phone": award.project.complaint_phone},
-        "agency": {"id": award.agency_id, "name": award.agency.name, "uscc": award.agency.uscc,
-                   "standing": award.agency.standing},
-        "url": request.build_absolute_uri(f"/awards/{award.pk}/") if request
-        else f"/awards/{award.pk}/",
-    }
-    if full:
-        body["computation"] = award.computation
-        body["record_hash"] = award.record_hash
-        body["objections"] = [
-            {"id": o.pk, "agency": o.agency.name, "text": o.text, "answer": o.answer,
-             "decision": o.decision, "status": o.status, "filed_at": o.created.isoformat()}
-            for o in award.objections.all()]
-        body["deliveries"] = [
-            {"id": d.pk, "status": d.status, "note": d.note, "reason": d.reason,
-             "on_time": d.on_time, "submitted_at": d.created.isoformat()}
-            for d in award.deliveries.all()]
+
+# --- output serializers -------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class IsoDateTime(serializers.Field):
+    """A timestamp as ``datetime.isoformat()`` of the stored value (UTC), as the notices sign it."""
+
+    def to_representation(self, value) -> str:
+        return value.isoformat()
+
+
+class AwardProjectOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    investment_code = serializers.CharField()
+    approval_case_no = serializers.CharField()
+    item = serializers.CharField(source="item.title")
+    enquiry_phone = serializers.CharField()
+    complaint_phone = serializers.CharField()
+
+
+class AwardAgencyOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    uscc = serializers.CharField()
+    standing = serializers.CharField()
+
+
+class AwardOutput(serializers.Serializer):
+    """An award in the public list."""
+
+    id = serializers.IntegerField(source="pk")
+    code = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    status_reason = serializers.CharField()
+    rank = serializers.IntegerField()
+    method = serializers.CharField()
+    price = serializers.CharField()
+    quote = serializers.CharField(allow_null=True)
+    decided_at = IsoDateTime()
+    objection_until = IsoDateTime()
+    contract_deadline = IsoDateTime(allow_null=True)
+    project = AwardProjectOutput()
+    agency = AwardAgencyOutput()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, award) -> str:
+        request = self.context.get("request")
+        path = f"/awards/{award.pk}/"
+        return request.build_absolute_uri(path) if request else path
+
+
+class AwardObjectionOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    agency = serializers.CharField(source="agency.name")
+    text = serializers.CharField()
+    answer = serializers.CharField()
+    decision = serializers.CharField()
+    status = serializers.CharField()
+    filed_at = IsoDateTime(source="created")
+
+
+class AwardDeliveryOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    status = serializers.CharField()
+    note = serializers.CharField()
+    reason = serializers.CharField()
+    on_time = serializers.BooleanField()
+    submitted_at = IsoDateTime(source="created")
+
+
+class AwardContractOutput(serializers.Serializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.name")
+    confirmed_at = IsoDateTime(allow_null=True)
+
+
+class AwardDetailOutput(AwardOutput):
+    """One award notice with its computation, objections, deliveries and contract."""
+
+    computation = serializers.JSONField()
+    record_hash = serializers.CharField()
+    objections = AwardObjectionOutput(many=True)
+    deliveries = AwardDeliveryOutput(many=True)
+    contract = serializers.SerializerMethodField()
+
+    def get_contract(self, award) -> dict | None:
         contract = sel.contract_of(award)
-        body["contract"] = None if contract is None else {
-            "uploaded_by": contract.uploaded_by.name,
-            "confirmed_at": contract.confirmed_at.isoformat() if contract.confirmed_at else None}
-    return body
+        return None if contract is None else AwardContractOutput(contract).data
 
 
-def _award(pk) -> Award:
-    return sel.award_detail(pk)
+class NoAwardOutput(serializers.Serializer):
+    """What an action answers when nobody was left to offer the award to."""
+
+    detail = serializers.CharField()
+    award = serializers.JSONField(allow_null=True)
+
+
+class ObjectionOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    status = serializers.CharField()
+
+
+class DeliveryOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    status = serializers.CharField()
+
+
+class DeliveryDecisionOutput(DeliveryOutput):
+    on_time = serializers.BooleanField()
+
+
+class QuoteOutput(serializers.Serializer):
+    detail = serializers.SerializerMethodField()
+    quoted_at = IsoDateTime()
+
+    def get_detail(self, signup) -> str:
+        return str(_("Your sealed quote is recorded."))
+
+
+class ScoreOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    evaluator = serializers.CharField()
+    price_score = serializers.CharField()
+    quality_score = serializers.CharField()
+
+
+# --- input serializers --------------------------------------------------------------------------
+
+
+def _text(**kwargs) -> TextField:
+    """Optional text (the service says what is missing); anything but text is refused."""
+    return TextField(required=False, allow_blank=True, default="", trim_whitespace=False,
+                     error_messages={"invalid": SEND_TEXT, "null": SEND_TEXT}, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class _Raw(serializers.Field):
+    """A value handed to the service as sent (the service's own parser judges it)."""
+
+    def to_internal_value(self, data):
+        return data
+
+
+class StrictBoolean(serializers.BooleanField):
+    default_empty_html = serializers.empty  # a form that leaves it out has not said "no"
+
+
+class ObjectionFileInput(serializers.Serializer):
+    text = _text()
+
+
+class ObjectionAnswerInput(serializers.Serializer):
+    answer = _text()
+
+
+UPHELD_MESSAGE = _("Say whether the objection is upheld (true or false).")
+
+
+class ObjectionDecideInput(serializers.Serializer):
+    upheld = StrictBoolean(error_messages={"required": UPHELD_MESSAGE,
+                                           "invalid": UPHELD_MESSAGE, "null": UPHELD_MESSAGE})
+    decision = _text()
+
+
+class UploadInput(serializers.Serializer):
+    file = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class RefuseInput(serializers.Serializer):
+    reason = _text()
+
+
+class DeliverySubmitInput(UploadInput):
+    note = _text()
+
+
+class DeliveryReturnInput(serializers.Serializer):
+    reason = _text()
+
+
+class QuoteInput(serializers.Serializer):
+    quote = _Raw(required=False, default="")
+
+
+SIGNUP_MESSAGE = _("Name a sign-up of this project.")
+
+
+class ScoreInput(serializers.Serializer):
+    signup = serializers.IntegerField(min_value=1, error_messages={
+        "required": SIGNUP_MESSAGE, "invalid": SIGNUP_MESSAGE, "null": SIGNUP_MESSAGE,
+        "min_value": SIGNUP_MESSAGE})
+    evaluator = _text()
+    price_score = _Raw(required=False, default="")
+    quality_score = _Raw(required=False, default="")
+
+
+class DirectPickInput(serializers.Serializer):
+    agency = _Raw(required=False, default=None)
+
+
+# --- views --------------------------------------------------------------------------------------
 
 
 def _obj(model, pk, message):
     try:
         return model.objects.get(pk=int(pk))
-    except (model.DoesNotExist, TypeError, ValueError):
+    except (model.DoesNotExist, TypeError, ValueError, OverflowError):
         raise NotFound(message) from None
+
+
+def _project(pk) -> Project:
+    return _obj(Project, pk, _("No such project."))
 
 
 class AwardList(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="Published awards (filter: q, method, status)", responses=dict,
-                   operation_id="v1_awards_list")
+    @extend_schema(summary="Published awards (filter: q, method, status)",
+                   responses=AwardOutput(many=True), operation_id="v1_awards_list")
     def get(self, request):
         qs = sel.award_list(query=request.query_params.get("q", "")[:100],
                             method=request.query_params.get("method", ""),
                             status=request.query_params.get("status", ""))
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response([award_json(a, request) for a in page])
+        return paginator.get_paginated_response(
+            AwardOutput(page, many=True, context={"request": request}).data)
 
 
 class AwardDetail(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="One award notice with its computation", responses=dict)
+    @extend_schema(summary="One award notice with its computation", responses=AwardDetailOutput)
     def get(self, request, pk):
-        return Response(award_json(_award(pk), request, full=True))
+        return Response(AwardDetailOutput(sel.award_detail(pk),
+                                          context={"request": request}).data)
 
 
 class AwardVerify(APIView):
     """Authentic or not, current status, project, investment code, agency, price, standing.
-    Always 200 for a well-formed request; ``found``/``authentic``/``verdict`` say the result."""
+    Always 200 for a well-formed request; ``found``/``authentic``/``verdict`` say the result
+    (``Verification.as_dict``, the one shape the page's QR code and this endpoint share)."""
 
     permission_classes = [AllowAny]
 
@@ -104,171 +281,176 @@ class AwardVerify(APIView):
 
 class _Action(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = API_PARSERS
+    input_class: type[serializers.Serializer] | None = None
 
-    def text(self, name: str, required: bool = True) -> str:
-        value = self.request.data.get(name, "")
-        if not isinstance(value, str):
-            raise ValidationFailed(_("Send text."), field=name)
-        return value
+    def input(self) -> dict:
+        form = self.input_class(data=self.request.data)
+        form.is_valid(raise_exception=True)
+        return form.validated_data
 
-    def done(self, award: Award | None, status: int = 200):
+    def award(self, award: Award | None, status: int = 200) -> Response:
+        """The award an action made or changed, in full; or the project failed."""
         if award is None:
-            return Response({"detail": _("No candidate was left; the project failed."),
-                             "award": None}, status=status)
-        award = _award(award.pk)
-        return Response(award_json(award, self.request, full=True), status=status)
+            return Response(NoAwardOutput({"detail": _("No candidate was left; the project "
+                                                       "failed."), "award": None}).data,
+                            status=status)
+        return Response(AwardDetailOutput(sel.award_detail(award.pk),
+                                          context={"request": self.request}).data,
+                        status=status)
 
 
 class ObjectionFile(_Action):
+    input_class = ObjectionFileInput
+
     @extend_schema(summary="File an objection (signed-up agency, during the period)",
-                   request=dict, responses=dict)
+                   request=ObjectionFileInput, responses={201: ObjectionOutput})
     def post(self, request, pk):
-        objection = svc.objection_file(actor=request.user, award=_award(pk),
-                                       text=self.text("text"))
-        return Response({"id": objection.pk, "status": objection.status}, status=201)
+        award = sel.award_detail(pk)
+        objection = objections.objection_file(actor=request.user, award=award,
+                                              **self.input())
+        return Response(ObjectionOutput(objection).data, status=201)
 
 
 class ObjectionAnswer(_Action):
-    @extend_schema(summary="Answer an objection (purchaser)", request=dict, responses=dict)
+    input_class = ObjectionAnswerInput
+
+    @extend_schema(summary="Answer an objection (purchaser)", request=ObjectionAnswerInput,
+                   responses=ObjectionOutput)
     def post(self, request, pk):
-        objection = svc.objection_answer(
-            actor=request.user, objection=_obj(Objection, pk, _("No such objection.")),
-            answer=self.text("answer"))
-        return Response({"id": objection.pk, "status": objection.status})
+        objection = _obj(Objection, pk, _("No such objection."))
+        objection = objections.objection_answer(actor=request.user, objection=objection,
+                                                **self.input())
+        return Response(ObjectionOutput(objection).data)
 
 
 class ObjectionDecide(_Action):
+    input_class = ObjectionDecideInput
+
     @extend_schema(summary="Decide an objection (regulator): upheld true/false, decision",
-                   request=dict, responses=dict)
+                   request=ObjectionDecideInput, responses=ObjectionOutput)
     def post(self, request, pk):
         objection = _obj(Objection, pk, _("No such objection."))
-        upheld = request.data.get("upheld")
-        if isinstance(upheld, str):
-            upheld = {"true": True, "yes": True, "1": True,
-                      "false": False, "no": False, "0": False}.get(upheld.lower())
-        if not isinstance(upheld, bool):
-            raise ValidationFailed(_("Say whether the objection is upheld (true or false)."),
-                                   field="upheld")
-        objection = svc.objection_decide(
-            actor=request.user, objection=objection, upheld=upheld, decision=self.text("decision"))
-        return Response({"id": objection.pk, "status": objection.status})
+        objection = objections.objection_decide(actor=request.user, objection=objection,
+                                                **self.input())
+        return Response(ObjectionOutput(objection).data)
 
 
 class ContractUpload(_Action):
-    @extend_schema(summary="Upload the signed contract (multipart: file)", request=dict,
-                   responses=dict)
+    input_class = UploadInput
+
+    @extend_schema(summary="Upload the signed contract (multipart: file)", request=UploadInput,
+                   responses={201: AwardDetailOutput})
     def post(self, request, pk):
-        award = _award(pk)
-        svc.contract_upload(actor=request.user, award=award, file=request.FILES.get("file"))
-        return self.done(award, 201)
+        award = sel.award_detail(pk)
+        contracts.contract_upload(actor=request.user, award=award, **self.input())
+        return self.award(award, 201)
 
 
 class ContractConfirm(_Action):
     @extend_schema(summary="Confirm the contract uploaded by the other side", request=None,
-                   responses=dict)
+                   responses=AwardDetailOutput)
     def post(self, request, pk):
-        award = _award(pk)
-        svc.contract_confirm(actor=request.user, award=award)
-        return self.done(award)
+        award = sel.award_detail(pk)
+        contracts.contract_confirm(actor=request.user, award=award)
+        return self.award(award)
 
 
 class ContractRefuse(_Action):
+    input_class = RefuseInput
+
     @extend_schema(summary="The winner refuses to sign (reason); the runner-up is offered",
-                   request=dict, responses=dict)
+                   request=RefuseInput, responses=AwardDetailOutput)
     def post(self, request, pk):
-        nxt = svc.contract_refuse(actor=request.user, award=_award(pk),
-                                  reason=self.text("reason"))
-        return self.done(nxt)
+        award = sel.award_detail(pk)
+        reason = self.input()["reason"]
+        return self.award(contracts.contract_refuse(actor=request.user, award=award,
+                                                    reason=reason))
 
 
 class DeliverySubmit(_Action):
-    @extend_schema(summary="Deliver the result (multipart: file, note)", request=dict,
-                   responses=dict)
+    input_class = DeliverySubmitInput
+
+    @extend_schema(summary="Deliver the result (multipart: file, note)",
+                   request=DeliverySubmitInput, responses={201: DeliveryOutput})
     def post(self, request, pk):
-        delivery = svc.delivery_submit(actor=request.user, award=_award(pk),
-                                       file=request.FILES.get("file"),
-                                       note=self.text("note", required=False))
-        return Response({"id": delivery.pk, "status": delivery.status}, status=201)
+        award = sel.award_detail(pk)
+        delivery = deliveries.delivery_submit(actor=request.user, award=award, **self.input())
+        return Response(DeliveryOutput(delivery).data, status=201)
 
 
 class DeliveryDecide(_Action):
     accept = True
+    input_class = DeliveryReturnInput
 
-    @extend_schema(summary="Accept or return a delivered result", request=dict,
-                   responses=dict)
+    @extend_schema(summary="Accept or return (reason) a delivered result",
+                   request=DeliveryReturnInput, responses=DeliveryDecisionOutput)
     def post(self, request, pk):
         delivery = _obj(Delivery, pk, _("No such delivery."))
         if self.accept:
-            delivery = svc.delivery_accept(actor=request.user, delivery=delivery)
+            delivery = deliveries.delivery_accept(actor=request.user, delivery=delivery)
         else:
-            delivery = svc.delivery_return(actor=request.user, delivery=delivery,
-                                           reason=self.text("reason"))
-        return Response({"id": delivery.pk, "status": delivery.status,
-                         "on_time": delivery.on_time})
+            delivery = deliveries.delivery_return(actor=request.user, delivery=delivery,
+                                                  **self.input())
+        return Response(DeliveryDecisionOutput(delivery).data)
 
 
 # --- selection methods, under /api/v1/projects/<id>/ ----------------------------------------
 
 
-def _project(pk) -> Project:
-    return _obj(Project, pk, _("No such project."))
-
-
 class DrawRun(_Action):
     @extend_schema(summary="Run the random draw (reveals the seed)", request=None,
-                   responses=dict)
+                   responses={201: AwardDetailOutput})
     def post(self, request, pk):
-        return self.done(methods.draw_run(actor=request.user, project=_project(pk)), 201)
+        return self.award(methods.draw_run(actor=request.user, project=_project(pk)), 201)
 
 
 class QuoteSubmit(_Action):
-    @extend_schema(summary="Submit the single sealed quote (agency)", request=dict,
-                   responses=dict)
+    input_class = QuoteInput
+
+    @extend_schema(summary="Submit the single sealed quote (agency)", request=QuoteInput,
+                   responses={201: QuoteOutput})
     def post(self, request, pk):
-        signup = methods.quote_submit(actor=request.user, project=_project(pk),
-                                      quote=request.data.get("quote", ""))
-        return Response({"detail": _("Your sealed quote is recorded."),
-                         "quoted_at": signup.quoted_at.isoformat()}, status=201)
+        project = _project(pk)
+        signup = methods.quote_submit(actor=request.user, project=project, **self.input())
+        return Response(QuoteOutput(signup).data, status=201)
 
 
 class QuotesOpen(_Action):
     @extend_schema(summary="Open the sealed quotes (average-price comparison)", request=None,
-                   responses=dict)
+                   responses={201: AwardDetailOutput})
     def post(self, request, pk):
-        return self.done(methods.quotes_open(actor=request.user, project=_project(pk)), 201)
+        return self.award(methods.quotes_open(actor=request.user, project=_project(pk)), 201)
 
 
 class ScoreEnter(_Action):
-    @extend_schema(summary="Enter an evaluator's scores for a sign-up", request=dict,
-                   responses=dict)
+    input_class = ScoreInput
+
+    @extend_schema(summary="Enter an evaluator's scores for a sign-up", request=ScoreInput,
+                   responses={201: ScoreOutput})
     def post(self, request, pk):
         project = _project(pk)
-        signup_id = request.data.get("signup")
-        signup = SignUp.objects.filter(project=project, pk=signup_id).first() \
-            if str(signup_id).isdigit() else None
+        data = self.input()
+        signup = SignUp.objects.filter(project=project, pk=data.pop("signup")).first()
         if signup is None:
-            raise ValidationFailed(_("Name a sign-up of this project."), field="signup")
-        score = methods.evaluation_score_enter(
-            actor=request.user, signup=signup, evaluator=self.text("evaluator"),
-            price_score=request.data.get("price_score", ""),
-            quality_score=request.data.get("quality_score", ""))
-        return Response({"id": score.pk, "evaluator": score.evaluator,
-                         "price_score": str(score.price_score),
-                         "quality_score": str(score.quality_score)}, status=201)
+            raise ValidationFailed(SIGNUP_MESSAGE, field="signup")
+        score = methods.evaluation_score_enter(actor=request.user, signup=signup, **data)
+        return Response(ScoreOutput(score).data, status=201)
 
 
 class EvaluationRun(_Action):
     @extend_schema(summary="Complete the comprehensive evaluation", request=None,
-                   responses=dict)
+                   responses={201: AwardDetailOutput})
     def post(self, request, pk):
-        return self.done(methods.evaluation_run(actor=request.user, project=_project(pk)), 201)
+        return self.award(methods.evaluation_run(actor=request.user, project=_project(pk)), 201)
 
 
 class DirectPick(_Action):
-    @extend_schema(summary="Direct selection: pick an agency offering the item", request=dict,
-                   responses=dict)
+    input_class = DirectPickInput
+
+    @extend_schema(summary="Direct selection: pick an agency offering the item",
+                   request=DirectPickInput, responses={201: AwardDetailOutput})
     def post(self, request, pk):
-        agency = _obj(Agency, request.data.get("agency"), _("No such agency."))
-        return self.done(methods.direct_pick(actor=request.user, project=_project(pk),
-                                             agency=agency), 201)
+        agency = _obj(Agency, self.input()["agency"], _("No such agency."))
+        return self.award(methods.direct_pick(actor=request.user, project=_project(pk),
+                                              agency=agency), 201)

@@ -3,7 +3,6 @@ departments' dashboard."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -11,16 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from bidding import draw
-from bidding.models import Award, Objection, Project
-from bidding.services.awards import (
-    PENDING_OBJECTION,
-    award_record_hash,
-    code_from_hash,
-    normalise_code,
-    service_due,
-)
+from bidding.models import Award, Contract, Objection, Project
+from bidding.verification import award_record_hash, code_from_hash, normalise_code
 from core.audit import event_for
 from core.errors import NotFound
+from core.money import format_money
+from core.roles import organisation_of
+from core.workdays import add_working_days
 
 ENDED = (Award.Status.SUPERSEDED, Award.Status.WITHDRAWN)
 
@@ -31,7 +27,8 @@ def award_list(*, query: str = "", method: str = "", status: str = "") -> QueryS
     if query:
         q = query.strip()
         qs = qs.filter(Q(project__title__icontains=q) | Q(agency__name__icontains=q)
-                       | Q(project__investment_code__icontains=q) | Q(code__iexact=normalise_code(q)))
+                       | Q(project__investment_code__icontains=q)
+                       | Q(code__iexact=normalise_code(q)))
     if method in Project.Method.values:
         qs = qs.filter(method=method)
     if status in Award.Status.values:
@@ -64,6 +61,48 @@ def contract_of(award: Award):
         return None
 
 
+def objection_period_over(award: Award, now=None) -> bool:
+    return (now or timezone.now()) >= award.objection_until
+
+
+def has_pending_objection(award: Award) -> bool:
+    return award.objections.filter(status__in=Objection.PENDING).exists()
+
+
+def service_due(award: Award):
+    """The delivery deadline: ``service_days`` working days from the contract confirmation."""
+    contract = Contract.objects.filter(award=award, confirmed_at__isnull=False).first()
+    if contract is None:
+        return None
+    return add_working_days(contract.confirmed_at, award.project.service_days)
+
+
+def award_facts(award: Award, user, now=None) -> dict:
+    """What the award's state allows now, as the award page's buttons need it; who may press
+    them is each action's permission (``{% can %}``, bidding/permissions.py)."""
+    now = now or timezone.now()
+    org = organisation_of(user)
+    contract = contract_of(award)
+    in_period = award.status == Award.Status.NOTICE and now < award.objection_until
+    pending = any(o.status in Objection.PENDING for o in award.objections.all())
+    confirmed = bool(contract and contract.confirmed_at)
+    return {
+        "in_period": in_period,
+        "objected": bool(org) and any(o.agency.organisation_id == org.pk
+                                      for o in award.objections.all()),
+        "contract": contract,
+        "contract_phase": award.status == Award.Status.CONTRACTING or (
+            award.status == Award.Status.NOTICE and not in_period and not pending),
+        "uploaded_by_me": bool(org and contract and contract.uploaded_by_id == org.pk),
+        "confirmed": confirmed,
+        # no contract yet, or an unconfirmed one the viewer's side uploaded (it may replace it)
+        "upload_open": contract is None or (not confirmed and bool(org)
+                                            and contract.uploaded_by_id == org.pk),
+        "refusable": Award.transitions.allowed(award, "supersede") and not confirmed,
+        "deliverable": Award.transitions.allowed(award, "deliver"),
+    }
+
+
 # --- integrity and verification ----------------------------------------------------------------
 
 
@@ -84,8 +123,8 @@ def award_integrity(award: Award) -> Integrity:
             or code_from_hash(award.record_hash) != award.code:
         return Integrity(False, str(_("The award record does not match its hash: it was "
                                       "altered after it was made.")))
-    if data.get("agency_uscc") != award.agency.uscc or data.get("price") != \
-            str(Decimal(award.price).quantize(Decimal("0.01"))):
+    if data.get("agency_uscc") != award.agency.uscc \
+            or data.get("price") != format_money(award.price):
         return Integrity(False, str(_("The award record differs from the audit trail.")))
     return Integrity(True)
 
@@ -207,7 +246,7 @@ def stage_of(project: Project, now=None) -> ProjectStage:
     elif award is None:
         key, label = Stage.SELECTION
     elif award.status == Award.Status.NOTICE:
-        pending = any(o.status in PENDING_OBJECTION for o in award.objections.all())
+        pending = any(o.status in Objection.PENDING for o in award.objections.all())
         key, label = Stage.CONTRACT if (now >= award.objection_until and not pending) \
             else Stage.NOTICE
     elif award.status == Award.Status.CONTRACTING:
@@ -238,7 +277,3 @@ def approval_projects(*, department, query: str = "") -> list[ProjectStage]:
                        | Q(title__icontains=q))
     now = timezone.now()
     return [stage_of(p, now) for p in qs[:500]]
-
-
-def delivery_due(award: Award):
-    return service_due(award)

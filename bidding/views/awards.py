@@ -1,7 +1,9 @@
 """Pages of the award stage: public notices (/awards/), verification (/verify/), the approval
 departments' dashboard (/approvals/), the selection page of the non-auction methods
 (/projects/<id>/selection/) and the POST actions after the award. Views parse, call one
-service, render; refusals become messages (or form errors) and never a 500."""
+service, render; refusals become messages (or form errors) and never a 500. Buttons are shown
+by the actions' permissions (``{% can %}`` in the templates, bidding/permissions.py) and by
+what the award's state allows (``selectors.awards.award_facts``); the services check both."""
 from __future__ import annotations
 
 import datetime as dt
@@ -25,10 +27,10 @@ from agencies.models import Agency
 from bidding import draw
 from bidding.models import Award, Delivery, EvaluationScore, Objection, Project, SignUp
 from bidding.selectors import awards as sel
-from bidding.services import awards as svc
-from bidding.services import methods
+from bidding.services import contracts, deliveries, methods, objections
+from core.catalogue import StockRecord
 from core.errors import MarketplaceError, NotFound
-from core.roles import is_regulator, kind_of, organisation_of
+from core.roles import kind_of, organisation_of
 
 PAGE_SIZE = 20
 
@@ -66,40 +68,6 @@ def award_list(request):
         "page": page, "query": query, "method": method, "status": status,
         "methods": Project.Method.choices, "statuses": Award.Status.choices,
     })
-
-
-def _viewer(request, award: Award) -> dict:
-    user = request.user
-    org = organisation_of(user)
-    is_purchaser = bool(org and org.pk == award.project.purchaser_id)
-    is_winner = bool(org and org.pk == award.agency.organisation_id)
-    my_agency = Agency.objects.filter(organisation=org).first() if org else None
-    signed_up = bool(my_agency and award.project.signups.filter(agency=my_agency).exists())
-    now = timezone.now()
-    in_period = award.status == Award.Status.NOTICE and now < award.objection_until
-    contract = sel.contract_of(award)
-    pending_objection = any(o.status in svc.PENDING_OBJECTION for o in award.objections.all())
-    contract_phase = (award.status == Award.Status.CONTRACTING or (
-        award.status == Award.Status.NOTICE and not in_period and not pending_objection))
-    return {
-        "is_purchaser": is_purchaser, "is_winner": is_winner,
-        "is_regulator": is_regulator(user),
-        "may_object": signed_up and not is_winner and in_period and not award.objections.filter(
-            agency=my_agency).exists(),
-        "in_period": in_period,
-        "contract_phase": contract_phase,
-        "may_upload": contract_phase and (is_purchaser or is_winner) and (
-            contract is None or (not contract.confirmed_at and contract.uploaded_by_id == org.pk)),
-        "may_confirm": contract_phase and contract is not None and not contract.confirmed_at
-        and (is_purchaser or is_winner) and contract.uploaded_by_id != org.pk,
-        "may_refuse": is_winner and award.status in (Award.Status.NOTICE,
-                                                     Award.Status.CONTRACTING)
-        and not (contract and contract.confirmed_at),
-        "may_deliver": is_winner and award.status == Award.Status.IN_SERVICE,
-        "pending_delivery": next((d for d in award.deliveries.all()
-                                  if d.status == Delivery.Status.SUBMITTED), None),
-        "contract": contract,
-    }
 
 
 COLUMN_LABELS = {
@@ -144,13 +112,13 @@ def award_detail(request, pk):
         "qr": qr_svg(url), "verify_link": url,
         "history": sel.project_awards(award.project),
         "stage": sel.stage_of(award.project),
-        "delivery_due": sel.delivery_due(award) if award.status in (
+        "delivery_due": sel.service_due(award) if award.status in (
             Award.Status.IN_SERVICE, Award.Status.DELIVERED, Award.Status.ACCEPTED) else None,
         "ranking": comp.get("ranking") or [],
         "bids": _table(comp.get("bids") or comp.get("bid_log") or []),
         "objection_until": award.objection_until,
     }
-    context.update(_viewer(request, award))
+    context.update(sel.award_facts(award, request.user))
     return render(request, "bidding/award_detail.html", context)
 
 
@@ -172,18 +140,20 @@ def award_action(request, pk, action):
     back = reverse("bidding:award-detail", args=[award.pk])
     post, files, user = request.POST, request.FILES, request.user
     actions = {
-        "object": (lambda: svc.objection_file(actor=user, award=award, text=post.get("text", "")),
+        "object": (lambda: objections.objection_file(actor=user, award=award,
+                                                     text=post.get("text", "")),
                    _("Your objection was filed; the purchaser answers and a regulator decides.")),
-        "contract": (lambda: svc.contract_upload(actor=user, award=award,
-                                                 file=files.get("file")),
+        "contract": (lambda: contracts.contract_upload(actor=user, award=award,
+                                                       file=files.get("file")),
                      _("The contract was uploaded; the other side must now confirm it.")),
-        "confirm": (lambda: svc.contract_confirm(actor=user, award=award),
+        "confirm": (lambda: contracts.contract_confirm(actor=user, award=award),
                     _("The contract is confirmed; the service has started.")),
-        "refuse": (lambda: svc.contract_refuse(actor=user, award=award,
-                                               reason=post.get("reason", "")),
+        "refuse": (lambda: contracts.contract_refuse(actor=user, award=award,
+                                                     reason=post.get("reason", "")),
                    _("You refused to sign. This is recorded; the runner-up is offered the award.")),
-        "deliver": (lambda: svc.delivery_submit(actor=user, award=award, file=files.get("file"),
-                                                note=post.get("note", "")),
+        "deliver": (lambda: deliveries.delivery_submit(actor=user, award=award,
+                                                       file=files.get("file"),
+                                                       note=post.get("note", "")),
                     _("Your result was delivered; the purchaser will accept or return it.")),
     }
     if action not in actions:
@@ -200,13 +170,14 @@ def objection_action(request, pk, action):
     back = reverse("bidding:award-detail", args=[objection.award_id]) + "#objections"
     post, user = request.POST, request.user
     if action == "answer":
-        fn = lambda: svc.objection_answer(actor=user, objection=objection,  # noqa: E731
-                                          answer=post.get("answer", ""))
+        fn = lambda: objections.objection_answer(actor=user, objection=objection,  # noqa: E731
+                                                 answer=post.get("answer", ""))
         ok = _("Your answer was published.")
     elif action == "decide":
         upheld = post.get("upheld") == "yes"
-        fn = lambda: svc.objection_decide(actor=user, objection=objection,  # noqa: E731
-                                          upheld=upheld, decision=post.get("decision", ""))
+        fn = lambda: objections.objection_decide(actor=user, objection=objection,  # noqa: E731
+                                                 upheld=upheld,
+                                                 decision=post.get("decision", ""))
         ok = _("The decision was published.")
     else:
         raise Http404
@@ -221,11 +192,11 @@ def delivery_action(request, pk, action):
     back = reverse("bidding:award-detail", args=[delivery.award_id]) + "#delivery"
     user = request.user
     if action == "accept":
-        fn = lambda: svc.delivery_accept(actor=user, delivery=delivery)  # noqa: E731
+        fn = lambda: deliveries.delivery_accept(actor=user, delivery=delivery)  # noqa: E731
         ok = _("The result is accepted. You can now rate the agency.")
     elif action == "return":
-        fn = lambda: svc.delivery_return(actor=user, delivery=delivery,  # noqa: E731
-                                         reason=request.POST.get("reason", ""))
+        fn = lambda: deliveries.delivery_return(actor=user, delivery=delivery,  # noqa: E731
+                                                reason=request.POST.get("reason", ""))
         ok = _("The result was returned to the agency with your reason.")
     else:
         raise Http404
@@ -262,7 +233,8 @@ def approvals(request):
     if stage_filter:
         rows = [r for r in rows if r.key == stage_filter]
     return render(request, "bidding/approvals.html", {
-        "rows": rows, "total": total, "query": query, "stages": stages, "stage_filter": stage_filter,
+        "rows": rows, "total": total, "query": query, "stages": stages,
+        "stage_filter": stage_filter,
         "department": organisation_of(request.user)})
 
 
@@ -286,8 +258,6 @@ def selection(request, pk):
             scores.setdefault(s.signup_id, []).append(s)
     offering = []
     if is_purchaser and project.method == Project.Method.DIRECT and award is None:
-        from core.catalogue import StockRecord
-
         partner_ids = StockRecord.objects.filter(product=project.item).values("partner_id")
         offering = list(Agency.objects.filter(partner_id__in=partner_ids)
                         .exclude(standing__in=methods.BARRED)

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from bidding.models import Objection
-from bidding.services.awards import objection_decide as decide
+from bidding.services.objections import objection_decide as decide
 from core.access import csv_response, regulator_required, wants_csv
 from core.errors import MarketplaceError
 from credit.models import Sanction

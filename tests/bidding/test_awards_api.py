@@ -1,4 +1,4 @@
-"""JSON API of the award stage (h6): reads, verify, actions, 4xx errors as JSON."""
+"""JSON API of the award stage: reads, verify, actions, 4xx errors as JSON."""
 import datetime as dt
 from decimal import Decimal
 

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from bidding import signals
 from bidding.models import Award, Project
-from bidding.services import awards as svc
-from bidding.services import methods
+from bidding.services import contracts, methods
 from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories import bidding as bf
@@ -26,7 +25,7 @@ def test_two_concurrent_contract_deadline_runs_supersede_once_and_offer_the_runn
     signals.award_refused.connect(lambda sender, **kw: refused.append(kw["award"].pk),
                                   weak=False, dispatch_uid="test-concurrent-refused")
     try:
-        at_once(2, lambda i: svc.contract_deadlines_enforce())
+        at_once(2, lambda i: contracts.contract_deadlines_enforce())
     finally:
         signals.award_refused.disconnect(dispatch_uid="test-concurrent-refused")
     assert refused == [award.pk]

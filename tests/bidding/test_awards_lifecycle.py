@@ -1,4 +1,4 @@
-"""After the award (h6): objections, contract, refusal → runner-up, delivery."""
+"""After the award: objections, contract, refusal → runner-up, delivery."""
 import datetime as dt
 import io
 
@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bidding import signals
-from bidding.models import Award, Contract, Delivery, Objection, Project
-from bidding.services import awards as svc
-from bidding.services import methods
+from bidding.models import Award, Contract, Delivery, Objection, Project, SignUp
+from bidding.services import contracts, deliveries, methods, objections
+from bidding.services.auctions import auction_close, bid_place
 from core.audit import audit_verify
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from tests.factories import bidding as bf
@@ -64,14 +64,14 @@ def received():
 def test_objection_filed_answered_and_upheld_withdraws_and_reoffers_to_the_next(received):
     award, signups = drawn()
     loser = next(s for s in signups if s.pk != award.signup_id)
-    objection = svc.objection_file(actor=user_of(loser.agency), award=award,
+    objection = objections.objection_file(actor=user_of(loser.agency), award=award,
                                    text="中选单位的资质证书已过期。")
-    svc.objection_answer(actor=award.project.created_by, objection=objection,
+    objections.objection_answer(actor=award.project.created_by, objection=objection,
                          answer="已核实，资质在有效期内。")
     with pytest.raises(NotAllowed):
-        svc.objection_decide(actor=award.project.created_by, objection=objection, upheld=True,
+        objections.objection_decide(actor=award.project.created_by, objection=objection, upheld=True,
                              decision="x")
-    svc.objection_decide(actor=regulator_user(), objection=objection, upheld=True,
+    objections.objection_decide(actor=regulator_user(), objection=objection, upheld=True,
                          decision="经核查，资质证书于公示前已过期，异议成立。")
     award.refresh_from_db()
     assert award.status == Award.Status.WITHDRAWN
@@ -86,8 +86,8 @@ def test_objection_filed_answered_and_upheld_withdraws_and_reoffers_to_the_next(
 def test_objection_rejected_keeps_the_award():
     award, signups = drawn()
     loser = next(s for s in signups if s.pk != award.signup_id)
-    objection = svc.objection_file(actor=user_of(loser.agency), award=award, text="报价异常。")
-    svc.objection_decide(actor=regulator_user(), objection=objection, upheld=False,
+    objection = objections.objection_file(actor=user_of(loser.agency), award=award, text="报价异常。")
+    objections.objection_decide(actor=regulator_user(), objection=objection, upheld=False,
                          decision="经核查，异议不成立。")
     award.refresh_from_db()
     objection.refresh_from_db()
@@ -98,26 +98,25 @@ def test_objection_only_by_a_signed_up_non_winner_within_the_period():
     award, signups = drawn()
     winner = next(s for s in signups if s.pk == award.signup_id)
     with pytest.raises(NotAllowed):
-        svc.objection_file(actor=user_of(winner.agency), award=award, text="x")
+        objections.objection_file(actor=user_of(winner.agency), award=award, text="x")
     outsider = bf.bidding_agency(award.project)
     with pytest.raises(NotAllowed):
-        svc.objection_file(actor=user_of(outsider), award=award, text="x")
+        objections.objection_file(actor=user_of(outsider), award=award, text="x")
     loser = next(s for s in signups if s.pk != award.signup_id)
     with pytest.raises(ValidationFailed):
-        svc.objection_file(actor=user_of(loser.agency), award=award, text="  ")
+        objections.objection_file(actor=user_of(loser.agency), award=award, text="  ")
     after_objection_period(award)
     with pytest.raises(Conflict):
-        svc.objection_file(actor=user_of(loser.agency), award=award, text="太晚了")
+        objections.objection_file(actor=user_of(loser.agency), award=award, text="太晚了")
 
 
 def test_upheld_objection_with_nobody_left_fails_the_project():
     award, signups = drawn(bidders=2)
     loser = next(s for s in signups if s.pk != award.signup_id)
     loser_user = user_of(loser.agency)
-    from bidding.models import SignUp
-    obj = svc.objection_file(actor=loser_user, award=award, text="异议")
+    obj = objections.objection_file(actor=loser_user, award=award, text="异议")
     SignUp.objects.filter(pk=loser.pk).update(status=SignUp.Status.CANCELLED)
-    svc.objection_decide(actor=regulator_user(), objection=obj, upheld=True, decision="成立")
+    objections.objection_decide(actor=regulator_user(), objection=obj, upheld=True, decision="成立")
     award.project.refresh_from_db()
     assert award.project.status == Project.Status.FAILED
 
@@ -128,18 +127,18 @@ def test_upheld_objection_with_nobody_left_fails_the_project():
 def test_contract_cannot_be_signed_during_the_objection_period():
     award, _s = drawn()
     with pytest.raises(Conflict):
-        svc.contract_upload(actor=award.project.created_by, award=award, file=pdf())
+        contracts.contract_upload(actor=award.project.created_by, award=award, file=pdf())
 
 
 def test_contract_uploaded_by_purchaser_confirmed_by_winner_starts_the_service():
     award, _s = drawn()
     after_objection_period(award)
-    svc.contract_upload(actor=award.project.created_by, award=award, file=pdf())
+    contracts.contract_upload(actor=award.project.created_by, award=award, file=pdf())
     award.refresh_from_db()
     assert award.status == Award.Status.CONTRACTING and award.contract_deadline
     with pytest.raises(NotAllowed):
-        svc.contract_confirm(actor=award.project.created_by, award=award)
-    svc.contract_confirm(actor=user_of(award.agency), award=award)
+        contracts.contract_confirm(actor=award.project.created_by, award=award)
+    contracts.contract_confirm(actor=user_of(award.agency), award=award)
     award.refresh_from_db()
     assert award.status == Award.Status.IN_SERVICE
     assert Contract.objects.get(award=award).confirmed_at is not None
@@ -149,16 +148,16 @@ def test_contract_upload_rejects_unknown_file_types_and_strangers():
     award, _s = drawn()
     after_objection_period(award)
     with pytest.raises(ValidationFailed):
-        svc.contract_upload(actor=award.project.created_by, award=award,
+        contracts.contract_upload(actor=award.project.created_by, award=award,
                             file=SimpleUploadedFile("x.exe", b"MZ"))
     with pytest.raises(NotAllowed):
-        svc.contract_upload(actor=bf.purchaser(), award=award, file=pdf())
+        contracts.contract_upload(actor=bf.purchaser(), award=award, file=pdf())
 
 
 def test_winner_refusal_sends_the_violation_signal_and_offers_the_runner_up(received):
     award, _s = drawn()
     after_objection_period(award)
-    new = svc.contract_refuse(actor=user_of(award.agency), award=award, reason="人手不足")
+    new = contracts.contract_refuse(actor=user_of(award.agency), award=award, reason="人手不足")
     award.refresh_from_db()
     assert award.status == Award.Status.SUPERSEDED
     refused = [k for s, k in received if s is signals.award_refused]
@@ -186,9 +185,9 @@ def test_deadline_is_not_the_winners_fault_when_it_uploaded_and_the_purchaser_di
         received):
     award, _s = drawn()
     after_objection_period(award)
-    svc.contract_upload(actor=user_of(award.agency), award=award, file=pdf())
+    contracts.contract_upload(actor=user_of(award.agency), award=award, file=pdf())
     Award.objects.filter(pk=award.pk).update(contract_deadline=timezone.now() - dt.timedelta(1))
-    svc.contract_deadlines_enforce()
+    contracts.contract_deadlines_enforce()
     award.refresh_from_db()
     assert award.status == Award.Status.CONTRACTING
     assert not [1 for s, _k in received if s is signals.award_refused]
@@ -197,7 +196,7 @@ def test_deadline_is_not_the_winners_fault_when_it_uploaded_and_the_purchaser_di
 def test_runner_up_missing_fails_the_project():
     award, _s = drawn(bidders=1)
     after_objection_period(award)
-    assert svc.contract_refuse(actor=user_of(award.agency), award=award, reason="不签") is None
+    assert contracts.contract_refuse(actor=user_of(award.agency), award=award, reason="不签") is None
     award.project.refresh_from_db()
     assert award.project.status == Project.Status.FAILED
 
@@ -208,19 +207,19 @@ def test_runner_up_missing_fails_the_project():
 def in_service():
     award, _s = drawn()
     after_objection_period(award)
-    svc.contract_upload(actor=award.project.created_by, award=award, file=pdf())
-    svc.contract_confirm(actor=user_of(award.agency), award=award)
+    contracts.contract_upload(actor=award.project.created_by, award=award, file=pdf())
+    contracts.contract_confirm(actor=user_of(award.agency), award=award)
     award.refresh_from_db()
     return award
 
 
 def test_delivery_accepted_on_time_sends_signal_and_accepts_the_award(received):
     award = in_service()
-    delivery = svc.delivery_submit(actor=user_of(award.agency), award=award,
+    delivery = deliveries.delivery_submit(actor=user_of(award.agency), award=award,
                                    file=pdf("report.pdf"), note="报告书终稿")
     with pytest.raises(NotAllowed):
-        svc.delivery_accept(actor=user_of(award.agency), delivery=delivery)
-    svc.delivery_accept(actor=award.project.created_by, delivery=delivery)
+        deliveries.delivery_accept(actor=user_of(award.agency), delivery=delivery)
+    deliveries.delivery_accept(actor=award.project.created_by, delivery=delivery)
     award.refresh_from_db()
     delivery.refresh_from_db()
     assert award.status == Award.Status.ACCEPTED and delivery.status == Delivery.Status.ACCEPTED
@@ -232,22 +231,20 @@ def test_delivery_returned_with_reason_goes_back_in_service_and_late_is_recorded
     award = in_service()
     Contract.objects.filter(award=award).update(
         confirmed_at=timezone.now() - dt.timedelta(days=90))
-    delivery = svc.delivery_submit(actor=user_of(award.agency), award=award, file=pdf("r.pdf"))
+    delivery = deliveries.delivery_submit(actor=user_of(award.agency), award=award, file=pdf("r.pdf"))
     with pytest.raises(ValidationFailed):
-        svc.delivery_return(actor=award.project.created_by, delivery=delivery, reason="")
-    svc.delivery_return(actor=award.project.created_by, delivery=delivery,
+        deliveries.delivery_return(actor=award.project.created_by, delivery=delivery, reason="")
+    deliveries.delivery_return(actor=award.project.created_by, delivery=delivery,
                         reason="缺少附图，请补充。")
     award.refresh_from_db()
     assert award.status == Award.Status.IN_SERVICE
     decided = [k for s, k in received if s is signals.delivery_decided]
     assert decided[0]["accepted"] is False and decided[0]["on_time"] is False
     with pytest.raises(Conflict):
-        svc.delivery_accept(actor=award.project.created_by, delivery=delivery)
+        deliveries.delivery_accept(actor=award.project.created_by, delivery=delivery)
 
 
 def test_live_bidding_refusal_offers_the_bidder_with_the_next_best_bid():
-    from bidding.services.auctions import auction_close, bid_place
-
     project, (a, b, c) = bf.live_auction(bidders=3)
     bid_place(actor=user_of(a.agency), project=project, value="95000")
     bid_place(actor=user_of(b.agency), project=project, value="90000")
@@ -258,8 +255,8 @@ def test_live_bidding_refusal_offers_the_bidder_with_the_next_best_bid():
     award = auction_close(project=project)
     assert award.signup_id == a.pk
     after_objection_period(award)
-    second = svc.contract_refuse(actor=user_of(a.agency), award=award, reason="无法履约")
+    second = contracts.contract_refuse(actor=user_of(a.agency), award=award, reason="无法履约")
     assert second.signup_id == c.pk and str(second.price) == "88000.00" and second.rank == 2
     after_objection_period(second)
-    third = svc.contract_refuse(actor=user_of(c.agency), award=second, reason="无法履约")
+    third = contracts.contract_refuse(actor=user_of(c.agency), award=second, reason="无法履约")
     assert third.signup_id == b.pk and str(third.price) == "90000.00" and third.rank == 3

@@ -1,4 +1,4 @@
-"""Pages of the award stage (h6): notice, list, verify, approvals, selection, actions."""
+"""Pages of the award stage: notice, list, verify, approvals, selection, actions."""
 import datetime as dt
 
 import pytest
@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bidding.models import Award, Contract, Project
+from bidding.services import methods
 from tests.factories import bidding as bf
 from tests.factories.awards import approval_user_of, made_award
 from tests.factories.core import PASSWORD, purchaser_user
@@ -23,8 +24,6 @@ def agency_user(agency):
 
 
 def test_award_notice_is_public_and_shows_code_qr_contacts_and_draw_computation(client):
-    from bidding.services import methods
-
     project, _s = bf.selecting(method=Project.Method.RANDOM_DRAW)
     award = methods.draw_run(actor=project.created_by, project=project)
     html = client.get(reverse("bidding:award-detail", args=[award.pk])).content.decode()

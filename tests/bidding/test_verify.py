@@ -1,4 +1,4 @@
-"""Verification of award codes by approval departments (h6)."""
+"""Verification of award codes by approval departments."""
 import datetime as dt
 from decimal import Decimal
 
@@ -8,7 +8,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from bidding.models import Award, Project
 from bidding.selectors.awards import approval_projects, award_verify
-from bidding.services import awards as svc
+from bidding.services import contracts
 from core.audit import audit_verify
 from core.models import AuditEvent
 from tests.factories import bidding as bf
@@ -108,7 +108,7 @@ def test_dashboard_follows_the_runner_up_after_a_refusal():
                                  {"signup": signup2.pk, "price": "79000.00"}]},
         objection_until=timezone.now() - dt.timedelta(minutes=1))
     award.refresh_from_db()
-    new = svc.contract_refuse(actor=award.agency.organisation.members.first().user,
+    new = contracts.contract_refuse(actor=award.agency.organisation.members.first().user,
                               award=award, reason="不签")
     (row,) = approval_projects(department=dept)
     assert row.award.pk == new.pk and row.key == "notice"

@@ -5,7 +5,7 @@ winner let the contract deadline pass (the runner-up is offered the award). Safe
 at once: every award is re-checked under its locks."""
 from django.core.management.base import BaseCommand
 
-from bidding.services.awards import contract_deadlines_enforce
+from bidding.services.contracts import contract_deadlines_enforce
 
 
 class Command(BaseCommand):
