@@ -1,4 +1,4 @@
-"""JSON API of the award stage (docs/architecture.md, "API"): the published awards, their
+"""JSON API of the award stage (docs/conventions.md, "API"): the published awards, their
 verification, the actions after the award and the selection methods other than live bidding.
 
 One input and one output serializer per endpoint (the HackSoft styleguide): each POST validates
