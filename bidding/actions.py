@@ -1,18 +1,13 @@
-"""The audit action types of bidding with their labels (core.audit registry)."""
+"""The audit action types of bidding with their labels (core.audit registry). The codes of
+state changes are declared with the transitions of their model (``bidding.models``:
+``Project.transitions``, ``SignUp.transitions``) and registered from there."""
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
     "project.created": _("Project drafted"),
     "project.updated": _("Project changed"),
-    "project.published": _("Project published"),
-    "project.withdrawn": _("Project withdrawn"),
-    "project.signups_closed": _("Sign-up closed"),
-    "project.failed": _("Project failed"),
-    "signup.created": _("Signed up"),
-    "signup.cancelled": _("Sign-up cancelled"),
     "bid.placed": _("Bid placed"),
     "auction.closed": _("Auction closed"),
-    "auction.failed": _("Auction failed"),
     "draw.revealed": _("Random draw run"),
     "quote.sealed": _("Sealed quote submitted"),
     "quotes.opened": _("Sealed quotes opened"),

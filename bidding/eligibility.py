@@ -1,5 +1,6 @@
-"""THE eligibility check of an agency for a project, used by the sign-up service, the HTTP bid,
-the WebSocket bid and the pages (so a button can say why it is disabled).
+"""THE eligibility check of an agency for a project, used by the sign-up service, closing
+sign-up, every selection method (``eligible_signups``, direct selection), the HTTP bid, the
+WebSocket bid and the pages (so a button can say why it is disabled).
 
 Region is never checked (R1, R3): any agency in the country may sign up for any project.
 
@@ -18,6 +19,8 @@ from bidding.models import Avoidance, Project, ProjectQualification, SignUp
 from core.catalogue import StockRecord
 from core.errors import NotAllowed
 
+# Standings that bar an agency from taking part at all (checked first, R10).
+BARRED = (Agency.Standing.SUSPENDED, Agency.Standing.EXPELLED)
 
 _STANDING_CHECKS: dict[str, object] = {}
 
@@ -122,7 +125,8 @@ def standing_facts(project: Project, *, agency: str = "pk", partner: str = "part
     return facts
 
 
-def _read_standing_facts(agency: Agency, project: Project, for_bid: bool) -> dict:
+def read_standing_facts(agency: Agency, project: Project, for_bid: bool = False) -> dict:
+    """The values of ``standing_facts`` for one agency, in one query."""
     facts = standing_facts(project, for_bid=for_bid)
     row = (Agency.objects.filter(pk=agency.pk).annotate(**facts).order_by()
            .values(*facts).first())
@@ -149,7 +153,7 @@ def eligibility_problems(*, agency: Agency, project: Project, for_bid: bool = Fa
             problems = [block]
             break
     if facts is None:
-        facts = _read_standing_facts(agency, project, for_bid)
+        facts = read_standing_facts(agency, project, for_bid)
     if not facts["offers_item"]:
         problems.append(_("Your agency does not offer the service item “%(item)s”; add it to "
                           "your offers first.") % {"item": project.item.title})
@@ -174,3 +178,17 @@ def require_eligible(*, agency: Agency, project: Project, for_bid: bool = False,
                                     facts=facts)
     if problems:
         raise NotAllowed(problems[0], code="ineligible")
+
+
+def offers_item(agency: Agency, project: Project) -> bool:
+    """Does ``agency`` offer the project's service item (a stock record of its partner)?"""
+    return StockRecord.objects.filter(partner_id=agency.partner_id,
+                                      product_id=project.item_id).exists()
+
+
+def eligible_signups(project: Project, signups, *, for_bid: bool = False) -> list[SignUp]:
+    """Those of ``signups`` (with their agency loaded) whose agency is still eligible now, in
+    the order given: closing sign-up and every selection method use this, so an agency
+    suspended, expelled, avoided or whose qualification expired since it signed up drops out."""
+    return [s for s in signups
+            if not eligibility_problems(agency=s.agency, project=project, for_bid=for_bid)]

@@ -1,6 +1,8 @@
-"""Projects (采购公告), sign-ups (报名), bids, awards (中选) and what follows (DESIGN.md §3).
+"""Projects (采购公告), sign-ups (报名), bids, awards (中选) and what follows (docs/design.md).
 
-Writes go through ``bidding.services.*``; reads through ``bidding.selectors.projects``.
+Writes go through ``bidding.services.*``; reads through ``bidding.selectors.projects``. The life
+cycles of a project and of a sign-up are declared here (``transitions``) and applied by the
+services with ``core.transitions.transition``.
 """
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -49,6 +52,31 @@ class Project(TimeStampedModel):
         CLOSED = "closed", pgettext_lazy("project status", "Closed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         FAILED = "failed", _("Failed (流标)")
+
+    # The life cycle (docs/design.md, "Project life cycle"). Awarding and the failure after an
+    # award (no runner-up left) are applied by bidding.services.awards.
+    transitions = StateMachine("status", [
+        Transition("publish", [Status.DRAFT], Status.PUBLISHED, "project.published",
+                   _("Project published"), message=_("Only a draft can be published.")),
+        Transition("withdraw", [Status.DRAFT, Status.PUBLISHED, Status.SELECTING],
+                   Status.WITHDRAWN, "project.withdrawn", _("Project withdrawn"),
+                   message=_("The selection has started or is over; the posting can no longer "
+                             "be withdrawn.")),
+        Transition("close_signups", [Status.PUBLISHED], Status.SELECTING,
+                   "project.signups_closed", _("Sign-up closed"),
+                   message=_("Sign-up is not open for this project.")),
+        Transition("fail", [Status.PUBLISHED, Status.AWARDED], Status.FAILED, "project.failed",
+                   _("Project failed"), message=_("The project cannot fail in its state.")),
+        # Recorded by the ``direct.picked`` event the service writes with the pick.
+        Transition("start_direct", [Status.PUBLISHED], Status.SELECTING, "direct.picked",
+                   _("Agency picked directly"),
+                   message=_("The project is not awaiting selection.")),
+        Transition("fail_auction", [Status.SELECTING], Status.FAILED, "auction.failed",
+                   _("Auction failed"), message=_("Bidding is not open for this project.")),
+        # Recorded by the ``award.made`` event of the award (bidding.services.awards).
+        Transition("award", [Status.SELECTING], Status.AWARDED, "award.made", _("Award made"),
+                   message=_("The project is not awaiting selection.")),
+    ])
 
     purchaser = models.ForeignKey(Organisation, on_delete=models.PROTECT,
                                   related_name="projects", verbose_name=_("purchaser"))
@@ -127,9 +155,19 @@ class Project(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("bidding:project-detail", args=[self.pk])
+
+    def withdrawable(self, now) -> bool:
+        """May the posting still be withdrawn at ``now``? Before the selection starts: a draft,
+        a posting open for sign-up, or one awaiting a selection time still ahead and not yet
+        awarded (the one rule behind the service and the page's button)."""
+        return self.status in (self.Status.DRAFT, self.Status.PUBLISHED) or (
+            self.status == self.Status.SELECTING and self.selection_at is not None
+            and now < self.selection_at and not self.awards.all())
+
+    def signup_open(self, now) -> bool:
+        return (self.status == self.Status.PUBLISHED and self.signup_deadline is not None
+                and self.signup_deadline > now)
 
     @property
     def is_department_funded(self) -> bool:
@@ -198,6 +236,16 @@ class SignUp(TimeStampedModel):
         ACTIVE = "active", _("Signed up")
         CANCELLED = "cancelled", pgettext_lazy("sign-up status", "Cancelled")
 
+    # A new sign-up is created ACTIVE (audited as ``signup.created`` by the service); a
+    # cancelled one signs up again by ``renew``.
+    transitions = StateMachine("status", [
+        Transition("cancel", [Status.ACTIVE], Status.CANCELLED, "signup.cancelled",
+                   _("Sign-up cancelled"), message=_("This sign-up is not active.")),
+        Transition("renew", [Status.CANCELLED], Status.ACTIVE, "signup.created",
+                   _("Signed up"),
+                   message=_("Your agency has already signed up for this project.")),
+    ])
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="signups",
                                 verbose_name=_("project"))
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="signups",
@@ -227,7 +275,7 @@ class SignUp(TimeStampedModel):
 
 class Bid(models.Model):
     """Append-only bid log of a live auction. ``seq`` is per project, gap-free, written in the
-    same transaction as the bid (DESIGN.md §4)."""
+    same transaction as the bid (docs/design.md, "Live bidding")."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="bids",
                                 verbose_name=_("project"))

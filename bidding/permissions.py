@@ -4,15 +4,68 @@ templates show buttons with ``{% can %}``, API views ask ``has_perm`` — one ru
 """
 from __future__ import annotations
 
-import rules  # noqa: F401
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+import rules
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from core.permissions import add_perm, is_agency, is_purchaser, is_regulator, is_system  # noqa: F401
+from core.permissions import add_perm, is_agency, is_purchaser, is_regulator, is_system
 from core.roles import organisation_of
 
 # --- postings, sign-ups, selection methods, bids ----------------------------------------------
 
 
+@rules.predicate
+def is_project_owner(user, project) -> bool:
+    """The user's organisation posted ``project``."""
+    org = organisation_of(user)
+    return org is not None and project is not None and org.pk == project.purchaser_id
+
+
+@rules.predicate
+def has_agency_profile(user) -> bool:
+    """The user belongs to an organisation with an agency profile (``agencies.Agency``)."""
+    org = organisation_of(user)
+    return org is not None and getattr(org, "agency", None) is not None
+
+
+@rules.predicate
+def is_draft(user, project) -> bool:
+    return project is not None and project.status == project.Status.DRAFT
+
+
+@rules.predicate
+def is_withdrawable(user, project) -> bool:
+    return project is not None and project.withdrawable(timezone.now())
+
+
+@rules.predicate
+def is_signup_open(user, project) -> bool:
+    return project is not None and project.signup_open(timezone.now())
+
+
+add_perm("bidding.post_project", is_purchaser,
+         _("Only purchasers (enterprises, or departments posting their own technical services) "
+           "can post projects."))
+add_perm("bidding.edit_project", is_purchaser & is_project_owner,
+         _("Only the purchaser who posted this project may do this."))
+# The buttons: the owner, while the state allows it. The services check the owner with
+# ``bidding.edit_project`` and refuse a wrong state with Conflict (Project.transitions and
+# Project.withdrawable, the same rules these predicates read).
+add_perm("bidding.publish_project", is_purchaser & is_project_owner & is_draft,
+         _("Only the purchaser who posted this project may do this."))
+add_perm("bidding.withdraw_project", is_purchaser & is_project_owner & is_withdrawable,
+         _("Only the purchaser who posted this project may do this."))
+add_perm("bidding.take_part", is_agency & has_agency_profile,
+         _("Only agencies with an agency profile may sign up, quote or bid."))
+# The button: an agency while sign-up is open (eligibility is told apart, with its reasons).
+add_perm("bidding.sign_up", is_agency & has_agency_profile & is_signup_open,
+         _("Sign-up for this project is not open."))
+add_perm("bidding.run_selection", is_system | is_regulator | is_project_owner,
+         _("Only the purchaser of this project may run its selection."))
+add_perm("bidding.enter_scores", is_project_owner,
+         _("Only the purchaser of this project may enter the panel's scores."))
+add_perm("bidding.pick_agency", is_project_owner,
+         _("Only the purchaser of this project may pick the agency."))
 
 
 # --- awards, objections, contracts, deliveries --------------------------------------------------

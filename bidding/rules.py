@@ -1,4 +1,4 @@
-"""The posting rules, in one place (R3, R4, R6, R13; DESIGN.md §3).
+"""The posting rules, in one place (R3, R4, R6, R13; docs/design.md).
 
 ``posting_problems(project, qualifications)`` returns every rule a posting breaks, each a
 ``Problem`` with the rule number, the form field it belongs to and a message a person can read

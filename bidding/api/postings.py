@@ -7,7 +7,6 @@ as ``{"detail", "code", "errors"}`` with a 4xx status (``core.api.exception_hand
 """
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
@@ -19,10 +18,11 @@ from bidding.filters import ProjectFilter
 from bidding.models import Project, SignUp
 from bidding.selectors import projects as selectors
 from bidding.services import postings as services
+from bidding.services import signups
 from core.api import API_PARSERS, StandardPagination
 from core.catalogue import Product
-from core.errors import NotAllowed
 from core.models import Organisation, Region
+from core.permissions import require_perm
 
 ERRORS = {code: OpenApiResponse(description=text) for code, text in (
     (400, "Invalid input or a posting rule refused (reasons by field in `errors`)"),
@@ -136,12 +136,19 @@ class ProjectSignUpSerializer(serializers.ModelSerializer):
                   "created"]
 
 
+class SignUpStateOutSerializer(serializers.Serializer):
+    """``GET signups/``: the agency's sign-up (or null) and why it may not sign up."""
+
+    signup = ProjectSignUpSerializer(allow_null=True)
+    problems = serializers.ListField(child=serializers.CharField())
+
+
 # --- views --------------------------------------------------------------------------------------
 def _project(pk, request) -> Project:
     return selectors.project_detail(pk=pk, viewer=request.user)
 
 
-def _detail(project_pk, request) -> Response:
+def _detail(project_pk, request) -> dict:
     project = _project(project_pk, request)
     return ProjectDetailSerializer(project, context={"request": request}).data
 
@@ -216,25 +223,21 @@ class ProjectSignUps(APIView):
     parser_classes = API_PARSERS
 
     @extend_schema(summary="Your sign-up, or why you may not sign up (agencies)",
-                   responses={200: OpenApiResponse(description="`signup` (or null) and "
-                                                   "`problems` (eligibility reasons)")})
+                   responses={200: SignUpStateOutSerializer, **ERRORS})
     def get(self, request, pk: int):
         project = _project(pk, request)
+        require_perm(request.user, "bidding.take_part")
         agency = selectors.agency_of_user(request.user)
-        if agency is None:
-            raise NotAllowed(_("Only agencies sign up for projects."))
-        signup = selectors.signup_of(agency=agency, project=project)
-        return Response({
-            "signup": ProjectSignUpSerializer(signup).data if signup else None,
-            "problems": eligibility_problems(agency=agency, project=project),
-        })
+        state = {"signup": selectors.signup_of(agency=agency, project=project),
+                 "problems": eligibility_problems(agency=agency, project=project)}
+        return Response(SignUpStateOutSerializer(state).data)
 
     @extend_schema(summary="Sign up (agencies; practitioners by id when asked)",
                    request=SignUpInSerializer, responses={201: ProjectSignUpSerializer, **ERRORS})
     def post(self, request, pk: int):
         serializer = SignUpInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        signup = services.signup_create(
+        signup = signups.signup_create(
             actor=request.user, project=_project(pk, request),
             practitioners=serializer.validated_data["practitioners"])
         return Response(ProjectSignUpSerializer(signup).data, status=status.HTTP_201_CREATED)
@@ -242,6 +245,6 @@ class ProjectSignUps(APIView):
     @extend_schema(summary="Cancel your own sign-up while sign-up is open", request=None,
                    responses={200: ProjectSignUpSerializer, **ERRORS})
     def delete(self, request, pk: int):
-        signup = services.signup_cancel(actor=request.user, project=_project(pk, request))
+        signup = signups.signup_cancel(actor=request.user, project=_project(pk, request))
         return Response(ProjectSignUpSerializer(signup).data)
 

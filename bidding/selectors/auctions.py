@@ -1,8 +1,9 @@
 """Reads of live bidding: the auction snapshot shared by the WebSocket (on connect and on
 ``resync``), ``GET /api/v1/projects/<id>/auction/`` and the auction page.
 
-A read after the deadline closes the auction first (``auction_close_if_due``), so a result is
-published whether or not the consumer timer or the scheduled command ran.
+A selector never writes: each of those callers first calls the service
+``bidding.services.auctions.auction_close_if_due`` (so a result is published whether or not the
+consumer timer or the scheduled command ran), then reads the snapshot.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from bidding.eligibility import require_eligible
 from bidding.models import Bid, Project, SignUp
-from bidding.services import auctions as svc
+from bidding.quoting import WATCHER_NOT_AGENCY, WATCHER_NOT_SIGNED_UP, iso, lower_wins, money
 from core.errors import MarketplaceError, NotFound
 from core.roles import organisation_of
 
@@ -63,7 +64,7 @@ def anonymous_ladder(project: Project, labels: dict[int, str]) -> list[dict]:
         new = (Bid.objects.filter(project=project, seq__gt=have, seq__lte=project.last_seq)
                .order_by("seq").values_list("seq", "signup_id", "value", "placed_at"))
         rows = rows + [{"seq": seq, "label": labels.get(signup_id, ""),
-                        "value": svc.money(value), "placed_at": svc.iso(placed_at)}
+                        "value": money(value), "placed_at": iso(placed_at)}
                        for seq, signup_id, value, placed_at in new]
         if len(rows) != project.last_seq or (rows and rows[-1]["seq"] != project.last_seq):
             return rows  # not the gap-free log expected: answer, but do not keep it
@@ -84,14 +85,12 @@ def _viewer(project: Project, user, signups: list[tuple], ladder: list[dict],
     viewer = {"role": org.kind if org is not None else "anonymous", "label": None, "rank": None,
               "can_bid": False, "reason": ""}
     if agency is None:
-        viewer["reason"] = str(_("Watchers cannot bid: only agencies signed up for this "
-                                 "project may bid."))
+        viewer["reason"] = str(WATCHER_NOT_AGENCY)
         return viewer
     label = next((lab for _pk, lab, status, agency_id in signups
                   if agency_id == agency.pk and status == SignUp.Status.ACTIVE), None)
     if label is None:
-        viewer["reason"] = str(_("Watchers cannot bid: your agency has not signed up for this "
-                                 "project."))
+        viewer["reason"] = str(WATCHER_NOT_SIGNED_UP)
         return viewer
     viewer.update(role="bidder", label=label, rank=ranks(ladder).get(label))
     if not open_now:
@@ -106,8 +105,9 @@ def _viewer(project: Project, user, signups: list[tuple], ladder: list[dict],
     return viewer
 
 
-def auction_snapshot(*, project: Project | int, user=None, close_if_due: bool = True) -> dict:
-    """The whole state of one auction as plain JSON-ready data.
+def auction_snapshot(*, project: Project | int, user=None) -> dict:
+    """The whole state of one auction as plain JSON-ready data (read only: callers close a due
+    auction first with ``auction_close_if_due``).
 
     Anonymous labels while bidding; after the close, real names, the award and the full log.
     Three queries for a watcher (project, sign-ups, bids not yet seen by this process); the
@@ -116,10 +116,6 @@ def auction_snapshot(*, project: Project | int, user=None, close_if_due: bool = 
     project_id = project if isinstance(project, int) else project.pk
     proj = auction_project(project_id)
     now = timezone.now()
-    if close_if_due and svc.is_due(proj, now):
-        svc.auction_close_if_due(project=proj, now=now)
-        proj = auction_project(project_id)
-        now = timezone.now()
 
     closed = proj.status != Project.Status.SELECTING or proj.auction_ends_at is None
     signups = list(SignUp.objects.filter(project=proj).order_by("pk")
@@ -130,13 +126,13 @@ def auction_snapshot(*, project: Project | int, user=None, close_if_due: bool = 
     revealed = proj.status in (Project.Status.AWARDED, Project.Status.CLOSED,
                                Project.Status.FAILED)
     if revealed:  # once, after the close: names beside the labels
-        ladder = [{"seq": b.seq, "label": b.signup.label, "value": svc.money(b.value),
-                   "placed_at": svc.iso(b.placed_at), "agency": b.signup.agency.name}
+        ladder = [{"seq": b.seq, "label": b.signup.label, "value": money(b.value),
+                   "placed_at": iso(b.placed_at), "agency": b.signup.agency.name}
                   for b in proj.bids.select_related("signup__agency").order_by("seq")]
     else:
         ladder = anonymous_ladder(proj, {pk: label for pk, label, *_rest in signups})
     best = ladder[-1] if ladder else None
-    lower = svc.lower_wins(proj)
+    lower = lower_wins(proj)
     snapshot = {
         "project": proj.pk,
         "title": proj.title,
@@ -148,14 +144,14 @@ def auction_snapshot(*, project: Project | int, user=None, close_if_due: bool = 
         "quote_mode_label": str(proj.get_quote_mode_display()),
         "lower_wins": lower,
         "unit": "%" if not lower else "元",
-        "ceiling": svc.money(proj.ceiling),
-        "floor": svc.money(proj.floor),
-        "step": svc.money(proj.step),
-        "start_value": svc.money(proj.ceiling if lower else proj.floor),
-        "base_amount": svc.money(proj.amount),
-        "server_time": svc.iso(now),
-        "starts_at": svc.iso(proj.selection_at),
-        "ends_at": svc.iso(proj.auction_ends_at),
+        "ceiling": money(proj.ceiling),
+        "floor": money(proj.floor),
+        "step": money(proj.step),
+        "start_value": money(proj.ceiling if lower else proj.floor),
+        "base_amount": money(proj.amount),
+        "server_time": iso(now),
+        "starts_at": iso(proj.selection_at),
+        "ends_at": iso(proj.auction_ends_at),
         "open": open_now,
         "closed": revealed,
         "seq": proj.last_seq,
@@ -174,9 +170,9 @@ def auction_snapshot(*, project: Project | int, user=None, close_if_due: bool = 
             "reason": proj.status_reason,
             "winner": None if award is None else {
                 "agency": award.agency.name, "label": award.signup.label,
-                "quote": svc.money(award.quote), "price": svc.money(award.price)},
+                "quote": money(award.quote), "price": money(award.price)},
             "award": None if award is None else {
-                "id": award.pk, "code": award.code, "price": svc.money(award.price),
+                "id": award.pk, "code": award.code, "price": money(award.price),
                 "url": f"/awards/{award.pk}/"},
         }
     return snapshot

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from bidding.models import Avoidance, Project, SignUp
+from bidding.models import Avoidance, Award, Project, SignUp
 from core.errors import NotFound
 from core.roles import organisation_of
 
@@ -41,15 +42,11 @@ def project_detail(*, pk, viewer=None) -> Project:
             .get(pk=pk)
         )
     except (Project.DoesNotExist, ValueError, TypeError) as exc:
-        from django.utils.translation import gettext as _
-
         raise NotFound(_("No such project.")) from exc
     return project
 
 
 def project_awards_queryset():
-    from bidding.models import Award
-
     return Award.objects.select_related("agency").order_by("rank", "decided_at")
 
 

@@ -1,4 +1,4 @@
-"""Live bidding (竞价选取): a reverse auction in a fixed window (DESIGN.md §3, §4).
+"""Live bidding (竞价选取): a reverse auction in a fixed window (docs/design.md, "Live bidding").
 
 Rules, all enforced here under the project row lock:
 
@@ -38,7 +38,7 @@ longer SELECTING and return what was decided.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -48,56 +48,39 @@ from django.utils.translation import gettext as _
 
 from bidding.eligibility import require_eligible, standing_facts
 from bidding.models import Award, Bid, Project, SignUp
+from bidding.quoting import (
+    WATCHER_NOT_AGENCY,
+    WATCHER_NOT_SIGNED_UP,
+    group_name,
+    iso,
+    lower_wins,
+    money,
+)
+from bidding.services.awards import award_create
+from bidding.services.common import lock_project
 from core.audit import audit_record
 from core.broadcast import broadcast
-from core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.locking import lock
+from core.money import CENT, parse_money
 from core.roles import organisation_of
-
-CENT = Decimal("0.01")
-
-
-def group_name(project_id: int) -> str:
-    return f"auction_{project_id}"
-
-
-def money(value) -> str | None:
-    return None if value is None else format(Decimal(value).quantize(CENT), "f")
-
-
-def iso(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.astimezone(dt.timezone.utc).isoformat()
-
-
-def lower_wins(project: Project) -> bool:
-    return project.quote_mode != Project.QuoteMode.DISCOUNT
-
-
-def better(project: Project, a: Decimal, b: Decimal) -> bool:
-    """Is quote ``a`` strictly better than quote ``b`` in this project's quoting mode?"""
-    return a < b if lower_wins(project) else a > b
+from core.transitions import transition
 
 
 def parse_bid_value(value) -> Decimal:
-    """A finite decimal with at most two places, or ValidationFailed with a readable reason."""
-    if isinstance(value, bool) or value is None:
-        raise ValidationFailed(_("Enter your bid as a number, e.g. 95000.00."), code="not_a_number",
-                               field="value")
-    text = value if isinstance(value, str) else str(value)
+    """A finite decimal with at most two places, or ValidationFailed with a readable reason
+    (``core.money.parse_money`` with the bid's own messages)."""
     try:
-        number = Decimal(text.strip().replace(",", ""))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed(_("Enter your bid as a number, e.g. 95000.00."),
-                               code="not_a_number", field="value") from None
-    if not number.is_finite():
-        raise ValidationFailed(_("Enter your bid as a number, e.g. 95000.00."),
-                               code="not_a_number", field="value")
-    if abs(number) >= Decimal("1e12"):
-        raise ValidationFailed(_("This bid is out of range."), code="out_of_range",
-                               field="value")
-    if number != number.quantize(CENT):
-        raise ValidationFailed(_("A bid may have at most two decimal places."),
-                               code="too_many_decimals", field="value")
-    return number.quantize(CENT)
+        return parse_money(value, field="value",
+                           message=_("Enter your bid as a number, e.g. 95000.00."))
+    except ValidationFailed as exc:
+        if exc.code == "out_of_range":
+            raise ValidationFailed(_("This bid is out of range."), code="out_of_range",
+                                   field="value") from None
+        if exc.code == "too_many_decimals":
+            raise ValidationFailed(_("A bid may have at most two decimal places."),
+                                   code="too_many_decimals", field="value") from None
+        raise
 
 
 def is_due(project: Project, now: dt.datetime | None = None) -> bool:
@@ -133,10 +116,8 @@ def bidder_signup(*, actor, project: Project, for_bid: bool = False) -> SignUp:
         return signup
     org = organisation_of(actor)
     if org is None or getattr(org, "agency", None) is None:
-        raise NotAllowed(_("Watchers cannot bid: only agencies signed up for this project may "
-                           "bid."), code="watcher")
-    raise NotAllowed(_("Watchers cannot bid: your agency has not signed up for this "
-                       "project."), code="watcher")
+        raise NotAllowed(WATCHER_NOT_AGENCY, code="watcher")
+    raise NotAllowed(WATCHER_NOT_SIGNED_UP, code="watcher")
 
 
 def _check_open(project: Project, now: dt.datetime) -> None:
@@ -183,15 +164,13 @@ def _check_value(project: Project, value: Decimal, best: Bid | None) -> None:
 def bid_place(*, actor, project: Project, value) -> Bid:
     """Place a bid for ``actor``'s agency; return the committed ``Bid``.
 
-    Runs its own transaction holding the project row lock (``select_for_update``) for every
+    Runs its own transaction holding the project row lock (``core.locking.lock``) for every
     check and the write. If the deadline has passed, the auction is closed (after the refused
     bid's transaction) and the bid refused with ``Conflict`` code ``auction_closed``.
     """
     number = parse_bid_value(value)
     with transaction.atomic():
-        locked = Project.objects.select_for_update().filter(pk=project.pk).first()
-        if locked is None:
-            raise NotFound(_("No such project."))
+        locked = lock(Project, project, missing=_("No such project."))
         now = timezone.now()
         due = is_due(locked, now)
         if not due:
@@ -281,7 +260,7 @@ def auction_close(*, project: Project, now: dt.datetime | None = None, actor=Non
 def _close(*, project: Project, now: dt.datetime | None, actor) -> tuple[Award | None, bool]:
     """``(award or None, whether this call closed it)``; takes the project row lock."""
     now = now or timezone.now()
-    locked = Project.objects.select_for_update().get(pk=project.pk)
+    locked = lock_project(project)
     if locked.method != Project.Method.LIVE_BIDDING:
         raise Conflict(_("This project is not selected by live bidding."), code="not_auction")
     if locked.status != Project.Status.SELECTING:
@@ -294,13 +273,11 @@ def _close(*, project: Project, now: dt.datetime | None, actor) -> tuple[Award |
 
     log = bid_log(locked, names=True)
     if not log:
-        locked.status = Project.Status.FAILED
         locked.status_reason = _("No bids were placed before the bidding deadline; the "
                                  "selection failed (流标).")
-        locked.save(update_fields=["status", "status_reason", "modified"])
-        audit_record(actor=actor, action="auction.failed", obj=locked,
-                     data={"ended_at": locked.auction_ends_at, "bids": 0,
-                           "reason": locked.status_reason})
+        transition(locked, "fail_auction", actor=actor, fields=["status_reason"],
+                   data={"ended_at": locked.auction_ends_at, "bids": 0,
+                         "reason": locked.status_reason})
         broadcast(group_name(locked.pk), {
             "type": "auction.closed", "project": locked.pk, "seq": locked.last_seq,
             "status": locked.status, "reason": locked.status_reason,
@@ -324,8 +301,6 @@ def _close(*, project: Project, now: dt.datetime | None, actor) -> tuple[Award |
                    "agency": best.signup.agency.name, "uscc": best.signup.agency.uscc,
                    "quote": money(best.value), "price": money(price)},
     }
-    from bidding.services.awards import award_create
-
     award = award_create(project=locked, signup=best.signup, price=price, quote=best.value,
                          computation=computation, actor=actor)
     audit_record(actor=actor, action="auction.closed", obj=locked,

@@ -1,39 +1,47 @@
-"""The selection methods other than live bidding (DESIGN.md §3): random draw, average-price
-comparison (sealed single quotes), comprehensive evaluation by a named panel, direct selection.
+"""The selection methods other than live bidding (docs/design.md, "Selection methods"): random
+draw, average-price comparison (sealed single quotes), comprehensive evaluation by a named panel,
+direct selection.
 
 Each method's execution is one service: it locks the project, checks the state, computes the
 result, publishes the computation and the full ``ranking`` (the order in which sign-ups are
 offered the award if a winner drops out) and ends in ``award_create``. Running it again after
-the award returns the existing award (idempotent); every step is audited.
+the award returns the existing award (idempotent); every step is audited. Who may run what is
+``bidding.permissions`` (``bidding.run_selection``, ``enter_scores``, ``pick_agency``); who may
+still be chosen is ``bidding.eligibility``.
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import hashlib
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from bidding import draw
-from bidding.eligibility import eligibility_problems
+from bidding import (
+    draw,
+    permissions,  # noqa: F401  (registers the bidding.* permissions)
+    rules,
+)
+from bidding.eligibility import (
+    BARRED,
+    eligibility_problems,
+    eligible_signups,
+    read_standing_facts,
+)
 from bidding.models import Award, EvaluationScore, Project, SignUp
 from bidding.services.awards import award_create
+from bidding.services.common import lock_project
 from core.audit import audit_record
-from core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from core.roles import is_regulator, organisation_of
+from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.locking import lock
+from core.money import parse_decimal, parse_money
+from core.permissions import require_perm
+from core.roles import organisation_of
+from core.transitions import transition
 
 Method = Project.Method
-BARRED = (Agency.Standing.SUSPENDED, Agency.Standing.EXPELLED)
-
-
-def _lock_project(project) -> Project:
-    pk = project.pk if isinstance(project, Project) else project
-    try:
-        return (Project.objects.select_for_update().select_related("purchaser", "item")
-                .get(pk=pk))
-    except (Project.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("No such project.")) from None
 
 
 def _existing_award(project: Project) -> Award | None:
@@ -58,20 +66,15 @@ def _require_selecting(project: Project, *, now=None) -> None:
 
 def _require_runner(actor, project: Project) -> None:
     """The purchaser runs its selection; a regulator or the scheduler (actor None) may too."""
-    if actor is None or is_regulator(actor):
-        return
-    org = organisation_of(actor)
-    if org is None or org.pk != project.purchaser_id:
-        raise NotAllowed(_("Only the purchaser of this project may run its selection."))
+    require_perm(actor, "bidding.run_selection", project)
 
 
 def _candidates(project: Project) -> list[SignUp]:
     """Active sign-ups still eligible at selection time (``bidding.eligibility``: not suspended
     or expelled, qualifications still valid, not avoided or tied), in sign-up order."""
-    return [s for s in project.signups.select_related("agency")
-            .filter(status=SignUp.Status.ACTIVE).order_by("created", "pk")
-            if s.agency.standing not in BARRED
-            and not eligibility_problems(agency=s.agency, project=project, for_bid=True)]
+    active = (project.signups.select_related("agency").filter(status=SignUp.Status.ACTIVE)
+              .order_by("created", "pk"))
+    return eligible_signups(project, active, for_bid=True)
 
 
 def _entry(project: Project, signup: SignUp, quote=None, **extra) -> dict:
@@ -101,7 +104,7 @@ def _finish(*, project: Project, actor, ranking: list[dict], computation: dict) 
 def draw_run(*, actor, project) -> Award:
     """Reveal the committed seed and draw the winner among the eligible sign-ups (see
     ``bidding.draw`` for the exact, published formula)."""
-    project = _lock_project(project)
+    project = lock_project(project)
     _require_method(project, Method.RANDOM_DRAW)
     if (existing := _existing_award(project)) is not None:
         return existing
@@ -143,25 +146,16 @@ def draw_run(*, actor, project) -> Award:
 # --- sealed quotes (average-price comparison; also the price in comprehensive evaluation) ----
 
 
-def _parse_decimal(value, field: str) -> Decimal:
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed(_("Enter a number."), field=field) from None
-    if not number.is_finite():
-        raise ValidationFailed(_("Enter a number."), field=field)
-    return number
-
-
 @transaction.atomic
 def quote_submit(*, actor, project, quote) -> SignUp:
     """An agency signed up for an average-price or comprehensive-evaluation project submits its
     single sealed quote before the selection time. Nobody sees it before the opening."""
-    project = _lock_project(project)
+    project = lock_project(project)
     if project.method not in (Method.AVERAGE_PRICE, Method.COMPREHENSIVE):
         raise Conflict(_("This project does not take sealed quotes."))
     org = organisation_of(actor)
-    signup = (SignUp.objects.select_for_update().select_related("agency")
+    # Under the project lock no other quote of this sign-up can be written concurrently.
+    signup = (SignUp.objects.select_related("agency")
               .filter(project=project, agency__organisation=org,
                       status=SignUp.Status.ACTIVE).first() if org else None)
     if signup is None:
@@ -172,7 +166,7 @@ def quote_submit(*, actor, project, quote) -> SignUp:
         raise Conflict(_("Quotes are closed for this project."))
     if signup.quote is not None:
         raise Conflict(_("Each agency quotes once; your sealed quote is already recorded."))
-    value = _parse_decimal(quote, "quote")
+    value = parse_money(quote, field="quote", message=_("Enter a number."))
     if value <= 0:
         raise ValidationFailed(_("The quote must be greater than zero."), field="quote")
     if project.ceiling is not None and value > project.ceiling:
@@ -181,12 +175,10 @@ def quote_submit(*, actor, project, quote) -> SignUp:
     if project.floor is not None and value < project.floor:
         raise ValidationFailed(_("The quote is below the floor (%(f)s).") % {
             "f": project.floor}, field="quote")
-    signup.quote = value.quantize(Decimal("0.01"))
+    signup.quote = value
     signup.quoted_at = now
     signup.save(update_fields=["quote", "quoted_at", "modified"])
     # The audit event proves the quote existed before the opening without revealing it.
-    import hashlib
-
     sealed = hashlib.sha256(f"{signup.pk}|{signup.quote}|{now.isoformat()}".encode()).hexdigest()
     audit_record(actor=actor, action="quote.sealed", obj=signup, data={"sealed": sealed})
     return signup
@@ -196,7 +188,7 @@ def quote_submit(*, actor, project, quote) -> SignUp:
 def quotes_open(*, actor, project) -> Award:
     """Average-price comparison: open the sealed quotes; the quote closest to their mean wins,
     ties to the earlier quote."""
-    project = _lock_project(project)
+    project = lock_project(project)
     _require_method(project, Method.AVERAGE_PRICE)
     if (existing := _existing_award(project)) is not None:
         return existing
@@ -231,11 +223,9 @@ def evaluation_score_enter(*, actor, signup: SignUp, evaluator: str, price_score
                            quality_score) -> EvaluationScore:
     """The purchaser enters a named evaluator's price and quality scores (0–100) for a
     sign-up; entering again for the same evaluator replaces the scores until the evaluation."""
-    project = _lock_project(signup.project_id)
+    project = lock_project(signup.project_id)
     _require_method(project, Method.COMPREHENSIVE)
-    org = organisation_of(actor)
-    if org is None or org.pk != project.purchaser_id:
-        raise NotAllowed(_("Only the purchaser of this project may enter the panel's scores."))
+    require_perm(actor, "bidding.enter_scores", project)
     if project.status != Project.Status.SELECTING or _existing_award(project):
         raise Conflict(_("Scores can be entered only while the project awaits selection."))
     name = (evaluator or "").strip()
@@ -243,10 +233,10 @@ def evaluation_score_enter(*, actor, signup: SignUp, evaluator: str, price_score
         raise ValidationFailed(_("Name the evaluator."), field="evaluator")
     scores = {}
     for field, value in (("price_score", price_score), ("quality_score", quality_score)):
-        number = _parse_decimal(value, field)
+        number = parse_decimal(value, field=field, message=_("Enter a number."))
         if not Decimal("0") <= number <= Decimal("100"):
             raise ValidationFailed(_("Scores are between 0 and 100."), field=field)
-        scores[field] = number.quantize(Decimal("0.01"))
+        scores[field] = number
     signup = SignUp.objects.get(pk=signup.pk)
     if signup.project_id != project.pk or signup.status != SignUp.Status.ACTIVE:
         raise Conflict(_("This sign-up is not active."))
@@ -265,7 +255,7 @@ def evaluation_run(*, actor, project) -> Award:
     quality weight × mean quality score) / 100, weights from the posting; every evaluator of
     the panel must have scored every candidate. Highest total wins, ties to the earlier
     sign-up."""
-    project = _lock_project(project)
+    project = lock_project(project)
     _require_method(project, Method.COMPREHENSIVE)
     if (existing := _existing_award(project)) is not None:
         return existing
@@ -318,27 +308,18 @@ def evaluation_run(*, actor, project) -> Award:
 # --- direct selection (直接选取) ---------------------------------------------------------------
 
 
-def offers_item(agency: Agency, project: Project) -> bool:
-    from oscar.apps.partner.models import StockRecord
-
-    return StockRecord.objects.filter(partner_id=agency.partner_id,
-                                      product_id=project.item_id).exists()
-
-
 @transaction.atomic
 def direct_pick(*, actor, project, agency: Agency) -> Award:
     """The purchaser of an enterprise-funded project under the threshold picks one agency that
     offers the item (R4: the enterprise chooses). Never for department-funded services (R6);
-    the posting rules are re-checked here."""
-    from bidding import rules
-
-    project = _lock_project(project)
+    the posting rules are re-checked here, and the agency's eligibility (``bidding.eligibility``,
+    the reasons told in the purchaser's terms)."""
+    project = lock_project(project)
     _require_method(project, Method.DIRECT)
     if (existing := _existing_award(project)) is not None:
         return existing
+    require_perm(actor, "bidding.pick_agency", project)
     org = organisation_of(actor)
-    if org is None or org.pk != project.purchaser_id:
-        raise NotAllowed(_("Only the purchaser of this project may pick the agency."))
     problems = rules.method_problems(project)
     if project.is_department_funded or problems:
         raise NotAllowed(problems[0].message if problems else _(
@@ -350,21 +331,22 @@ def direct_pick(*, actor, project, agency: Agency) -> Award:
     if agency.standing in BARRED:
         raise NotAllowed(_("%(name)s is %(standing)s and cannot be chosen.") % {
             "name": agency.name, "standing": agency.get_standing_display()})
-    if not offers_item(agency, project):
+    facts = read_standing_facts(agency, project)
+    if not facts["offers_item"]:
         raise ValidationFailed(_("%(name)s does not offer this service item.") % {
             "name": agency.name}, field="agency")
-    if project.avoidances.filter(agency=agency).exists():
+    if facts["avoidance"] is not None:
         raise NotAllowed(_("%(name)s is on this project's avoidance list.") % {
             "name": agency.name})
-    if other := eligibility_problems(agency=agency, project=project):
+    if other := eligibility_problems(agency=agency, project=project, facts=facts):
         raise NotAllowed(f"{agency.name}: {other[0]}")
     signup, _c = SignUp.objects.get_or_create(project=project, agency=agency)
     if signup.status != SignUp.Status.ACTIVE:
-        signup.status = SignUp.Status.ACTIVE
-        signup.save(update_fields=["status", "modified"])
+        signup = lock(SignUp, signup)
+        # Audited by the ``direct.picked`` event below, with the pick.
+        transition(signup, "renew", actor=actor, audit=False)
     if project.status != Project.Status.SELECTING:
-        project.status = Project.Status.SELECTING
-        project.save(update_fields=["status", "modified"])
+        transition(project, "start_direct", actor=actor, audit=False)
     computation = {"method": Method.DIRECT, "picked_by": org.name,
                    "rule": "enterprise-funded, amount not above the direct-selection limit",
                    "limit": str(rules.direct_selection_max()), "picked_at": timezone.now()}

@@ -1,5 +1,7 @@
 """Pages of postings and sign-ups: list, detail, the guided new-project form, and the buttons
-(publish, withdraw, sign up, cancel). Each parses, calls one service, renders (STYLE.md)."""
+(publish, withdraw, sign up, cancel). Each parses, calls one service, renders
+(docs/conventions.md). The buttons are shown by the permissions the services require
+(``bidding.permissions``, ``{% can %}`` in the templates)."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -26,12 +28,19 @@ from bidding.forms import (
     kept,
 )
 from bidding.models import Award, Project, SignUp
-from bidding.rules import earliest_signup_deadline, signup_min_working_days
+from bidding.rules import (
+    earliest_signup_deadline,
+    posting_problems,
+    problems_by_field,
+    signup_min_working_days,
+)
 from bidding.selectors import projects as selectors
 from bidding.services import postings as services
+from bidding.services import signups
 from core.catalogue import item_attributes
-from core.errors import MarketplaceError, NotFound
+from core.errors import MarketplaceError, NotAllowed, NotFound
 from core.models import Organisation
+from core.permissions import has_perm, require_perm
 from core.roles import organisation_of
 from core.workdays import add_working_days, calendar_note, working_days_between
 
@@ -54,32 +63,21 @@ def project_list(request):
     page = Paginator(projects, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    org = organisation_of(request.user)
     return render(request, "bidding/project_list.html", {
         "filter": filterset, "page": page, "query": query.urlencode(),
-        "can_post": org is not None and org.kind == Organisation.Kind.PURCHASER,
     })
-
-
-def _withdrawable(project: Project, now) -> bool:
-    return project.status in (Status.DRAFT, Status.PUBLISHED) or (
-        project.status == Status.SELECTING and project.selection_at is not None
-        and now < project.selection_at and not project.awards.all())
 
 
 def project_detail(request, pk: int):
     project = _project_or_404(pk, request.user)
     now = timezone.now()
-    org = organisation_of(request.user)
     agency = selectors.agency_of_user(request.user)
     signup = selectors.signup_of(agency=agency, project=project)
     active_signup = signup if signup and signup.status == SignUp.Status.ACTIVE else None
-    signup_open = (project.status == Status.PUBLISHED and project.signup_deadline
-                   and project.signup_deadline > now)
+    signup_open = project.signup_open(now)
     problems = []
     if agency is not None and signup_open and active_signup is None:
         problems = eligibility_problems(agency=agency, project=project)
-    is_owner = org is not None and org.pk == project.purchaser_id
     awards = list(project.awards.all())
     current_award = next((a for a in awards if a.status not in (
         Award.Status.SUPERSEDED, Award.Status.WITHDRAWN)), None)
@@ -91,8 +89,6 @@ def project_detail(request, pk: int):
         "signup_open": signup_open,
         "problems": problems,
         "signup_form": SignUpForm(agency=agency) if agency and project.practitioner_count else None,
-        "is_owner": is_owner,
-        "can_withdraw": is_owner and _withdrawable(project, now),
         "withdraw_form": WithdrawForm(),
         "calendar_note": calendar_note(project.signup_deadline, project.selection_at),
         "awards": awards,
@@ -217,11 +213,11 @@ def _save(request, project: Project | None):
 
 
 def _require_purchaser(request):
-    org = organisation_of(request.user)
-    if org is None or org.kind != Organisation.Kind.PURCHASER:
-        return render(request, "bidding/project_forbidden.html", {
-            "message": _("Only purchasers (enterprises, or departments posting their own "
-                         "technical services) can post projects.")}, status=403)
+    try:
+        require_perm(request.user, "bidding.post_project")
+    except NotAllowed as exc:
+        return render(request, "bidding/project_forbidden.html", {"message": str(exc)},
+                      status=403)
     return None
 
 
@@ -242,7 +238,7 @@ def project_edit(request, pk: int):
     if refused:
         return refused
     project = _project_or_404(pk, request.user)
-    if project.purchaser_id != organisation_of(request.user).pk:
+    if not has_perm(request.user, "bidding.edit_project", project):
         raise Http404
     if project.status != Status.DRAFT:
         messages.info(request, _("Only drafts can be edited."))
@@ -251,8 +247,6 @@ def project_edit(request, pk: int):
         return _save(request, project)
     form, quals, avoids, docs = _bind(request, project)
     if request.GET.get("check"):
-        from bidding.rules import posting_problems, problems_by_field
-
         section_errors: dict = {}
         for name, msgs in problems_by_field(posting_problems(project)).items():
             for msg in msgs:
@@ -304,15 +298,15 @@ def project_signup(request, pk: int):
     form = SignUpForm(request.POST, agency=agency)
     people = list(form.cleaned_data["practitioners"]) if form.is_valid() else \
         request.POST.getlist("practitioners")
-    return _act(request, pk, lambda p: services.signup_create(actor=request.user, project=p,
-                                                              practitioners=people),
+    return _act(request, pk, lambda p: signups.signup_create(actor=request.user, project=p,
+                                                             practitioners=people),
                 _("Signed up. You will be told when the selection starts."))
 
 
 @require_POST
 @login_required
 def project_signup_cancel(request, pk: int):
-    return _act(request, pk, lambda p: services.signup_cancel(actor=request.user, project=p),
+    return _act(request, pk, lambda p: signups.signup_cancel(actor=request.user, project=p),
                 _("Your sign-up was cancelled."))
 
 

@@ -13,7 +13,12 @@ from django.utils import timezone
 from agencies.models import Agency
 from bidding.models import Award, Bid, Project, SignUp
 from bidding.selectors.auctions import auction_snapshot
-from bidding.services.auctions import auction_close, bid_place, parse_bid_value
+from bidding.services.auctions import (
+    auction_close,
+    auction_close_if_due,
+    bid_place,
+    parse_bid_value,
+)
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from core.models import AuditEvent
 from tests.factories import bidding as bf
@@ -319,10 +324,19 @@ def test_snapshot_for_watchers_says_they_cannot_bid(auction):
     assert snap["viewer"]["can_bid"] is False and snap["viewer"]["label"] is None
 
 
-def test_read_after_the_deadline_closes_the_auction_and_reveals_names(auction):
+def test_the_snapshot_selector_never_closes_an_auction_past_its_deadline(auction):
     project, (a, b, c) = auction
     bid_place(actor=user_of(c), project=project, value="95000")
     snap = auction_snapshot(project=expire(project), user=None)
+    assert snap["status"] == Project.Status.SELECTING and snap["open"] is False
+    assert refresh(project).status == Project.Status.SELECTING and not Award.objects.exists()
+
+
+def test_read_after_the_deadline_closes_the_auction_and_reveals_names(auction):
+    project, (a, b, c) = auction
+    bid_place(actor=user_of(c), project=project, value="95000")
+    assert auction_close_if_due(project=expire(project)) is True
+    snap = auction_snapshot(project=project, user=None)
     assert snap["status"] == Project.Status.AWARDED and snap["closed"] is True
     assert snap["ladder"][0]["agency"] == c.agency.name
     assert snap["result"]["winner"]["agency"] == c.agency.name

@@ -11,17 +11,15 @@ from agencies.models import Agency, Practitioner
 from bidding.draw import commitment_of
 from bidding.models import Award, Project, SignUp
 from bidding.rules import earliest_signup_deadline
+from bidding.services.closing import close_due_signups, signups_close
 from bidding.services.postings import (
     DocumentInput,
-    close_due_signups,
     project_create,
     project_publish,
     project_update,
     project_withdraw,
-    signup_cancel,
-    signup_create,
-    signups_close,
 )
+from bidding.services.signups import signup_cancel, signup_create
 from core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from core.models import AuditEvent
 from tests.concurrency import at_once

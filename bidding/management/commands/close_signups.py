@@ -5,7 +5,7 @@ closed is left as it is, so concurrent runs make exactly one transition per proj
 """
 from django.core.management.base import BaseCommand
 
-from bidding.services.postings import close_due_signups
+from bidding.services.closing import close_due_signups
 
 
 class Command(BaseCommand):

@@ -1,0 +1,70 @@
+"""Sign-ups (报名): an eligible agency signs up while sign-up is open, or cancels its sign-up.
+
+The sign-up's life cycle is ``SignUp.transitions`` (ACTIVE ⇄ CANCELLED). Both functions lock the
+project row first (``core.locking.lock``), so they are serialised with closing and withdrawal.
+"""
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, Practitioner
+from bidding.eligibility import require_eligible
+from bidding.models import Project, SignUp
+from bidding.services.common import agency_of, lock_project
+from core.audit import audit_record
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.transitions import transition
+
+
+def _practitioners_for(agency: Agency, practitioners) -> list[Practitioner]:
+    ids = [p.pk if isinstance(p, Practitioner) else int(p) for p in practitioners or ()]
+    found = list(Practitioner.objects.filter(agency=agency, pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ValidationFailed(_("Name practitioners of your own agency."), field="practitioners")
+    return found
+
+
+@transaction.atomic
+def signup_create(*, actor, project: Project, practitioners=(), now=None) -> SignUp:
+    """An eligible agency signs up while sign-up is open, naming practitioners if asked."""
+    agency = agency_of(actor)
+    project = lock_project(project)
+    now = now or timezone.now()
+    if not project.signup_open(now):
+        raise Conflict(_("Sign-up for this project is not open."))
+    require_eligible(agency=agency, project=project)
+    people = _practitioners_for(agency, practitioners)
+    if project.practitioner_count and len(people) < project.practitioner_count:
+        raise ValidationFailed(_("This project asks for %(n)s practitioners; name them.")
+                               % {"n": project.practitioner_count}, field="practitioners")
+    # The project lock serialises sign-ups of the project, so the row read here cannot change.
+    signup = SignUp.objects.filter(project=project, agency=agency).first()
+    data = {"project": project.pk, "agency": agency.pk, "practitioners": [p.pk for p in people]}
+    if signup is None:
+        signup = SignUp.objects.create(project=project, agency=agency)
+        signup.practitioners.set(people)
+        audit_record(actor=actor, action="signup.created", obj=signup, data=data)
+        return signup
+    if signup.status == SignUp.Status.ACTIVE:
+        raise Conflict(_("Your agency has already signed up for this project."))
+    signup.practitioners.set(people)
+    transition(signup, "renew", actor=actor, data=data)
+    return signup
+
+
+@transaction.atomic
+def signup_cancel(*, actor, project: Project, now=None) -> SignUp:
+    """The agency cancels its own sign-up while sign-up is still open."""
+    agency = agency_of(actor)
+    project = lock_project(project)
+    now = now or timezone.now()
+    signup = SignUp.objects.filter(project=project, agency=agency,
+                                   status=SignUp.Status.ACTIVE).first()
+    if signup is None:
+        raise NotFound(_("Your agency has no sign-up for this project."))
+    if project.status != Project.Status.PUBLISHED or project.signup_deadline <= now:
+        raise Conflict(_("Sign-up has closed; the sign-up can no longer be cancelled."))
+    transition(signup, "cancel", actor=actor, data={"project": project.pk, "agency": agency.pk})
+    return signup
