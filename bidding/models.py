@@ -53,7 +53,7 @@ class Project(TimeStampedModel):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         FAILED = "failed", _("Failed (流标)")
 
-    # The life cycle (docs/design.md, "Project life cycle"). Awarding and the failure after an
+    # The life cycle (docs/design.md §3). Awarding and the failure after an
     # award (no runner-up left) are applied by bidding.services.awards.
     transitions = StateMachine("status", [
         Transition("publish", [Status.DRAFT], Status.PUBLISHED, "project.published",
@@ -275,7 +275,7 @@ class SignUp(TimeStampedModel):
 
 class Bid(models.Model):
     """Append-only bid log of a live auction. ``seq`` is per project, gap-free, written in the
-    same transaction as the bid (docs/design.md, "Live bidding")."""
+    same transaction as the bid (docs/design.md §3)."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="bids",
                                 verbose_name=_("project"))

@@ -1,4 +1,4 @@
-"""Live bidding (竞价选取): a reverse auction in a fixed window (docs/design.md, "Live bidding").
+"""Live bidding (竞价选取): a reverse auction in a fixed window (docs/design.md §3).
 
 Rules, all enforced here under the project row lock:
 

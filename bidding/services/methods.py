@@ -1,4 +1,4 @@
-"""The selection methods other than live bidding (docs/design.md, "Selection methods"): random
+"""The selection methods other than live bidding (docs/design.md §3): random
 draw, average-price comparison (sealed single quotes), comprehensive evaluation by a named panel,
 direct selection.
 

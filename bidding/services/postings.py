@@ -1,6 +1,6 @@
 """Postings (采购公告): a purchaser drafts, changes, publishes and withdraws its project.
 
-Life cycle handled here (docs/design.md, "Project life cycle"; the table is
+Life cycle handled here (docs/design.md §3; the table is
 ``Project.transitions``)::
 
     DRAFT ──project_publish (all rules of bidding.rules)──> PUBLISHED (sign-up open)
