@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
@@ -240,8 +241,6 @@ async def test_connecting_after_the_deadline_closes_it_and_the_snapshot_shows_th
 # --- the process relay: one group member per process, frames relayed as sent ---------------
 
 async def group_members(group: str) -> int:
-    from channels.layers import get_channel_layer
-
     layer = get_channel_layer()
     if hasattr(layer, "groups"):   # in-memory layer
         return len(layer.groups.get(group, {}))

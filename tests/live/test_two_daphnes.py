@@ -1,5 +1,5 @@
 """Two real Daphne processes sharing Redis and PostgreSQL: a bid placed through one reaches a
-watcher connected to the other (scale-out, DESIGN.md §4). Marked ``live``; skipped on SQLite
+watcher connected to the other (scale-out, ``docs/architecture.md``). Marked ``live``; skipped on SQLite
 or without Redis."""
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import uuid
 
 import pytest
+import websockets
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -56,8 +57,6 @@ async def frames_until(ws, kind: str, timeout: float = 10) -> dict:
 
 
 def test_bid_through_one_daphne_reaches_a_watcher_on_the_other(servers):
-    import websockets
-
     p1, p2 = servers
     project, signups = bf.live_auction(bidders=2)
     bidder = signups[0].agency.organisation.members.first().user
