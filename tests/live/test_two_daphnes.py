@@ -22,9 +22,6 @@ from tests.factories import bidding as bf
 pytestmark = [pytest.mark.live, pytest.mark.postgres, requires_postgres,
               pytest.mark.django_db(transaction=True)]
 
-PORTS = (8141, 8142)
-
-
 @pytest.fixture
 def servers():
     redis_url = os.environ.get("REDIS_URL") or settings.REDIS_URL
@@ -37,7 +34,7 @@ def servers():
         "REDIS_URL": redis_url,
         "CHANNEL_PREFIX": f"live-{uuid.uuid4().hex[:8]}",
     }
-    with daphne(env, PORTS[0]) as (p1, _), daphne(env, PORTS[1]) as (p2, _):
+    with daphne(env) as (p1, _), daphne(env) as (p2, _):   # free ports: checkouts share a machine
         yield p1, p2
 
 
