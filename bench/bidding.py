@@ -11,6 +11,11 @@ takes little of the CPU the server is measured on.
 
     .venv/bin/python bench/bidding.py [--watchers 100,500,1000] [--rates 5,20,50] [--seconds 6]
 
+Where it runs: the PostgreSQL database ``DATABASE_URL`` names (dropped and recreated; default
+``mp_bench`` on ``BENCH_PG``), Redis ``BENCH_REDIS`` or ``REDIS_URL`` (default db 5),
+channel-layer prefix ``CHANNEL_PREFIX`` (default ``bench``), port ``BENCH_PORT`` (default a
+free one) — so that benches of two checkouts can run one after the other on a shared machine.
+
 Figures (2-core VM shared with other engineers' test runs; load average before → after each
 run; to be re-measured on a quiet machine)
 
@@ -58,59 +63,39 @@ import contextlib
 import json
 import os
 import re
-import socket
 import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import psutil
+import psycopg2
+import websockets
+from asgiref.sync import sync_to_async
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ensure_database, percentile, setup_django  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_database,
+    daphne,
+    database_url,
+    ensure_database,
+    free_port,
+    percentile,
+    setup_django,
+)
 
-REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5")
-PORT = int(os.environ.get("BENCH_PORT", "8145"))
+REDIS = (os.environ.get("BENCH_REDIS") or os.environ.get("REDIS_URL")
+         or "redis://127.0.0.1:6379/5")
+PORT = int(os.environ.get("BENCH_PORT") or free_port())
+PREFIX = os.environ.get("CHANNEL_PREFIX") or "bench"
 PLACED = re.compile(r'\{"type":"bid\.placed","project":\d+,"seq":(\d+),')
 BIDDERS = 10
 
 
-@contextlib.contextmanager
-def daphne(env: dict, port: int):
-    """A real Daphne process; its log goes to a file (a pipe nobody reads would fill up and
-    stall the server once a thousand connections have been logged)."""
-    import subprocess
-
-    root = Path(__file__).resolve().parent.parent
-    log = open(f"/tmp/bench-bidding-daphne-{port}.log", "wb")
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "daphne"), "-v", "0", "-b", "127.0.0.1", "-p", str(port),
-         "marketplace.asgi:application"],
-        cwd=root, env={**os.environ, **env, "DEBUG": "1"}, stdout=log, stderr=log)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        if proc.poll() is not None:
-            raise RuntimeError(f"daphne exited; see {log.name}")
-        time.sleep(0.2)
-    try:
-        yield port, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
 def fresh_database(name: str) -> None:
     """Start from an empty bench database (factories number their rows from 1 per process)."""
-    import psycopg2
-
-    from bench.common import database_url
-
     conn = psycopg2.connect(database_url("postgres"))
     conn.autocommit = True
     with conn.cursor() as cur:
@@ -119,6 +104,7 @@ def fresh_database(name: str) -> None:
 
 
 def make_auction(minutes: int = 120):
+    # Django's models and the factories load only after main() has set Django up.
     from django.conf import settings
     from django.test import Client
 
@@ -245,8 +231,6 @@ class Watcher:
                 await asyncio.sleep(0.5)
 
     async def _run(self, url, origin):
-        from urllib.parse import urlsplit
-
         parts = urlsplit(url)
         self.ws = ws = RawWebSocket(parts.netloc, parts.path, origin, self.on_text)
         await asyncio.wait_for(asyncio.get_running_loop().create_connection(
@@ -289,8 +273,6 @@ class Bidder:
         self.ready = asyncio.Event()
 
     async def run(self, url, origin, cookie):
-        import websockets
-
         while True:
             try:
                 await self._run(url, origin, cookie)
@@ -299,8 +281,6 @@ class Bidder:
                 await asyncio.sleep(0.5)
 
     async def _run(self, url, origin, cookie):
-        import websockets
-
         async with websockets.connect(url, origin=origin, compression=None, open_timeout=120,
                                       additional_headers={"Cookie": cookie}, max_queue=None,
                                       ping_interval=None) as ws:
@@ -338,16 +318,13 @@ async def phase_bids(bidders, rate, seconds, start_value, step_no):
 
 
 def accepted_log(project_id, since_seq):
-    from bidding.models import Bid
+    from bidding.models import Bid  # after django.setup(), see make_auction
 
     return list(Bid.objects.filter(project_id=project_id, seq__gt=since_seq).order_by("seq")
                 .values_list("seq", "placed_at"))
 
 
 async def run_level(n_watchers, rates, seconds, proc):
-    import psutil
-    from asgiref.sync import sync_to_async
-
     project, cookies = await sync_to_async(make_auction)()
     url = f"ws://127.0.0.1:{PORT}/ws/auctions/{project.pk}/"
     origin = f"http://127.0.0.1:{PORT}"
@@ -443,20 +420,21 @@ def main():
     levels = [int(x) for x in args.watchers.split(",")]
     rates = [int(x) for x in args.rates.split(",")]
 
-    fresh_database("mp_bench")
-    url = ensure_database("mp_bench")
+    name = bench_database("mp_bench")
+    fresh_database(name)
+    url = ensure_database(name)
     setup_django(url, REDIS)
-    env = {"DATABASE_URL": url, "REDIS_URL": REDIS, "CHANNEL_PREFIX": "bench-h5",
+    env = {"DATABASE_URL": url, "REDIS_URL": REDIS, "CHANNEL_PREFIX": PREFIX,
            "LOG_LEVEL": "ERROR"}
-    print(f"Daphne 127.0.0.1:{PORT}, PostgreSQL mp_bench, Redis {REDIS}; {BIDDERS} bidders; "
-          f"{args.seconds:g} s per rate")
+    print(f"Daphne 127.0.0.1:{PORT}, PostgreSQL {name}, Redis {REDIS} (prefix {PREFIX}); "
+          f"{BIDDERS} bidders; {args.seconds:g} s per rate")
     print("ack = bid sent → bid.accepted (after commit); fan = bid's server timestamp → last "
           "watcher received it; missed = live messages not received (recovered by resync); "
           "lost = still missing after resync")
     print(HEADER)
     mem = []
     for n in levels:   # a fresh server per level, so its memory growth is that level's own
-        with daphne(env, PORT) as (_port, proc):
+        with daphne(env, PORT, verbosity=0) as (_port, proc):
             _rows, m = asyncio.run(run_level(n, rates, args.seconds, proc))
         mem.append(m)
     print()

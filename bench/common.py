@@ -10,6 +10,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import django
+import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -20,10 +24,20 @@ def database_url(name: str) -> str:
     return f"{PG_BASE}/{name}"
 
 
+def bench_database(default: str) -> str:
+    """The bench database's name: the one ``DATABASE_URL`` names if set (its server then
+    replaces ``BENCH_PG``), else ``default``. The bench drops and recreates it."""
+    global PG_BASE
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return default
+    parts = urlsplit(url)
+    PG_BASE = urlunsplit(parts._replace(path="", query="", fragment=""))
+    return parts.path.lstrip("/") or default
+
+
 def ensure_database(name: str) -> str:
     """Create the bench database if missing and migrate it; return its URL."""
-    import psycopg2
-
     conn = psycopg2.connect(database_url("postgres"))
     conn.autocommit = True
     with conn.cursor() as cur:
@@ -43,8 +57,6 @@ def setup_django(url: str, redis_url: str | None = None) -> None:
         os.environ["REDIS_URL"] = redis_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
     sys.path.insert(0, str(ROOT))
-    import django
-
     django.setup()
 
 
@@ -55,31 +67,34 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def daphne(env: dict, port: int | None = None):
-    """A real Daphne process on 127.0.0.1; yields (port, Popen)."""
+def daphne(env: dict, port: int | None = None, *, verbosity: int = 1):
+    """A real Daphne process on 127.0.0.1; yields (port, Popen). Its log goes to a file (a
+    pipe nobody reads would fill up and stall the server once a thousand connections have been
+    logged)."""
     port = port or free_port()
-    proc = subprocess.Popen(
-        [str(Path(PYTHON).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
-         "marketplace.asgi:application"],
-        cwd=ROOT, env={**os.environ, **env, "DEBUG": "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        if proc.poll() is not None:
-            raise RuntimeError(proc.stderr.read().decode()[-2000:])
-        time.sleep(0.2)
-    try:
-        yield port, proc
-    finally:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(10)
-        if proc.poll() is None:
-            proc.kill()
+    log_path = f"/tmp/bench-daphne-{port}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [str(Path(PYTHON).parent / "daphne"), "-v", str(verbosity), "-b", "127.0.0.1",
+             "-p", str(port), "marketplace.asgi:application"],
+            cwd=ROOT, env={**os.environ, **env, "DEBUG": "1"}, stdout=log, stderr=log,
+        )
+        try:
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                with contextlib.suppress(OSError):
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                if proc.poll() is not None:
+                    raise RuntimeError(f"daphne exited; see {log_path}")
+                time.sleep(0.2)
+            yield port, proc
+        finally:
+            proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(10)
+            if proc.poll() is None:
+                proc.kill()
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -10,7 +10,7 @@ also bid. Frames from the client (JSON objects):
 
 Frames to the client: ``snapshot`` on connect, ``bid.placed`` and ``auction.closed`` relayed from
 the group ``auction_<id>``. Every broadcast carries ``seq``: a client that sees a gap or
-reconnects asks for a resync (the channel layer delivers at most once; DESIGN.md §4).
+reconnects asks for a resync (the channel layer delivers at most once; ``docs/architecture.md``).
 
 Broadcasts are the same for every viewer (anonymous labels; a bidder's own label comes in its
 snapshot and its rank follows from the ladder), so they arrive already serialised: the
@@ -18,9 +18,13 @@ connection does not join the group itself but follows it through the process rel
 (``core.broadcast.relay``), which reads each frame from the channel layer once and
 writes the same text to every local connection. No database work and no JSON encoding per
 watcher per bid; the consumer has no channel of its own (``channel_layer_alias = None``).
+Public Channels API only: ``AsyncWebsocketConsumer`` handlers, ``database_sync_to_async``,
+``self.send``.
 
-The consumer owns no rules: bids go to ``bid_place`` and reads to ``auction_snapshot`` through
-``database_sync_to_async``. One timer per project per process closes the auction at its end
+The consumer owns no rules: bids go to ``bid_place`` (whose refusals, e.g. a watcher's, come
+back as ``error`` frames with the service's own message), and a snapshot is
+``auction_close_if_due`` (a write, so a result is published once the deadline passed) then
+``auction_snapshot`` (a read), in one ``database_sync_to_async`` call. One timer per project per process closes the auction at its end
 time (re-reading the end, which bids may have extended) while anyone is connected here.
 """
 from __future__ import annotations
@@ -31,17 +35,14 @@ import datetime as dt
 import json
 import logging
 from decimal import Decimal
-from functools import cached_property
 
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.sessions import InstanceSessionWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bidding.models import Project
-from bidding.selectors.auctions import auction_snapshot
+from bidding.selectors.auctions import auction_project, auction_snapshot
 from bidding.services.auctions import auction_close_if_due, bid_place, group_name, iso
 from core.broadcast import encode, relay
 from core.errors import MarketplaceError, NotFound
@@ -131,16 +132,6 @@ class AuctionConsumer(AsyncWebsocketConsumer):
     timing = False     # holds a reference on the project's closing timer
     held: list[str] | None = None   # relayed frames kept back while a request is answered
 
-    async def dispatch(self, message):
-        """As channels' ``AsyncConsumer.dispatch`` without its thread hop per frame to close
-        stale database connections: every ORM call here goes through
-        ``database_sync_to_async``, which does that around the call, and the extra hop would
-        queue each bid and resync behind the others on the one database thread."""
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
-
     async def send_json(self, content: dict) -> None:
         await self.send(text_data=encode(content))
 
@@ -150,15 +141,14 @@ class AuctionConsumer(AsyncWebsocketConsumer):
         self.group = group_name(self.project_id)
         # Follow before reading the snapshot so nothing committed in between is missed, and
         # hold what is relayed until the snapshot is out; the client drops relayed events whose
-        # seq the snapshot already covers. One database round trip per connection.
+        # seq the snapshot already covers. One hop to the database thread per snapshot.
         self.held = []
         self.following = relay()
         if self.following is not None:
             await self.following.join(self.group, self, self.relay_frame)
         error = None
         try:
-            snap = await database_sync_to_async(auction_snapshot)(project=self.project_id,
-                                                                  user=self.user)
+            snap = await database_sync_to_async(self._snapshot)()
         except NotFound:
             self.held = None
             self._stop_following()
@@ -187,6 +177,7 @@ class AuctionConsumer(AsyncWebsocketConsumer):
             _timer_release(self.project_id)
 
     async def __call__(self, scope, receive, send):
+        """The ASGI application, as Channels runs it, plus clean-up when it ends."""
         try:
             await super().__call__(scope, receive, send)
         finally:  # also when the server cancels the instance without a disconnect
@@ -197,20 +188,7 @@ class AuctionConsumer(AsyncWebsocketConsumer):
         if self.held is not None:
             self.held.append(text)
         else:
-            await self.frame_send({"type": "websocket.send", "text": text})
-
-    @cached_property
-    def frame_send(self):
-        """The server's send, past channels' session wrapper when there is one: that wrapper
-        only acts on HTTP responses (it saves the session and sets its cookie), yet it reads
-        the lazy session twice per message — a sixth of the cost of relaying a frame to a
-        thousand watchers."""
-        send = self.base_send
-        wrapper = getattr(send, "__self__", None)
-        if isinstance(wrapper, InstanceSessionWrapper) and callable(getattr(wrapper, "real_send",
-                                                                            None)):
-            send = wrapper.real_send
-        return send
+            await self.send(text_data=text)
 
     @contextlib.asynccontextmanager
     async def holding_frames(self):
@@ -230,17 +208,23 @@ class AuctionConsumer(AsyncWebsocketConsumer):
     async def _release_held(self) -> None:
         held, self.held = self.held, None
         for text in held or ():
-            await self.frame_send({"type": "websocket.send", "text": text})
+            await self.send(text_data=text)
 
     async def send_snapshot(self):
         async with self.holding_frames():
             try:
-                snap = await database_sync_to_async(auction_snapshot)(project=self.project_id,
-                                                                      user=self.user)
+                snap = await database_sync_to_async(self._snapshot)()
             except MarketplaceError as exc:
                 await self.send_error(exc.code, str(exc))
                 return
             await self.send_json({"type": "snapshot", **snap})
+
+    def _snapshot(self) -> dict:
+        """Close the auction first if its deadline has passed (the snapshot then shows the
+        result), then read it. NotFound for a project that is not a live auction."""
+        project = auction_project(self.project_id)
+        auction_close_if_due(project=project)
+        return auction_snapshot(project=self.project_id, user=self.user)
 
     async def send_error(self, code: str, message: str, **extra):
         await self.send_json({"type": "error", "code": code, "message": message, **extra})

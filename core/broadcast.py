@@ -1,12 +1,12 @@
 """Broadcasts over the channel layer, both ends.
 
 Sending: side effects after commit only, so a bid that rolls back is never broadcast
-(STYLE.md). ``broadcast(group, event)`` queues the event; on commit ``send_now`` serialises it
-to JSON *once* and sends ``{"type": "relay.frame", "group": …, "texts": [text]}`` to the group.
-In a process that serves WebSockets (it has a ``LayerIO`` thread) the text is handed to that
-thread, which sends in commit order — whatever queued up during one send goes out together
-in the next message — and the bid's worker thread goes on without waiting for Redis;
-elsewhere (HTTP under WSGI, a management command) it is sent at once with ``async_to_sync``.
+(``docs/conventions.md``). ``broadcast(group, event)`` queues the event; on commit ``send_now``
+serialises it to JSON *once* and sends ``{"type": "relay.frame", "group": …, "texts": [text]}``
+to the group. In a process that serves WebSockets (it has a ``LayerIO`` thread) the text is
+handed to that thread, which sends in commit order — whatever queued up during one send goes
+out together in the next message — and the bid's worker thread goes on without waiting for
+Redis; elsewhere (HTTP under WSGI, a management command) it is sent at once with ``async_to_sync``.
 
 Receiving: a WebSocket connection does not join the group itself. Each server event loop has
 one ``Relay``: a single channel-layer channel that joins ``group`` while at least one local
@@ -19,7 +19,7 @@ loop, busy writing to sockets, never waits on Redis round trips.
 
 Delivery stays at most once (a full channel drops messages; a Redis outage loses frames), so
 every event a client relies on carries a sequence number and clients resync on a gap
-(DESIGN.md §4).
+(``docs/architecture.md``).
 """
 from __future__ import annotations
 

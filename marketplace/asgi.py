@@ -1,4 +1,8 @@
-"""ASGI entry point served by Daphne: HTTP through Django, WebSockets through Channels."""
+"""ASGI entry point served by Daphne: HTTP through Django, WebSockets through Channels.
+
+Django is set up (``get_asgi_application``) before the Channels stack and the consumers are
+imported, since those import models: the order Channels' documentation prescribes.
+"""
 import os
 
 from django.core.asgi import get_asgi_application

@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime as dt
+import os
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from agencies.models import Agency
@@ -22,6 +27,21 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 app = URLRouter(websocket_urlpatterns)
 db = database_sync_to_async
+
+
+@pytest.fixture(scope="module", autouse=True)
+def own_channel_prefix():
+    """xdist workers share Redis while project ids repeat across their databases, so each
+    worker's ``auction_<id>`` groups get a prefix of their own (else a watcher may receive the
+    other worker's auction's frames). The in-memory layer is per process already."""
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    config = layers["default"].get("CONFIG", {})
+    if "prefix" not in config:
+        yield
+        return
+    config["prefix"] = f"{config['prefix']}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    with override_settings(CHANNEL_LAYERS=layers):   # Channels drops its cached layer
+        yield
 
 
 def user_of(signup):
@@ -240,8 +260,6 @@ async def test_connecting_after_the_deadline_closes_it_and_the_snapshot_shows_th
 # --- the process relay: one group member per process, frames relayed as sent ---------------
 
 async def group_members(group: str) -> int:
-    from channels.layers import get_channel_layer
-
     layer = get_channel_layer()
     if hasattr(layer, "groups"):   # in-memory layer
         return len(layer.groups.get(group, {}))

@@ -23,7 +23,6 @@ from tests.factories.core import approval_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PORT = 8143
 CLOSE_AFTER_S = 35
 
 
@@ -40,7 +39,7 @@ def server():
                     "(PostgreSQL) or TEST_DB_NAME (a file SQLite database)")
     env.update(ANTI_SNIPING_MINUTES="0", CHANNEL_PREFIX=f"browser-{uuid.uuid4().hex[:8]}",
                REDIS_URL=os.environ.get("REDIS_URL", ""))
-    with daphne(env, PORT) as (port, _proc):
+    with daphne(env) as (port, _proc):   # a free port: checkouts share a machine
         yield f"http://127.0.0.1:{port}"
 
 

@@ -1,5 +1,5 @@
 """Two real Daphne processes sharing Redis and PostgreSQL: a bid placed through one reaches a
-watcher connected to the other (scale-out, DESIGN.md §4). Marked ``live``; skipped on SQLite
+watcher connected to the other (scale-out, ``docs/architecture.md``). Marked ``live``; skipped on SQLite
 or without Redis."""
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import uuid
 
 import pytest
+import websockets
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -20,9 +21,6 @@ from tests.factories import bidding as bf
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres, requires_postgres,
               pytest.mark.django_db(transaction=True)]
-
-PORTS = (8141, 8142)
-
 
 @pytest.fixture
 def servers():
@@ -36,7 +34,7 @@ def servers():
         "REDIS_URL": redis_url,
         "CHANNEL_PREFIX": f"live-{uuid.uuid4().hex[:8]}",
     }
-    with daphne(env, PORTS[0]) as (p1, _), daphne(env, PORTS[1]) as (p2, _):
+    with daphne(env) as (p1, _), daphne(env) as (p2, _):   # free ports: checkouts share a machine
         yield p1, p2
 
 
@@ -56,8 +54,6 @@ async def frames_until(ws, kind: str, timeout: float = 10) -> dict:
 
 
 def test_bid_through_one_daphne_reaches_a_watcher_on_the_other(servers):
-    import websockets
-
     p1, p2 = servers
     project, signups = bf.live_auction(bidders=2)
     bidder = signups[0].agency.organisation.members.first().user
