@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from core.permissions import add_perm, is_regulator
 from core.roles import organisation_of
 
+EDIT_AGENCY = "agencies.edit_agency"
+
 
 @rules.predicate
 def is_agency_member(user, agency) -> bool:
@@ -20,5 +22,5 @@ def is_agency_member(user, agency) -> bool:
     return org is not None and org.pk == agency.organisation_id
 
 
-add_perm("agencies.edit_agency", is_agency_member | is_regulator,
+add_perm(EDIT_AGENCY, is_agency_member | is_regulator,
          _("Only the agency itself (or a regulator) may change this profile."))

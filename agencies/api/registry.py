@@ -31,6 +31,7 @@ from agencies.api.serializers import (
 )
 from agencies.filters import AgencyFilter, public_items
 from agencies.models import Agency
+from agencies.permissions import EDIT_AGENCY
 from agencies.selectors.directory import (
     DirectoryPaginator,
     agency_directory_queryset,
@@ -38,7 +39,6 @@ from agencies.selectors.directory import (
     offers_of,
 )
 from agencies.services.registry import (
-    EDIT,
     OfferInput,
     agency_offer_remove,
     agency_offer_set,
@@ -90,7 +90,7 @@ def _editable(request, pk: int) -> Agency:
     agency = Agency.objects.filter(pk=pk).first()
     if agency is None:
         raise NotFound(_("No agency with this id."))
-    require_perm(request.user, EDIT, agency)
+    require_perm(request.user, EDIT_AGENCY, agency)
     return agency
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc as stdnum_uscc
 
-from agencies import permissions  # noqa: F401  (registers agencies.* permissions)
 from agencies.models import Agency, OfferTerms, Practitioner, Qualification
+from agencies.permissions import EDIT_AGENCY
 from core.audit import audit_record
 from core.catalogue import Partner, Product, StockRecord, offer_sku
 from core.errors import Conflict, ValidationFailed, from_django_validation
@@ -25,7 +25,6 @@ from core.permissions import has_perm, require_perm
 from core.roles import is_regulator
 
 User = get_user_model()
-EDIT = "agencies.edit_agency"
 
 PROFILE_FIELDS = (
     "name", "nature", "legal_representative", "registered_capital", "address", "region",
@@ -203,13 +202,13 @@ def agency_register(*, registration: Registration) -> Agency:
 def agency_may_edit(*, actor, agency: Agency) -> bool:
     """Whether ``actor`` may change ``agency`` (``agencies.edit_agency``: its own members, or a
     regulator). Every write service below requires the same permission itself."""
-    return has_perm(actor, EDIT, agency)
+    return has_perm(actor, EDIT_AGENCY, agency)
 
 
 @transaction.atomic
 def agency_update(*, actor, agency: Agency, changes: dict, service_regions=None) -> Agency:
     """Change profile fields (``changes`` limited to ``PROFILE_FIELDS``)."""
-    require_perm(actor, EDIT, agency)
+    require_perm(actor, EDIT_AGENCY, agency)
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationFailed(_("These fields cannot be changed: %(f)s") % {
@@ -279,7 +278,7 @@ def _practitioner_write(agency: Agency, person: PractitionerInput) -> Practition
 @transaction.atomic
 def agency_offer_set(*, actor, agency: Agency, offer: OfferInput) -> StockRecord:
     """Add or change the agency's offer on one catalogue item."""
-    require_perm(actor, EDIT, agency)
+    require_perm(actor, EDIT_AGENCY, agency)
     agency = lock(Agency, agency, missing=_("No such agency."))
     record = _offer_write(agency, offer)
     audit_record(actor=actor, action="agency.offer_set", obj=agency, data={
@@ -290,7 +289,7 @@ def agency_offer_set(*, actor, agency: Agency, offer: OfferInput) -> StockRecord
 
 @transaction.atomic
 def agency_offer_remove(*, actor, agency: Agency, item: Product) -> None:
-    require_perm(actor, EDIT, agency)
+    require_perm(actor, EDIT_AGENCY, agency)
     agency = lock(Agency, agency, missing=_("No such agency."))
     deleted, _detail = StockRecord.objects.filter(partner_id=agency.partner_id,
                                                   product=item).delete()
@@ -302,7 +301,7 @@ def agency_offer_remove(*, actor, agency: Agency, item: Product) -> None:
 @transaction.atomic
 def agency_qualification_add(*, actor, agency: Agency,
                              qualification: QualificationInput) -> Qualification:
-    require_perm(actor, EDIT, agency)
+    require_perm(actor, EDIT_AGENCY, agency)
     agency = lock(Agency, agency, missing=_("No such agency."))
     qual = _qualification_write(agency, qualification)
     audit_record(actor=actor, action="agency.qualification_added", obj=agency, data={
@@ -313,7 +312,7 @@ def agency_qualification_add(*, actor, agency: Agency,
 
 @transaction.atomic
 def agency_qualification_remove(*, actor, agency: Agency, qualification_id: int) -> None:
-    require_perm(actor, EDIT, agency)
+    require_perm(actor, EDIT_AGENCY, agency)
     agency = lock(Agency, agency, missing=_("No such agency."))
     deleted, _detail = Qualification.objects.filter(agency=agency, pk=qualification_id).delete()
     if not deleted:
@@ -325,7 +324,7 @@ def agency_qualification_remove(*, actor, agency: Agency, qualification_id: int)
 @transaction.atomic
 def agency_practitioner_add(*, actor, agency: Agency,
                             practitioner: PractitionerInput) -> Practitioner:
-    require_perm(actor, EDIT, agency)
+    require_perm(actor, EDIT_AGENCY, agency)
     agency = lock(Agency, agency, missing=_("No such agency."))
     person = _practitioner_write(agency, practitioner)
     audit_record(actor=actor, action="agency.practitioner_added", obj=agency, data={
@@ -335,7 +334,7 @@ def agency_practitioner_add(*, actor, agency: Agency,
 
 @transaction.atomic
 def agency_practitioner_remove(*, actor, agency: Agency, practitioner_id: int) -> None:
-    require_perm(actor, EDIT, agency)
+    require_perm(actor, EDIT_AGENCY, agency)
     agency = lock(Agency, agency, missing=_("No such agency."))
     deleted, _detail = Practitioner.objects.filter(agency=agency, pk=practitioner_id).delete()
     if not deleted:
