@@ -8,6 +8,7 @@ by them; they are written only by ``credit.services.ledger``.
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.models import Partner, StockRecord
 
@@ -109,8 +110,6 @@ class Agency(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("agencies:detail", args=[self.pk])
 
 

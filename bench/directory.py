@@ -55,6 +55,8 @@ from bench.common import (  # noqa: E402
 )
 
 DB_NAME = "mp_bench_directory"
+# Django and the apps are imported inside the functions, not here: the settings read
+# DATABASE_URL once, and main() sets it (setup_django) only after choosing the bench database.
 CATEGORIES = ["环境评价", "安全评价", "测绘", "地质灾害评估", "节能评估", "防雷检测",
               "施工图审查", "土地勘测", "工程咨询", "水利评价"]
 

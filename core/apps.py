@@ -4,6 +4,8 @@ imports no app of ours (docs/architecture.md)."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.actions import ACTIONS
+
 
 class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -11,6 +13,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from core.actions import ACTIONS
-        from core.audit import register_actions
+        from core.audit import register_actions  # imports models: only once the registry is ready
+
         register_actions(ACTIONS)

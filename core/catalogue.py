@@ -1,4 +1,4 @@
-"""Catalogue glue: our thin layer over Oscar's catalogue and partner models (DESIGN.md §4,
+"""Catalogue glue: our thin layer over Oscar's catalogue and partner models (docs/architecture.md,
 "Oscar is the shelf"). Service items are Oscar products of one product class; their published
 attributes (the "三张清单" columns, R7) are Oscar product attributes; each agency is an Oscar
 partner and its offer on an item is a stock record whose price is its reference fee.
@@ -8,6 +8,7 @@ Other apps import models from here instead of using Oscar's ``get_model`` indire
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.models import (  # noqa: F401  (re-exported)
     AttributeOption,
@@ -20,6 +21,8 @@ from oscar.apps.catalogue.models import (  # noqa: F401  (re-exported)
     ProductClass,
 )
 from oscar.apps.partner.models import Partner, StockRecord  # noqa: F401  (re-exported)
+
+from core.errors import ValidationFailed
 
 SERVICE_CLASS_SLUG = "intermediary-service"
 SERVICE_CLASS_NAME = "中介服务事项"
@@ -113,3 +116,17 @@ def item_attribute_display(product: Product) -> list[tuple[str, str, object]]:
 
 def offer_sku(agency_id: int, product_id: int) -> str:
     return f"A{agency_id}-S{product_id}"
+
+
+def category_by_id_or_slug(value: str) -> Category:
+    """The category with this id (digits) or slug; refuse an unknown one with a clear message."""
+    value = (value or "").strip()
+    found = None
+    if value.isdigit() and len(value) < 10:
+        found = Category.objects.filter(pk=int(value)).first()
+    if found is None:
+        found = Category.objects.filter(slug=value[:255]).first()
+    if found is None:
+        raise ValidationFailed(gettext("No catalogue category with this id or slug."),
+                               field="category")
+    return found

@@ -135,7 +135,7 @@ class AuditEvent(models.Model):
 
 class Holiday(models.Model):
     """Holidays and make-up working days (调休) entered by an administrator for years the
-    chinese-calendar library does not know (DESIGN.md §4)."""
+    chinese-calendar library does not know (R13, docs/design.md)."""
 
     date = models.DateField(_("date"), unique=True)
     is_working_day = models.BooleanField(

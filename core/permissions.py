@@ -34,12 +34,17 @@ def has_perm(user, name: str, obj=None) -> bool:
     return rules.has_perm(name, user, obj)
 
 
+def permission_message(name: str):
+    """The message a person refused ``name`` reads (the one ``require_perm`` raises)."""
+    return _MESSAGES.get(name) or _("You may not do this.")
+
+
 def require_perm(user, name: str, obj=None) -> None:
     """Refuse with the permission's own message unless ``user`` holds ``name`` on ``obj``."""
     if not rules.has_perm(name, user, obj):
         if user is not None and not getattr(user, "is_authenticated", False):
             raise NotAllowed(_("Please sign in with an account of the right role."))
-        raise NotAllowed(_MESSAGES.get(name) or _("You may not do this."))
+        raise NotAllowed(permission_message(name))
 
 
 @rules.predicate

@@ -1,4 +1,5 @@
 """Province-level divisions of China (GB/T 2260 codes). Loaded by a data migration."""
+from core.models import Region
 
 PROVINCES = [
     ("110000", "北京市"), ("120000", "天津市"), ("130000", "河北省"), ("140000", "山西省"),
@@ -16,7 +17,6 @@ PROVINCES = [
 
 def ensure_regions(region_model=None) -> None:
     """Create the province rows that are missing (the data migration, and tests that flush)."""
-    if region_model is None:
-        from core.models import Region as region_model
+    region_model = region_model or Region
     for code, name in PROVINCES:
         region_model.objects.get_or_create(code=code, defaults={"name": name})

@@ -1,4 +1,4 @@
-"""Chinese working days (R13, DESIGN.md §4 "Working days").
+"""Chinese working days (R13, docs/design.md).
 
 ``chinese-calendar`` knows the State Council's holidays and make-up working days (调休) for the
 years it ships. For any other year we fall back to Monday–Friday corrected by the
@@ -18,6 +18,8 @@ from functools import lru_cache
 import chinese_calendar
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.models import Holiday
 
 SOURCE_LIBRARY = "chinese-calendar"
 SOURCE_FALLBACK = "fallback"
@@ -70,8 +72,6 @@ class _Overrides:
 
     def get(self, day: dt.date) -> bool | None:
         if day.year not in self._years:
-            from core.models import Holiday
-
             self._years[day.year] = dict(
                 Holiday.objects.filter(date__year=day.year).values_list("date", "is_working_day"))
         return self._years[day.year].get(day)

@@ -3,6 +3,8 @@ the catalogue admin, the demo and the periodic runner."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.actions import ACTIONS
+
 
 class MarketplaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -10,7 +12,6 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Marketplace")
 
     def ready(self):
-        from core.audit import register_actions
-        from marketplace.actions import ACTIONS
+        from core.audit import register_actions  # imports models: only once the registry is ready
 
         register_actions(ACTIONS)

@@ -15,6 +15,14 @@ from unittest import mock
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
+from agencies.models import Agency
+from agencies.services.registry import (
+    OfferInput,
+    PractitionerInput,
+    QualificationInput,
+    Registration,
+    agency_register,
+)
 from core.catalogue import Category, Product, service_class
 from core.models import Organisation, Region
 from core.services.accounts import purchaser_register, staff_create
@@ -97,15 +105,6 @@ def _person(rng: random.Random) -> str:
 
 
 def _load_agencies(items: dict[str, Product]):
-    from agencies.models import Agency
-    from agencies.services.registry import (
-        OfferInput,
-        PractitionerInput,
-        QualificationInput,
-        Registration,
-        agency_register,
-    )
-
     rng = random.Random(2026)
     regions = {r.code: r for r in Region.objects.all()}
     specs = {spec["title"]: spec for spec in data.ITEMS}

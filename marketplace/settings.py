@@ -4,33 +4,98 @@ Embedded default (no variable set): SQLite in ``db.sqlite3`` and the in-memory c
 ``DATABASE_URL`` (postgres://…) and ``REDIS_URL`` (redis://…) switch to the real services.
 """
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
+import environ
+from django.core.exceptions import ImproperlyConfigured
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's documented way of loading its defaults)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Every variable is read in this module, once, with its type (django-environ for booleans,
+# lists and strings; ``_read`` below for the typed platform rules).
+env = environ.Env()
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+
+def _read(name: str, cast, default):
+    """``name`` from the environment cast with ``cast`` (``default`` when unset); a value that
+    does not parse is refused with ``ImproperlyConfigured`` naming the variable."""
+    if name not in os.environ:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    raw = os.environ[name]
+    try:
+        return cast(raw.strip())
+    except (ValueError, TypeError, InvalidOperation) as exc:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r}: {exc}" if str(exc) else f"{name}={raw!r} is not valid") from exc
 
 
-def env_list(name: str, default: str) -> list[str]:
-    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+def _nonnegative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError("expected a whole number >= 0")
+    return value
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
+def _number(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("expected a finite number")
+    return value
+
+
+def _amount(text: str) -> Decimal:
+    value = Decimal(text.replace(",", ""))
+    if not value.is_finite() or value < 0:
+        raise ValueError("expected an amount in yuan >= 0")
+    return value
+
+
+def _weights(text: str) -> str:
+    """``"5:3:2"``: the weights of purchasers, industry departments and the operator."""
+    parts = text.split(":")
+    numbers = [_number(p) for p in parts] if len(parts) == 3 else []
+    if not numbers or any(n < 0 for n in numbers) or not any(numbers):
+        raise ValueError("expected three non-negative numbers like 5:3:2")
+    return text
+
+
+def _grade(text: str) -> str:
+    if text not in ("A", "B", "C", "D", "E"):
+        raise ValueError("expected a credit grade, A to E")
+    return text
+
+
+def _share(text: str) -> float:
+    value = _number(text)
+    if not 0 <= value <= 1:
+        raise ValueError("expected a share between 0 and 1")
+    return value
+
+
+def _text(text: str) -> str:
+    if not text:
+        raise ValueError("expected a non-empty value")
+    return text
+
+
+def _names(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list, each part stripped (``"a.cn, b.cn"``), empty parts dropped."""
+    return [part.strip() for part in env.list(name, default=default) if part.strip()]
+
+
+DEBUG = env.bool("DEBUG", default=True)
+# Not env.str: django-environ would read a key starting with "$" as the name of another variable.
+SECRET_KEY = _read("SECRET_KEY", str, "") or (
     "dev-only-insecure-key-set-SECRET_KEY-in-production" if DEBUG else ""
 )
 if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+ALLOWED_HOSTS = _names("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = _names("CSRF_TRUSTED_ORIGINS",
+                              ["http://127.0.0.1:8000", "http://localhost:8000"])
 
 INSTALLED_APPS = [
     "daphne",
@@ -134,22 +199,22 @@ WSGI_APPLICATION = "marketplace.wsgi.application"
 ASGI_APPLICATION = "marketplace.asgi.application"
 
 # --- Database -----------------------------------------------------------------------------
-DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+DATABASE_URL = env.str("DATABASE_URL", default="").strip()
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Tables and indexes are cached or on SSD: tell the planner random reads are cheap, so
         # it uses the directory's partial and covering indexes (bench/directory.py).
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
-            "PG_OPTIONS", "-c random_page_cost=1.1 -c lock_timeout=5s")
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str(
+            "PG_OPTIONS", default="-c random_page_cost=1.1 -c lock_timeout=5s")
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "NAME": env.str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 # WAL and immediate transactions: writers queue instead of failing with
-                # "database is locked" (DESIGN.md §4, embedded default).
+                # "database is locked" (docs/architecture.md, embedded default).
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -157,12 +222,12 @@ else:
         }
     }
 DATABASES["default"].setdefault("TEST", {})
-if os.environ.get("TEST_DB_NAME"):
-    DATABASES["default"]["TEST"]["NAME"] = os.environ["TEST_DB_NAME"]
+if env.str("TEST_DB_NAME", default=""):
+    DATABASES["default"]["TEST"]["NAME"] = env.str("TEST_DB_NAME")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels -----------------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+REDIS_URL = env.str("REDIS_URL", default="").strip()
 if REDIS_URL:
     # A host dict is passed to redis-py's ``ConnectionPool.from_url(address, **rest)``; options
     # in the URL's query string win over these. redis-py 8 defaults to a 5 s socket timeout,
@@ -180,7 +245,7 @@ if REDIS_URL:
                     "socket_keepalive": True,
                     "max_connections": 1000,
                 }],
-                "prefix": os.environ.get("CHANNEL_PREFIX", "asgi"),
+                "prefix": env.str("CHANNEL_PREFIX", default="asgi"),
                 "capacity": 1000,
                 "expiry": 30,
             },
@@ -213,7 +278,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -224,10 +289,10 @@ STORAGES = {
 }
 
 # --- Security (production values come with DEBUG=0) ---------------------------------------
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", _nonnegative_int, 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -279,43 +344,51 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Platform rules: periods and thresholds differ by province (DESIGN.md §3) ---------------
+# --- Platform rules: periods and thresholds differ by province (docs/design.md) ------------
+# Each rule is read from the variable of the same name, with its type; its default is written
+# here and nowhere else (code reads ``settings.MARKETPLACE["KEY"]``; README lists them).
 MARKETPLACE = {
     "PLATFORM_NAME": "中介服务网上交易平台",
-    "RISK_SCORE_DROP": float(os.environ.get("RISK_SCORE_DROP", "5")),
-    "RISK_COMPLAINTS_12M": int(os.environ.get("RISK_COMPLAINTS_12M", "2")),
-    "RISK_PAIR_MIN_PROJECTS": int(os.environ.get("RISK_PAIR_MIN_PROJECTS", "3")),
-    "RISK_WINNER_MIN_AWARDS": int(os.environ.get("RISK_WINNER_MIN_AWARDS", "3")),
-    "RISK_WINNER_SHARE": float(os.environ.get("RISK_WINNER_SHARE", "0.6")),
-    # Credit model and exit mechanism (credit.scoring, credit.services.ledger; owner h7).
-    "CREDIT_BASE_SCORE": float(os.environ.get("CREDIT_BASE_SCORE", "80")),
-    "CREDIT_SOURCE_WEIGHTS": os.environ.get("CREDIT_SOURCE_WEIGHTS", "5:3:2"),
-    "CREDIT_HALF_LIFE_DAYS": float(os.environ.get("CREDIT_HALF_LIFE_DAYS", "730")),
-    "CREDIT_PRIOR_MEAN": float(os.environ.get("CREDIT_PRIOR_MEAN", "3.5")),
-    "CREDIT_PRIOR_WEIGHT": float(os.environ.get("CREDIT_PRIOR_WEIGHT", "8")),
-    "CREDIT_POINTS_PER_STAR": float(os.environ.get("CREDIT_POINTS_PER_STAR", "12")),
-    "SANCTION_WARNING_GRADE": os.environ.get("SANCTION_WARNING_GRADE", "D"),
-    "SANCTION_SUSPEND_AT_STARS": int(os.environ.get("SANCTION_SUSPEND_AT_STARS", "1")),
-    "SANCTION_SUSPENSION_DAYS": int(os.environ.get("SANCTION_SUSPENSION_DAYS", "90")),
-    "SANCTION_BLACKLIST_YEARS": int(os.environ.get("SANCTION_BLACKLIST_YEARS", "3")),
-    "SANCTION_COMPLAINTS_FOR_EXPULSION": int(os.environ.get("SANCTION_COMPLAINTS_FOR_EXPULSION", "3")),
-    "SANCTION_COMPLAINT_WINDOW_DAYS": int(os.environ.get("SANCTION_COMPLAINT_WINDOW_DAYS", "365")),
-    "SIGNUP_MIN_WORKING_DAYS": int(os.environ.get("SIGNUP_MIN_WORKING_DAYS", "3")),
-    "SUPERVISION_PHONE": os.environ.get("SUPERVISION_PHONE", "12345"),
-    "MIN_SIGNUPS_COMPETITIVE": int(os.environ.get("MIN_SIGNUPS_COMPETITIVE", "3")),
-    "DIRECT_SELECTION_MAX_AMOUNT": os.environ.get("DIRECT_SELECTION_MAX_AMOUNT", "100000"),
-    "ANTI_SNIPING_MINUTES": int(os.environ.get("ANTI_SNIPING_MINUTES", "3")),
-    "ANTI_SNIPING_EXTENSION_MINUTES": int(os.environ.get("ANTI_SNIPING_EXTENSION_MINUTES", "3")),
-    "OBJECTION_WORKING_DAYS": int(os.environ.get("OBJECTION_WORKING_DAYS", "3")),
-    "CONTRACT_WORKING_DAYS": int(os.environ.get("CONTRACT_WORKING_DAYS", "5")),
-    "RATING_WORKING_DAYS": int(os.environ.get("RATING_WORKING_DAYS", "10")),
+    # What the regulator's risk list flags (supervision.selectors.workspace).
+    "RISK_SCORE_DROP": _read("RISK_SCORE_DROP", _number, 5.0),
+    "RISK_COMPLAINTS_12M": _read("RISK_COMPLAINTS_12M", _nonnegative_int, 2),
+    "RISK_PAIR_MIN_PROJECTS": _read("RISK_PAIR_MIN_PROJECTS", _nonnegative_int, 3),
+    "RISK_WINNER_MIN_AWARDS": _read("RISK_WINNER_MIN_AWARDS", _nonnegative_int, 3),
+    "RISK_WINNER_SHARE": _read("RISK_WINNER_SHARE", _share, 0.6),
+    # Credit model and exit mechanism (credit.scoring, credit.services.ledger).
+    "CREDIT_BASE_SCORE": _read("CREDIT_BASE_SCORE", _number, 80.0),
+    "CREDIT_SOURCE_WEIGHTS": _read("CREDIT_SOURCE_WEIGHTS", _weights, "5:3:2"),
+    "CREDIT_HALF_LIFE_DAYS": _read("CREDIT_HALF_LIFE_DAYS", _number, 730.0),
+    "CREDIT_PRIOR_MEAN": _read("CREDIT_PRIOR_MEAN", _number, 3.5),
+    "CREDIT_PRIOR_WEIGHT": _read("CREDIT_PRIOR_WEIGHT", _number, 8.0),
+    "CREDIT_POINTS_PER_STAR": _read("CREDIT_POINTS_PER_STAR", _number, 12.0),
+    "SANCTION_WARNING_GRADE": _read("SANCTION_WARNING_GRADE", _grade, "D"),
+    "SANCTION_SUSPEND_AT_STARS": _read("SANCTION_SUSPEND_AT_STARS", _nonnegative_int, 1),
+    "SANCTION_SUSPENSION_DAYS": _read("SANCTION_SUSPENSION_DAYS", _nonnegative_int, 90),
+    "SANCTION_BLACKLIST_YEARS": _read("SANCTION_BLACKLIST_YEARS", _nonnegative_int, 3),
+    "SANCTION_COMPLAINTS_FOR_EXPULSION": _read("SANCTION_COMPLAINTS_FOR_EXPULSION",
+                                               _nonnegative_int, 3),
+    "SANCTION_COMPLAINT_WINDOW_DAYS": _read("SANCTION_COMPLAINT_WINDOW_DAYS",
+                                            _nonnegative_int, 365),
+    # Postings, selection, live bidding, awards, ratings (bidding, ratings).
+    "SIGNUP_MIN_WORKING_DAYS": _read("SIGNUP_MIN_WORKING_DAYS", _nonnegative_int, 3),
+    "SUPERVISION_PHONE": _read("SUPERVISION_PHONE", _text, "12345"),
+    "MIN_SIGNUPS_COMPETITIVE": _read("MIN_SIGNUPS_COMPETITIVE", _nonnegative_int, 3),
+    "DIRECT_SELECTION_MAX_AMOUNT": _read("DIRECT_SELECTION_MAX_AMOUNT", _amount,
+                                         Decimal("100000")),
+    "ANTI_SNIPING_MINUTES": _read("ANTI_SNIPING_MINUTES", _nonnegative_int, 3),
+    "ANTI_SNIPING_EXTENSION_MINUTES": _read("ANTI_SNIPING_EXTENSION_MINUTES",
+                                            _nonnegative_int, 3),
+    "OBJECTION_WORKING_DAYS": _read("OBJECTION_WORKING_DAYS", _nonnegative_int, 3),
+    "CONTRACT_WORKING_DAYS": _read("CONTRACT_WORKING_DAYS", _nonnegative_int, 5),
+    "RATING_WORKING_DAYS": _read("RATING_WORKING_DAYS", _nonnegative_int, 10),
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
 WHITENOISE_USE_FINDERS = DEBUG

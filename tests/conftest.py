@@ -3,7 +3,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
+from core.audit import register_actions
 from core.catalogue import service_class
+from core.models import Region
+from core.regions import PROVINCES, ensure_regions
 
 
 def pytest_configure(config):
@@ -20,8 +23,6 @@ TEST_ACTIONS = ("test.thing", "test.forged", "test.before", "test.after", "test.
 @pytest.fixture(autouse=True, scope="session")
 def _test_audit_actions():
     """The audit trail's own tests append events of made-up types; declare them like any app."""
-    from core.audit import register_actions
-
     register_actions({code: code for code in TEST_ACTIONS})
 
 
@@ -63,9 +64,6 @@ def _migration_rows(request):
         request.getfixturevalue("db")
     else:
         return
-    from core.models import Region
-    from core.regions import PROVINCES, ensure_regions
-
     if Region.objects.count() < len(PROVINCES):
         ensure_regions()
 

@@ -31,6 +31,7 @@ from agencies.api.serializers import (
 )
 from agencies.filters import AgencyFilter, public_items
 from agencies.models import Agency
+from agencies.permissions import EDIT_AGENCY
 from agencies.selectors.directory import (
     DirectoryPaginator,
     agency_directory_queryset,
@@ -45,9 +46,10 @@ from agencies.services.registry import (
     agency_update,
 )
 from core.api import API_PARSERS, StandardPagination
+from core.catalogue import category_by_id_or_slug
 from core.errors import NotFound, ValidationFailed
 from core.models import Region
-from marketplace.api.catalogue import category_by_id_or_slug
+from core.permissions import require_perm
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -82,10 +84,13 @@ class DirectoryPagination(StandardPagination):
     django_paginator_class = DirectoryPaginator
 
 
-def _agency_or_404(pk: int) -> Agency:
+def _editable(request, pk: int) -> Agency:
+    """The agency, if ``request.user`` may change it (``agencies.edit_agency``, the rule the
+    services apply again); refused before the body is read."""
     agency = Agency.objects.filter(pk=pk).first()
     if agency is None:
         raise NotFound(_("No agency with this id."))
+    require_perm(request.user, EDIT_AGENCY, agency)
     return agency
 
 
@@ -161,7 +166,7 @@ class AgencyDetail(generics.GenericAPIView):
         return Response(AgencyDetailSerializer(_profile(pk)).data)
 
     def patch(self, request, pk: int):
-        agency = _agency_or_404(pk)
+        agency = _editable(request, pk)
         serializer = AgencyUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes, service_regions = serializer.changes()
@@ -191,7 +196,7 @@ class AgencyOffer(APIView):
         return item
 
     def put(self, request, pk: int, item_id: int):
-        agency = _agency_or_404(pk)
+        agency = _editable(request, pk)
         item = self._item(item_id)
         serializer = OfferSetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -203,6 +208,6 @@ class AgencyOffer(APIView):
         return Response(OfferSerializer(record).data)
 
     def delete(self, request, pk: int, item_id: int):
-        agency = _agency_or_404(pk)
+        agency = _editable(request, pk)
         agency_offer_remove(actor=request.user, agency=agency, item=self._item(item_id))
         return Response(status=status.HTTP_204_NO_CONTENT)

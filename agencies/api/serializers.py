@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from agencies.filters import public_items
 from agencies.models import Agency, Practitioner, Qualification
+from agencies.selectors.directory import offers_of
 from agencies.services.registry import (
     PROFILE_FIELDS,
     OfferInput,
@@ -119,8 +120,6 @@ class AgencyDetailSerializer(AgencyListSerializer):
     def get_offers(self, agency):
         records = getattr(agency.partner, "offer_list", None)
         if records is None:
-            from agencies.selectors.directory import offers_of
-
             records = offers_of(agency)
         return OfferSerializer(records, many=True).data
 

@@ -38,7 +38,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -53,8 +53,9 @@ from agencies.services.registry import (
     uscc_clean,
 )
 from core.catalogue import SERVICE_CLASS_SLUG, Product
-from core.errors import MarketplaceError
+from core.errors import MarketplaceError, ValidationFailed
 from core.models import Region
+from core.money import parse_decimal
 
 COLUMNS = {
     "机构名称": "name", "统一社会信用代码": "uscc", "机构性质": "nature",
@@ -164,7 +165,7 @@ def _read_csv(path: Path):
 
 
 def _read_xlsx(path: Path):
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy, and only needed for .xlsx files
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
@@ -214,22 +215,26 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in SEPARATORS.split(text or "") if part.strip()]
 
 
-def _decimal(text: str, column: str) -> Decimal | None:
+def _decimal(text: str, column: str, places: int = 2) -> Decimal | None:
+    """A number of a spreadsheet cell (``"1,200 元"``, ``"50万"``), parsed by the platform's one
+    parser (core.money: no NaN, infinities or huge exponents)."""
     cleaned = re.sub(r"[,，\s元万]", "", text or "")
     if not cleaned:
         return None
+    not_a_number = _("%(column)s: “%(value)s” is not a number.") % {
+        "column": column, "value": text}
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise RowError(_("%(column)s: “%(value)s” is not a number.") % {
-            "column": column, "value": text}) from None
+        value = parse_decimal(cleaned, field=column, places=places, message=not_a_number)
+    except ValidationFailed as exc:
+        message = str(exc)
+        raise RowError(message if message == not_a_number else f"{column}: {message}") from None
     if value < 0:
         raise RowError(_("%(column)s cannot be negative.") % {"column": column})
     return value
 
 
 def _int(text: str, column: str) -> int | None:
-    value = _decimal(text, column)
+    value = _decimal(text, column, places=6)
     if value is None:
         return None
     if value != value.to_integral_value() or value < 1:

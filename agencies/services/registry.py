@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc as stdnum_uscc
 
 from agencies.models import Agency, OfferTerms, Practitioner, Qualification
+from agencies.permissions import EDIT_AGENCY
 from core.audit import audit_record
 from core.catalogue import Partner, Product, StockRecord, offer_sku
-from core.errors import Conflict, NotAllowed, ValidationFailed, from_django_validation
+from core.errors import Conflict, ValidationFailed, from_django_validation
+from core.locking import lock
 from core.models import Member, Organisation, Region
-from core.roles import is_regulator, organisation_of
+from core.permissions import has_perm, require_perm
+from core.roles import is_regulator
 
 User = get_user_model()
 
@@ -196,39 +199,21 @@ def agency_register(*, registration: Registration) -> Agency:
     return agency
 
 
-def _require_editor(actor, agency: Agency) -> None:
-    """Only the agency's own members may edit it, and regulators (audited)."""
-    org = organisation_of(actor)
-    if org is not None and org.pk == agency.organisation_id:
-        return
-    if is_regulator(actor):
-        return
-    raise NotAllowed(_("Only the agency itself (or a regulator) may change this profile."))
-
-
 def agency_may_edit(*, actor, agency: Agency) -> bool:
-    """Whether ``actor`` may change ``agency`` (its own members, or a regulator). Pages use it
-    to show or refuse edit forms; every write service checks it again itself."""
-    try:
-        _require_editor(actor, agency)
-    except NotAllowed:
-        return False
-    return True
-
-
-def _lock(agency: Agency) -> Agency:
-    return Agency.objects.select_for_update().get(pk=agency.pk)
+    """Whether ``actor`` may change ``agency`` (``agencies.edit_agency``: its own members, or a
+    regulator). Every write service below requires the same permission itself."""
+    return has_perm(actor, EDIT_AGENCY, agency)
 
 
 @transaction.atomic
 def agency_update(*, actor, agency: Agency, changes: dict, service_regions=None) -> Agency:
     """Change profile fields (``changes`` limited to ``PROFILE_FIELDS``)."""
-    _require_editor(actor, agency)
+    require_perm(actor, EDIT_AGENCY, agency)
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationFailed(_("These fields cannot be changed: %(f)s") % {
             "f": ", ".join(sorted(unknown))})
-    agency = _lock(agency)
+    agency = lock(Agency, agency, missing=_("No such agency."))
     before = {name: getattr(agency, name) for name in changes}
     for name, value in changes.items():
         setattr(agency, name, value)
@@ -293,8 +278,8 @@ def _practitioner_write(agency: Agency, person: PractitionerInput) -> Practition
 @transaction.atomic
 def agency_offer_set(*, actor, agency: Agency, offer: OfferInput) -> StockRecord:
     """Add or change the agency's offer on one catalogue item."""
-    _require_editor(actor, agency)
-    agency = _lock(agency)
+    require_perm(actor, EDIT_AGENCY, agency)
+    agency = lock(Agency, agency, missing=_("No such agency."))
     record = _offer_write(agency, offer)
     audit_record(actor=actor, action="agency.offer_set", obj=agency, data={
         "item": offer.item.pk, "fee": offer.fee, "commitment": offer.commitment,
@@ -304,8 +289,8 @@ def agency_offer_set(*, actor, agency: Agency, offer: OfferInput) -> StockRecord
 
 @transaction.atomic
 def agency_offer_remove(*, actor, agency: Agency, item: Product) -> None:
-    _require_editor(actor, agency)
-    agency = _lock(agency)
+    require_perm(actor, EDIT_AGENCY, agency)
+    agency = lock(Agency, agency, missing=_("No such agency."))
     deleted, _detail = StockRecord.objects.filter(partner_id=agency.partner_id,
                                                   product=item).delete()
     if not deleted:
@@ -316,8 +301,8 @@ def agency_offer_remove(*, actor, agency: Agency, item: Product) -> None:
 @transaction.atomic
 def agency_qualification_add(*, actor, agency: Agency,
                              qualification: QualificationInput) -> Qualification:
-    _require_editor(actor, agency)
-    agency = _lock(agency)
+    require_perm(actor, EDIT_AGENCY, agency)
+    agency = lock(Agency, agency, missing=_("No such agency."))
     qual = _qualification_write(agency, qualification)
     audit_record(actor=actor, action="agency.qualification_added", obj=agency, data={
         "id": qual.pk, "name": qual.name, "grade": qual.grade, "number": qual.number,
@@ -327,8 +312,8 @@ def agency_qualification_add(*, actor, agency: Agency,
 
 @transaction.atomic
 def agency_qualification_remove(*, actor, agency: Agency, qualification_id: int) -> None:
-    _require_editor(actor, agency)
-    agency = _lock(agency)
+    require_perm(actor, EDIT_AGENCY, agency)
+    agency = lock(Agency, agency, missing=_("No such agency."))
     deleted, _detail = Qualification.objects.filter(agency=agency, pk=qualification_id).delete()
     if not deleted:
         raise ValidationFailed(_("No such qualification on this profile."))
@@ -339,8 +324,8 @@ def agency_qualification_remove(*, actor, agency: Agency, qualification_id: int)
 @transaction.atomic
 def agency_practitioner_add(*, actor, agency: Agency,
                             practitioner: PractitionerInput) -> Practitioner:
-    _require_editor(actor, agency)
-    agency = _lock(agency)
+    require_perm(actor, EDIT_AGENCY, agency)
+    agency = lock(Agency, agency, missing=_("No such agency."))
     person = _practitioner_write(agency, practitioner)
     audit_record(actor=actor, action="agency.practitioner_added", obj=agency, data={
         "id": person.pk, "name": person.name, "certificate": person.certificate})
@@ -349,8 +334,8 @@ def agency_practitioner_add(*, actor, agency: Agency,
 
 @transaction.atomic
 def agency_practitioner_remove(*, actor, agency: Agency, practitioner_id: int) -> None:
-    _require_editor(actor, agency)
-    agency = _lock(agency)
+    require_perm(actor, EDIT_AGENCY, agency)
+    agency = lock(Agency, agency, missing=_("No such agency."))
     deleted, _detail = Practitioner.objects.filter(agency=agency, pk=practitioner_id).delete()
     if not deleted:
         raise ValidationFailed(_("No such practitioner on this profile."))

@@ -26,6 +26,7 @@ from agencies.forms import (
     filled,
 )
 from agencies.models import Agency
+from agencies.permissions import EDIT_AGENCY
 from agencies.selectors.directory import (
     DirectoryPaginator,
     agency_directory_queryset,
@@ -37,6 +38,7 @@ from agencies.selectors.directory import (
 from agencies.services import registry as services
 from core.catalogue import Product
 from core.errors import MarketplaceError, NotAllowed
+from core.permissions import has_perm, permission_message
 
 PAGE_SIZE = 20
 
@@ -54,8 +56,7 @@ def _apply_error(form, exc: MarketplaceError) -> None:
 
 
 def _forbidden(request, exc: NotAllowed | None = None, agency: Agency | None = None):
-    message = str(exc) if exc else _(
-        "Only the agency itself (or a regulator) may change this profile.")
+    message = str(exc) if exc else permission_message(EDIT_AGENCY)
     return render(request, "agencies/forbidden.html", {"message": message, "agency": agency},
                   status=403)
 
@@ -121,7 +122,7 @@ def detail(request, pk: int):
         raise Http404(_("No such agency.")) from None
     return render(request, "agencies/detail.html", {
         "agency": agency, "today": timezone.localdate(),
-        "may_edit": services.agency_may_edit(actor=request.user, agency=agency),
+        "may_edit": has_perm(request.user, EDIT_AGENCY, agency),
         "offers": agency.partner.offer_list,
     })
 
@@ -139,7 +140,7 @@ def mine(request):
 # -- the agency's own pages ----------------------------------------------------------------------
 def _editable(request, pk: int):
     agency = get_object_or_404(Agency.objects.select_related("region"), pk=pk)
-    if not services.agency_may_edit(actor=request.user, agency=agency):
+    if not has_perm(request.user, EDIT_AGENCY, agency):
         return agency, _forbidden(request, agency=agency)
     return agency, None
 

@@ -3,9 +3,11 @@ created by a management command (``create_staff``)."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -107,9 +109,6 @@ REGULATOR_PERMISSIONS = {
 
 def regulator_permissions():
     """The model permissions a regulator's staff account gets in the admin."""
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
     query = Q(pk__in=[])
     for app_label, models in REGULATOR_PERMISSIONS.items():
         for model, actions in models.items():

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import ValidationFailed
+from core.locking import lock
 from core.models import Holiday
 from core.permissions import require_perm
 
@@ -23,7 +24,7 @@ def holiday_save(*, actor, holiday=None, date, is_working_day: bool, name: str =
         audit_record(actor=actor, action="calendar.day_added", obj=holiday, data={
             "date": date, "is_working_day": is_working_day, "name": name})
         return holiday
-    holiday = Holiday.objects.select_for_update().get(pk=holiday.pk)
+    holiday = lock(Holiday, holiday)
     before = {"date": holiday.date, "is_working_day": holiday.is_working_day,
               "name": holiday.name}
     holiday.date, holiday.is_working_day, holiday.name = date, is_working_day, name
@@ -37,7 +38,7 @@ def holiday_save(*, actor, holiday=None, date, is_working_day: bool, name: str =
 @transaction.atomic
 def holiday_delete(*, actor, holiday) -> None:
     require_perm(actor, "core.edit_calendar")
-    holiday = Holiday.objects.select_for_update().get(pk=holiday.pk)
+    holiday = lock(Holiday, holiday)
     data = {"date": holiday.date, "is_working_day": holiday.is_working_day, "name": holiday.name}
     pk = holiday.pk
     holiday.delete()

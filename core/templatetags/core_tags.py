@@ -1,7 +1,12 @@
-"""``{% can "bidding.place_bid" project as allowed %}``: the template side of the one permission
-layer (core/permissions.py), so a button is shown by the rule that allows the action."""
+"""Template side of the core kit.
+
+``{% can "bidding.place_bid" project as allowed %}``: the one permission layer
+(core/permissions.py), so a button is shown by the rule that allows the action.
+``{{ amount|money }}``: an amount as core.money.format_money writes it everywhere (``93500.00``;
+empty for ``None``)."""
 from django import template
 
+from core.money import format_money
 from core.permissions import has_perm
 
 register = template.Library()
@@ -12,3 +17,10 @@ def can(context, name: str, obj=None) -> bool:
     request = context.get("request")
     user = getattr(request, "user", None) if request is not None else context.get("user")
     return has_perm(user, name, obj)
+
+
+@register.filter
+def money(value) -> str:
+    if value is None or value == "":
+        return ""
+    return format_money(value)

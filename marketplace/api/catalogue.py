@@ -1,74 +1,31 @@
-"""Core API views: the auth token and the public catalogue of service items (R7)."""
+"""API views of the public catalogue of service items (R7)."""
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import authenticate
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
-from rest_framework.authtoken.models import Token
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from core.api import API_PARSERS, StandardPagination
+from agencies.selectors.directory import LISTED_STANDINGS
+from core.api import StandardPagination
 from core.catalogue import (
     FEE_GOVERNMENT,
     FEE_MARKET,
-    Category,
     ProductAttributeValue,
     ProductCategory,
     StockRecord,
+    category_by_id_or_slug,
     service_items,
 )
-from core.errors import ValidationFailed
 from marketplace.api.serializers import (
     ServiceItemDetailSerializer,
     ServiceItemSerializer,
-    TokenRequestSerializer,
-    TokenResponseSerializer,
 )
-
-
-class TokenView(APIView):
-    """Exchange a user name and password for the account's API token."""
-
-    authentication_classes: list = []
-    permission_classes = [permissions.AllowAny]
-    parser_classes = API_PARSERS
-    serializer_class = TokenRequestSerializer
-
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer},
-                   summary="Obtain an API token", tags=["auth"])
-    def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = authenticate(request, username=serializer.validated_data["username"],
-                            password=serializer.validated_data["password"])
-        if user is None:
-            raise ValidationFailed(_("Unable to sign in with this user name and password."),
-                                   code="invalid_credentials")
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
-
 
 FEE_TYPES = {"government": FEE_GOVERNMENT, "market": FEE_MARKET,
              FEE_GOVERNMENT: FEE_GOVERNMENT, FEE_MARKET: FEE_MARKET}
-
-
-def category_by_id_or_slug(value: str) -> Category:
-    """The category with this id (digits) or slug; refuse an unknown one with a clear message."""
-    value = (value or "").strip()
-    found = None
-    if value.isdigit() and len(value) < 10:
-        found = Category.objects.filter(pk=int(value)).first()
-    if found is None:
-        found = Category.objects.filter(slug=value[:255]).first()
-    if found is None:
-        raise ValidationFailed(_("No catalogue category with this id or slug."), field="category")
-    return found
 
 
 class ServiceItemFilter(django_filters.FilterSet):
@@ -97,10 +54,6 @@ class ServiceItemFilter(django_filters.FilterSet):
 
 def service_items_with_counts():
     """Public service items annotated with the number of listed agencies offering each."""
-    from agencies.selectors.directory import (
-        LISTED_STANDINGS,  # core does not import agencies at load
-    )
-
     offers = (StockRecord.objects.filter(product=OuterRef("pk"),
                                          partner__agency__standing__in=LISTED_STANDINGS)
               .order_by().values("product").annotate(n=Count("pk")).values("n"))

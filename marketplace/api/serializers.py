@@ -1,4 +1,4 @@
-"""Serializers of the core API: the auth token and the public catalogue of service items (R7)."""
+"""Serializers of the catalogue API: the public service items (R7)."""
 from __future__ import annotations
 
 from django.urls import reverse
@@ -7,7 +7,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import TextField
 from core.catalogue import (
     ATTRIBUTES,
     FEE_GOVERNMENT,
@@ -18,18 +17,6 @@ from core.catalogue import (
 )
 
 FEE_TYPE_CODES = {FEE_GOVERNMENT: "government", FEE_MARKET: "market"}
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = TextField(max_length=150, help_text=_("User name of the account."))
-    password = TextField(max_length=256, trim_whitespace=False,
-                                     style={"input_type": "password"},
-                                     help_text=_("Password of the account."))
-
-
-class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField(
-        help_text=_("Send it as the header `Authorization: Token <token>`."))
 
 
 class CategorySerializer(serializers.ModelSerializer):

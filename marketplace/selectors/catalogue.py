@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Min, Q, Window
 from django.db.models.functions import RowNumber
 
+from agencies.models import Agency
+from bidding.models import Project
 from core.catalogue import (
     SERVICE_CLASS_SLUG,
     Category,
@@ -147,16 +149,12 @@ def latest_items(limit: int = 6):
 
 def public_counts() -> dict[str, int]:
     """Figures for the home page."""
-    from agencies.models import Agency
-
     counts = {
         "items": Product.objects.filter(product_class__slug=SERVICE_CLASS_SLUG,
                                         is_public=True).count(),
         "agencies": Agency.objects.filter(standing__in=LISTED).count(),
         "offers": _listed_offers().filter(product__product_class__slug=SERVICE_CLASS_SLUG).count(),
     }
-    from bidding.models import Project
-
     counts["projects"] = Project.objects.exclude(status=Project.Status.DRAFT).count()
     return counts
 

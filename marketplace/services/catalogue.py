@@ -17,6 +17,7 @@ from core.catalogue import (
     service_class,
 )
 from core.errors import Conflict, ValidationFailed
+from core.locking import lock
 from core.permissions import require_perm
 
 
@@ -64,7 +65,7 @@ def catalogue_item_save(*, actor, item=None, title: str, description: str = "",
         before = None
         item = Product(product_class=product_class, structure=Product.STANDALONE)
     else:
-        item = Product.objects.select_for_update().get(pk=item.pk)
+        item = lock(Product, item)
         if item.product_class_id != product_class.pk:
             raise ValidationFailed(_("This product is not an intermediary service item."))
         before = _item_snapshot(item)
@@ -94,7 +95,7 @@ def catalogue_item_delete(*, actor, item) -> None:
     """Delete an item nobody relies on. Items with offers or projects are hidden instead
     (untick "public"), so history stays readable."""
     require_perm(actor, "core.edit_catalogue")
-    item = Product.objects.select_for_update().get(pk=item.pk)
+    item = lock(Product, item)
     if item.stockrecords.exists():
         raise Conflict(_("Agencies offer this item; hide it (untick “public”) instead of "
                          "deleting it."))
@@ -125,7 +126,7 @@ def category_save(*, actor, category=None, name: str, description: str = "",
         audit_record(actor=actor, action="catalogue.category_created", obj=category, data={
             "name": name, "parent": parent.name if parent else None, "is_public": is_public})
         return category
-    category = Category.objects.select_for_update().get(pk=category.pk)
+    category = lock(Category, category)
     old_parent = category.get_parent()
     if parent is not None and (parent.pk == category.pk or parent.path.startswith(category.path)):
         raise ValidationFailed(_("A category cannot be moved under itself."), field="parent")
@@ -153,7 +154,7 @@ def category_save(*, actor, category=None, name: str, description: str = "",
 def category_delete(*, actor, category) -> None:
     """Delete a category with no items (in it or below it)."""
     require_perm(actor, "core.edit_catalogue")
-    category = Category.objects.select_for_update().get(pk=category.pk)
+    category = lock(Category, category)
     subtree = Category.get_tree(category)
     if Product.objects.filter(categories__in=subtree).exists():
         raise Conflict(_("Move or delete the items of this category first."))

@@ -3,7 +3,8 @@ from django.utils import timezone
 
 from agencies.models import Agency, Qualification
 from agencies.services.registry import OfferInput, Registration, agency_register
-from core.catalogue import Category, Product, service_class
+from core.catalogue import Category, Partner, Product, StockRecord, offer_sku, service_class
+from core.models import Organisation
 from core.uscc import make_uscc
 from tests.factories.core import PASSWORD, region
 
@@ -68,9 +69,6 @@ def bulk_agencies(count: int, *, offers=(), start: int = 500000, region_code: st
     """``count`` listed agencies created with bulk inserts (for query-count tests and benches):
     organisation, Oscar partner, profile, one offer per item, a served region and a
     qualification each. No accounts and no audit rows: use ``agency()`` for those."""
-    from core.catalogue import Partner, StockRecord, offer_sku
-    from core.models import Organisation
-
     reg = region(region_code)
     now = timezone.now()
     codes = [make_uscc(start + i) for i in range(count)]

@@ -15,6 +15,8 @@ separately. Typical use::
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 import string
 from decimal import Decimal
 
@@ -143,9 +145,6 @@ def live_auction(*, bidders: int = 3, minutes: int = 30, started_minutes_ago: in
 def selecting(*, method: str, bidders: int = 3, **fields) -> tuple[Project, list[SignUp]]:
     """A project of any method whose sign-up has closed (status SELECTING) with ``bidders``
     active sign-ups; for the random draw a seed and its commitment are set."""
-    import hashlib
-    import secrets
-
     now = timezone.now()
     fields.setdefault("signup_deadline", now - dt.timedelta(hours=2))
     fields.setdefault("selection_at", now - dt.timedelta(minutes=1))

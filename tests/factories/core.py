@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from core.models import Member, Organisation, Region
+from core.services.accounts import staff_create
 from core.uscc import make_uscc
 
 PASSWORD = "Zhongjie#2026"
@@ -64,7 +65,5 @@ def approval_user(**org_fields):
 
 def regulator_staff_user(username: str = "regulator1"):
     """A regulator created the real way (``staff_create``): staff, with catalogue permissions."""
-    from core.services.accounts import staff_create
-
     return staff_create(kind=Organisation.Kind.REGULATOR, organisation_name="市政务服务管理局",
                         username=username, password=PASSWORD)
