@@ -1,4 +1,4 @@
-"""Catalogue glue: our thin layer over Oscar's catalogue and partner models (docs/architecture.md,
+"""Catalogue glue: our thin layer over Oscar's catalogue and partner models (docs/design.md §4,
 "Oscar is the shelf"). Service items are Oscar products of one product class; their published
 attributes (the "三张清单" columns, R7) are Oscar product attributes; each agency is an Oscar
 partner and its offer on an item is a stock record whose price is its reference fee.
