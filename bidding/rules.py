@@ -210,7 +210,7 @@ def price_problems(project: Project) -> list[Problem]:
 
 # --- R13: periods -----------------------------------------------------------------------------
 def signup_min_working_days() -> int:
-    return int(settings.MARKETPLACE.get("SIGNUP_MIN_WORKING_DAYS", 3))
+    return settings.MARKETPLACE["SIGNUP_MIN_WORKING_DAYS"]
 
 
 def earliest_signup_deadline(now: dt.datetime | None = None) -> dt.datetime:

@@ -18,12 +18,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agencies.models import Agency
-from bidding.models import Award, Delivery, Objection, Project, SignUp
+from bidding.models import Award, Delivery, Objection, Project
 from bidding.selectors import awards as sel
-from bidding.services import contracts, deliveries, methods, objections
+from bidding.services import contracts, deliveries, objections
 from core.api import API_PARSERS, TextField
-from core.errors import NotFound, ValidationFailed
+from core.errors import NotFound
 
 SEND_TEXT = _("Send text.")
 
@@ -140,32 +139,17 @@ class DeliveryDecisionOutput(DeliveryOutput):
     on_time = serializers.BooleanField()
 
 
-class QuoteOutput(serializers.Serializer):
-    detail = serializers.SerializerMethodField()
-    quoted_at = IsoDateTime()
-
-    def get_detail(self, signup) -> str:
-        return str(_("Your sealed quote is recorded."))
-
-
-class ScoreOutput(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    evaluator = serializers.CharField()
-    price_score = serializers.CharField()
-    quality_score = serializers.CharField()
-
-
 # --- input serializers --------------------------------------------------------------------------
 
 
-def _text(**kwargs) -> TextField:
+def text_field(**kwargs) -> TextField:
     """Optional text (the service says what is missing); anything but text is refused."""
     return TextField(required=False, allow_blank=True, default="", trim_whitespace=False,
                      error_messages={"invalid": SEND_TEXT, "null": SEND_TEXT}, **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class _Raw(serializers.Field):
+class RawField(serializers.Field):
     """A value handed to the service as sent (the service's own parser judges it)."""
 
     def to_internal_value(self, data):
@@ -177,11 +161,11 @@ class StrictBoolean(serializers.BooleanField):
 
 
 class ObjectionFileInput(serializers.Serializer):
-    text = _text()
+    text = text_field()
 
 
 class ObjectionAnswerInput(serializers.Serializer):
-    answer = _text()
+    answer = text_field()
 
 
 UPHELD_MESSAGE = _("Say whether the objection is upheld (true or false).")
@@ -190,7 +174,7 @@ UPHELD_MESSAGE = _("Say whether the objection is upheld (true or false).")
 class ObjectionDecideInput(serializers.Serializer):
     upheld = StrictBoolean(error_messages={"required": UPHELD_MESSAGE,
                                            "invalid": UPHELD_MESSAGE, "null": UPHELD_MESSAGE})
-    decision = _text()
+    decision = text_field()
 
 
 class UploadInput(serializers.Serializer):
@@ -198,49 +182,29 @@ class UploadInput(serializers.Serializer):
 
 
 class RefuseInput(serializers.Serializer):
-    reason = _text()
+    reason = text_field()
 
 
 class DeliverySubmitInput(UploadInput):
-    note = _text()
+    note = text_field()
 
 
 class DeliveryReturnInput(serializers.Serializer):
-    reason = _text()
-
-
-class QuoteInput(serializers.Serializer):
-    quote = _Raw(required=False, default="")
-
-
-SIGNUP_MESSAGE = _("Name a sign-up of this project.")
-
-
-class ScoreInput(serializers.Serializer):
-    signup = serializers.IntegerField(min_value=1, error_messages={
-        "required": SIGNUP_MESSAGE, "invalid": SIGNUP_MESSAGE, "null": SIGNUP_MESSAGE,
-        "min_value": SIGNUP_MESSAGE})
-    evaluator = _text()
-    price_score = _Raw(required=False, default="")
-    quality_score = _Raw(required=False, default="")
-
-
-class DirectPickInput(serializers.Serializer):
-    agency = _Raw(required=False, default=None)
+    reason = text_field()
 
 
 # --- views --------------------------------------------------------------------------------------
 
 
-def _obj(model, pk, message):
+def object_or_404(model, pk, message):
     try:
         return model.objects.get(pk=int(pk))
     except (model.DoesNotExist, TypeError, ValueError, OverflowError):
         raise NotFound(message) from None
 
 
-def _project(pk) -> Project:
-    return _obj(Project, pk, _("No such project."))
+def project_or_404(pk) -> Project:
+    return object_or_404(Project, pk, _("No such project."))
 
 
 class AwardList(APIView):
@@ -279,7 +243,7 @@ class AwardVerify(APIView):
         return Response(sel.award_verify(code).as_dict(request))
 
 
-class _Action(APIView):
+class ActionView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = API_PARSERS
     input_class: type[serializers.Serializer] | None = None
@@ -300,7 +264,7 @@ class _Action(APIView):
                         status=status)
 
 
-class ObjectionFile(_Action):
+class ObjectionFile(ActionView):
     input_class = ObjectionFileInput
 
     @extend_schema(summary="File an objection (signed-up agency, during the period)",
@@ -312,31 +276,31 @@ class ObjectionFile(_Action):
         return Response(ObjectionOutput(objection).data, status=201)
 
 
-class ObjectionAnswer(_Action):
+class ObjectionAnswer(ActionView):
     input_class = ObjectionAnswerInput
 
     @extend_schema(summary="Answer an objection (purchaser)", request=ObjectionAnswerInput,
                    responses=ObjectionOutput)
     def post(self, request, pk):
-        objection = _obj(Objection, pk, _("No such objection."))
+        objection = object_or_404(Objection, pk, _("No such objection."))
         objection = objections.objection_answer(actor=request.user, objection=objection,
                                                 **self.input())
         return Response(ObjectionOutput(objection).data)
 
 
-class ObjectionDecide(_Action):
+class ObjectionDecide(ActionView):
     input_class = ObjectionDecideInput
 
     @extend_schema(summary="Decide an objection (regulator): upheld true/false, decision",
                    request=ObjectionDecideInput, responses=ObjectionOutput)
     def post(self, request, pk):
-        objection = _obj(Objection, pk, _("No such objection."))
+        objection = object_or_404(Objection, pk, _("No such objection."))
         objection = objections.objection_decide(actor=request.user, objection=objection,
                                                 **self.input())
         return Response(ObjectionOutput(objection).data)
 
 
-class ContractUpload(_Action):
+class ContractUpload(ActionView):
     input_class = UploadInput
 
     @extend_schema(summary="Upload the signed contract (multipart: file)", request=UploadInput,
@@ -347,7 +311,7 @@ class ContractUpload(_Action):
         return self.award(award, 201)
 
 
-class ContractConfirm(_Action):
+class ContractConfirm(ActionView):
     @extend_schema(summary="Confirm the contract uploaded by the other side", request=None,
                    responses=AwardDetailOutput)
     def post(self, request, pk):
@@ -356,7 +320,7 @@ class ContractConfirm(_Action):
         return self.award(award)
 
 
-class ContractRefuse(_Action):
+class ContractRefuse(ActionView):
     input_class = RefuseInput
 
     @extend_schema(summary="The winner refuses to sign (reason); the runner-up is offered",
@@ -368,7 +332,7 @@ class ContractRefuse(_Action):
                                                     reason=reason))
 
 
-class DeliverySubmit(_Action):
+class DeliverySubmit(ActionView):
     input_class = DeliverySubmitInput
 
     @extend_schema(summary="Deliver the result (multipart: file, note)",
@@ -379,78 +343,17 @@ class DeliverySubmit(_Action):
         return Response(DeliveryOutput(delivery).data, status=201)
 
 
-class DeliveryDecide(_Action):
+class DeliveryDecide(ActionView):
     accept = True
     input_class = DeliveryReturnInput
 
     @extend_schema(summary="Accept or return (reason) a delivered result",
                    request=DeliveryReturnInput, responses=DeliveryDecisionOutput)
     def post(self, request, pk):
-        delivery = _obj(Delivery, pk, _("No such delivery."))
+        delivery = object_or_404(Delivery, pk, _("No such delivery."))
         if self.accept:
             delivery = deliveries.delivery_accept(actor=request.user, delivery=delivery)
         else:
             delivery = deliveries.delivery_return(actor=request.user, delivery=delivery,
                                                   **self.input())
         return Response(DeliveryDecisionOutput(delivery).data)
-
-
-# --- selection methods, under /api/v1/projects/<id>/ ----------------------------------------
-
-
-class DrawRun(_Action):
-    @extend_schema(summary="Run the random draw (reveals the seed)", request=None,
-                   responses={201: AwardDetailOutput})
-    def post(self, request, pk):
-        return self.award(methods.draw_run(actor=request.user, project=_project(pk)), 201)
-
-
-class QuoteSubmit(_Action):
-    input_class = QuoteInput
-
-    @extend_schema(summary="Submit the single sealed quote (agency)", request=QuoteInput,
-                   responses={201: QuoteOutput})
-    def post(self, request, pk):
-        project = _project(pk)
-        signup = methods.quote_submit(actor=request.user, project=project, **self.input())
-        return Response(QuoteOutput(signup).data, status=201)
-
-
-class QuotesOpen(_Action):
-    @extend_schema(summary="Open the sealed quotes (average-price comparison)", request=None,
-                   responses={201: AwardDetailOutput})
-    def post(self, request, pk):
-        return self.award(methods.quotes_open(actor=request.user, project=_project(pk)), 201)
-
-
-class ScoreEnter(_Action):
-    input_class = ScoreInput
-
-    @extend_schema(summary="Enter an evaluator's scores for a sign-up", request=ScoreInput,
-                   responses={201: ScoreOutput})
-    def post(self, request, pk):
-        project = _project(pk)
-        data = self.input()
-        signup = SignUp.objects.filter(project=project, pk=data.pop("signup")).first()
-        if signup is None:
-            raise ValidationFailed(SIGNUP_MESSAGE, field="signup")
-        score = methods.evaluation_score_enter(actor=request.user, signup=signup, **data)
-        return Response(ScoreOutput(score).data, status=201)
-
-
-class EvaluationRun(_Action):
-    @extend_schema(summary="Complete the comprehensive evaluation", request=None,
-                   responses={201: AwardDetailOutput})
-    def post(self, request, pk):
-        return self.award(methods.evaluation_run(actor=request.user, project=_project(pk)), 201)
-
-
-class DirectPick(_Action):
-    input_class = DirectPickInput
-
-    @extend_schema(summary="Direct selection: pick an agency offering the item",
-                   request=DirectPickInput, responses={201: AwardDetailOutput})
-    def post(self, request, pk):
-        agency = _obj(Agency, self.input()["agency"], _("No such agency."))
-        return self.award(methods.direct_pick(actor=request.user, project=_project(pk),
-                                              agency=agency), 201)

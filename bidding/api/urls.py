@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bidding.api import auctions, awards, postings
+from bidding.api import auctions, awards, postings, selection
 
 urlpatterns = [
     path("projects/", postings.ProjectListCreate.as_view(), name="api-projects"),
@@ -33,10 +33,10 @@ urlpatterns = [
          name="api-delivery-accept"),
     path("deliveries/<int:pk>/return/", awards.DeliveryDecide.as_view(accept=False),
          name="api-delivery-return"),
-    path("projects/<int:pk>/draw/", awards.DrawRun.as_view(), name="api-draw"),
-    path("projects/<int:pk>/quote/", awards.QuoteSubmit.as_view(), name="api-quote"),
-    path("projects/<int:pk>/open-quotes/", awards.QuotesOpen.as_view(), name="api-open-quotes"),
-    path("projects/<int:pk>/scores/", awards.ScoreEnter.as_view(), name="api-scores"),
-    path("projects/<int:pk>/evaluate/", awards.EvaluationRun.as_view(), name="api-evaluate"),
-    path("projects/<int:pk>/direct-pick/", awards.DirectPick.as_view(), name="api-direct-pick"),
+    path("projects/<int:pk>/draw/", selection.DrawRun.as_view(), name="api-draw"),
+    path("projects/<int:pk>/quote/", selection.QuoteSubmit.as_view(), name="api-quote"),
+    path("projects/<int:pk>/open-quotes/", selection.QuotesOpen.as_view(), name="api-open-quotes"),
+    path("projects/<int:pk>/scores/", selection.ScoreEnter.as_view(), name="api-scores"),
+    path("projects/<int:pk>/evaluate/", selection.EvaluationRun.as_view(), name="api-evaluate"),
+    path("projects/<int:pk>/direct-pick/", selection.DirectPick.as_view(), name="api-direct-pick"),
 ]

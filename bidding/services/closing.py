@@ -36,7 +36,7 @@ Method = Project.Method
 def min_signups(project: Project) -> int:
     if project.method == Method.DIRECT:
         return 1
-    return max(1, int(settings.MARKETPLACE.get("MIN_SIGNUPS_COMPETITIVE", 3)))
+    return max(1, settings.MARKETPLACE["MIN_SIGNUPS_COMPETITIVE"])
 
 
 def bidder_label(index: int) -> str:

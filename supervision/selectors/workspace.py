@@ -28,10 +28,6 @@ LIVE_AWARDS = (Award.Status.NOTICE, Award.Status.CONTRACTING, Award.Status.IN_SE
                Award.Status.DELIVERED, Award.Status.ACCEPTED)
 
 
-def _conf(key: str):
-    return settings.MARKETPLACE[key]
-
-
 # --- overview ---------------------------------------------------------------------------------
 
 def _months(n: int, today: dt.date) -> list[dt.date]:
@@ -114,8 +110,8 @@ def risk_falling_scores(*, now: dt.datetime | None = None, days: int = 90) -> li
     after the last counting event before then, or the base score)."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=days)
-    base = Decimal(str(_conf("CREDIT_BASE_SCORE")))
-    threshold = Decimal(str(_conf("RISK_SCORE_DROP")))
+    base = Decimal(str(settings.MARKETPLACE["CREDIT_BASE_SCORE"]))
+    threshold = Decimal(str(settings.MARKETPLACE["RISK_SCORE_DROP"]))
     changed = CreditEvent.objects.filter(occurred_at__gt=cutoff).values("agency_id")
     before = (CreditEvent.objects.filter(agency=OuterRef("pk"), occurred_at__lte=cutoff,
                                          score_after__isnull=False)
@@ -137,7 +133,7 @@ def risk_repeated_complaints(*, now: dt.datetime | None = None) -> list[tuple[Ag
     rows = (CreditEvent.objects.filter(
         voided=False, occurred_at__gte=now - dt.timedelta(days=365),
         kind__in=[CreditEvent.Kind.COMPLAINT_UPHELD, CreditEvent.Kind.OBJECTION_UPHELD])
-        .values("agency_id").annotate(n=Count("id")).filter(n__gte=_conf("RISK_COMPLAINTS_12M"))
+        .values("agency_id").annotate(n=Count("id")).filter(n__gte=settings.MARKETPLACE["RISK_COMPLAINTS_12M"])
         .order_by("-n"))
     counts = {r["agency_id"]: r["n"] for r in rows}
     agencies = Agency.objects.in_bulk(list(counts))
@@ -160,7 +156,7 @@ class BiddingPair:
 
 def risk_bidding_pairs(*, min_projects: int | None = None) -> list[BiddingPair]:
     """Pairs of agencies signed up together in at least ``RISK_PAIR_MIN_PROJECTS`` projects."""
-    min_projects = min_projects or _conf("RISK_PAIR_MIN_PROJECTS")
+    min_projects = min_projects or settings.MARKETPLACE["RISK_PAIR_MIN_PROJECTS"]
     by_project: dict[int, list[int]] = defaultdict(list)
     totals: Counter = Counter()
     for project_id, agency_id in (SignUp.objects.filter(status=SignUp.Status.ACTIVE)
@@ -193,8 +189,8 @@ class DominantWinner:
 def risk_dominant_winners() -> list[DominantWinner]:
     """Purchasers with at least ``RISK_WINNER_MIN_AWARDS`` awards of which one agency won a share
     of at least ``RISK_WINNER_SHARE``."""
-    min_awards = _conf("RISK_WINNER_MIN_AWARDS")
-    share = _conf("RISK_WINNER_SHARE")
+    min_awards = settings.MARKETPLACE["RISK_WINNER_MIN_AWARDS"]
+    share = settings.MARKETPLACE["RISK_WINNER_SHARE"]
     wins: dict[int, Counter] = defaultdict(Counter)
     for purchaser_id, agency_id in (Award.objects.filter(status__in=LIVE_AWARDS)
                                     .values_list("project__purchaser_id", "agency_id")

@@ -1,0 +1,16 @@
+"""The models of bidding: ``projects`` (projects, sign-ups, bids, scores) and ``awards`` (awards,
+objections, contracts, deliveries). Writes go through ``bidding.services.*``; reads through
+``bidding.selectors.*``. Import them from here."""
+from bidding.models.awards import Award, Contract, Delivery, Objection
+from bidding.models.projects import (
+    Avoidance,
+    Bid,
+    EvaluationScore,
+    Project,
+    ProjectDocument,
+    ProjectQualification,
+    SignUp,
+)
+
+__all__ = ["Avoidance", "Award", "Bid", "Contract", "Delivery", "EvaluationScore", "Objection",
+           "Project", "ProjectDocument", "ProjectQualification", "SignUp"]
