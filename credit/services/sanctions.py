@@ -195,16 +195,23 @@ def sanction_confirm(*, actor, sanction: Sanction | int) -> Sanction:
     return locked
 
 
-@transaction.atomic
-def sanction_reject(*, actor, sanction: Sanction | int, reason: str) -> Sanction:
-    """A regulator rejects a proposed sanction (it is revoked, with a public reason)."""
-    require_perm(actor, "credit.confirm_sanction")
+def _regulator_close(*, actor, sanction, reason: str, permission: str, move: str) -> Sanction:
+    """Close ``sanction`` by the regulator's ``move`` with a public reason, then resync the
+    agency's standing. Call inside the service's transaction."""
+    require_perm(actor, permission)
     reason = _reason(reason)
     agency, locked = _lock_sanction(sanction)
     now = timezone.now()
-    _close(locked, "reject", now=now, actor=actor, reason=reason)
+    _close(locked, move, now=now, actor=actor, reason=reason)
     _standing_sync(agency, now)
     return locked
+
+
+@transaction.atomic
+def sanction_reject(*, actor, sanction: Sanction | int, reason: str) -> Sanction:
+    """A regulator rejects a proposed sanction (it is revoked, with a public reason)."""
+    return _regulator_close(actor=actor, sanction=sanction, reason=reason,
+                            permission="credit.confirm_sanction", move="reject")
 
 
 @transaction.atomic
@@ -257,13 +264,8 @@ def sanction_appeal_decide(*, actor, sanction: Sanction | int, upheld: bool,
 @transaction.atomic
 def sanction_lift(*, actor, sanction: Sanction | int, reason: str) -> Sanction:
     """A regulator lifts a sanction in force (reinstatement)."""
-    require_perm(actor, "credit.lift_sanction")
-    reason = _reason(reason)
-    agency, locked = _lock_sanction(sanction)
-    now = timezone.now()
-    _close(locked, "lift", now=now, actor=actor, reason=reason)
-    _standing_sync(agency, now)
-    return locked
+    return _regulator_close(actor=actor, sanction=sanction, reason=reason,
+                            permission="credit.lift_sanction", move="lift")
 
 
 @transaction.atomic
