@@ -12,7 +12,7 @@ from agencies.models import Agency
 from bidding.models import Award
 from core.access import csv_response, regulator_required, wants_csv
 from core.errors import MarketplaceError
-from core.roles import organisation_of
+from core.permissions import has_perm
 from ratings.forms import AppealForm, DecisionForm, RatingForm, ReplyForm, VoidForm
 from ratings.models import Rating
 from ratings.selectors.ratings import appeal_queue, appeals_all, rating_list_for_agency
@@ -34,8 +34,7 @@ def award_rating(request, award_id: int):
                               pk=award_id)
     rating = (Rating.objects.select_related("reply", "appeal", "purchaser")
               .filter(award=award).first())
-    org = organisation_of(request.user)
-    is_purchaser = org is not None and org.pk == award.project.purchaser_id
+    is_purchaser = has_perm(request.user, "ratings.rate_award", award)
     deadline = services.rating_deadline(award) if award.status == Award.Status.ACCEPTED else None
     can_rate = (is_purchaser and rating is None and deadline is not None
                 and timezone.now() <= deadline)
@@ -56,7 +55,6 @@ def award_rating(request, award_id: int):
     return render(request, "ratings/award_rating.html", {
         "award": award, "rating": rating, "form": form, "deadline": deadline,
         "is_purchaser": is_purchaser,
-        "is_agency": org is not None and org.pk == award.agency.organisation_id,
     })
 
 
