@@ -1,6 +1,6 @@
 """The audit action types of credit with their labels (core.audit registry). The moves of
 sanctions and inspections are registered by their state machines (credit/models.py,
-credit/models_regulator.py)."""
+credit/models/inspections.py)."""
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {

@@ -328,7 +328,7 @@ SPECTACULAR_SETTINGS = {
         "RatingStatusEnum": "ratings.models.Rating.Status",
         "RatingAppealStatusEnum": "ratings.models.RatingAppeal.Status",
         "SanctionStatusEnum": "credit.models.Sanction.Status",
-        "InspectionStatusEnum": "credit.models_regulator.Inspection.Status",
+        "InspectionStatusEnum": "credit.models.Inspection.Status",
     },
 }
 

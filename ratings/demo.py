@@ -9,7 +9,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 
 from bidding.models import Award
-from credit.models_regulator import Inspector
+from credit.models import Inspector
 from credit.services.inspections import (
     inspection_announce,
     inspection_draw,

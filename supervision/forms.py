@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.catalogue import service_items
 from core.models import Region
-from credit.models_regulator import Inspection, InspectionFinding
+from credit.models import Inspection, InspectionFinding
 
 GRADE_CHOICES = [("", _("Any grade"))] + [(g, g) for g in "ABCDE"]
 

@@ -30,7 +30,7 @@ from core.money import parse_decimal
 from core.permissions import require_perm
 from core.transitions import transition
 from credit import permissions  # noqa: F401  (registers the credit permissions)
-from credit.models_regulator import Inspection, InspectionFinding, Inspector
+from credit.models import Inspection, InspectionFinding, Inspector
 from credit.services.ledger import credit_event_record
 
 FORMULA = ('each round: drawn = sorted_codes[int(sha256(seed + "|" + "|".join(sorted_codes)), 16)'

@@ -11,7 +11,7 @@ from core.errors import ValidationFailed
 from core.locking import lock
 from core.permissions import require_perm
 from credit import permissions  # noqa: F401  (registers the credit permissions)
-from credit.models_regulator import TieReview
+from credit.models import TieReview
 
 
 @transaction.atomic

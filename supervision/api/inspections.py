@@ -4,7 +4,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
-from credit.models_regulator import Inspection, InspectionFinding
+from credit.models import Inspection, InspectionFinding
 
 
 class FindingSerializer(serializers.ModelSerializer):

@@ -19,8 +19,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from bidding.models import Award, Objection, Project, SignUp
 from core.models import Organisation
-from credit.models import CreditEvent, Sanction
-from credit.models_regulator import Inspection, InspectionFinding, Inspector, TieReview
+from credit.models import CreditEvent, Inspection, InspectionFinding, Inspector, Sanction, TieReview
 from ratings.models import Rating
 
 GRADES = ["A", "B", "C", "D", "E"]

@@ -15,8 +15,7 @@ from bidding.models import Objection
 from bidding.services.objections import objection_decide as decide
 from core.access import csv_response, regulator_required, wants_csv
 from core.errors import MarketplaceError
-from credit.models import Sanction
-from credit.models_regulator import Inspection
+from credit.models import Inspection, Sanction
 from credit.services import inspections as insp
 from credit.services.sanctions import sanction_confirm, sanction_reject
 from credit.services.ties import tie_review_record

@@ -7,8 +7,7 @@ import pytest
 from agencies.models import Agency
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from core.models import AuditEvent
-from credit.models import CreditEvent
-from credit.models_regulator import Inspection, InspectionFinding
+from credit.models import CreditEvent, Inspection, InspectionFinding
 from credit.services.inspections import (
     draw_picks,
     inspection_announce,

@@ -3,8 +3,7 @@ import pytest
 
 from agencies.models import Agency
 from core.models import AuditEvent
-from credit.models import CreditEvent, Sanction
-from credit.models_regulator import TieReview
+from credit.models import CreditEvent, Sanction, TieReview
 from ratings.services.ratings import rating_appeal
 from tests.factories import credit as cf
 from tests.factories import ratings as rf
@@ -128,7 +127,7 @@ def test_inspection_pages_announce_draw_record_and_publish(regulator_client, cli
     assert response.status_code == 302
     url = response["Location"]
     regulator_client.post(url, {"action": "draw"})
-    from credit.models_regulator import Inspection
+    from credit.models import Inspection
     insp = Inspection.objects.get()
     for finding in insp.findings.all():
         regulator_client.post(url, {"action": "finding", "finding": finding.pk,

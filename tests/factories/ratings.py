@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from bidding.models import Award, Delivery
-from credit.models_regulator import Inspector
+from credit.models import Inspector
 from ratings.services.ratings import rating_submit
 from tests.factories.awards import made_award
 

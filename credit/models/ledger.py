@@ -204,6 +204,3 @@ class Sanction(TimeStampedModel):
         if self.kind == self.Kind.EXPULSION:
             return self.blacklist_until is None or self.blacklist_until > now
         return self.ends_at is None or self.ends_at > now
-
-
-from credit.models_regulator import Inspection, InspectionFinding, Inspector, TieReview  # noqa: E402,F401
