@@ -3,7 +3,9 @@
 ``audit_record`` is called by every service that changes state, inside its transaction;
 ``audit_record_many`` appends several events under one lock of the chain head (batch writers
 such as the credit recompute).
-``audit_verify`` walks the chain and reports the first row altered, inserted or deleted.
+``audit_verify`` walks the chain and reports the first row altered, inserted or deleted, a
+published head no longer on the chain (``PublishedHead``, ``audit_head_publish``), then every
+business row that differs from its last audited state (``core.audit_rows``).
 
 Action types are registered once with a label a person reads (``register_actions``, called by
 each app's ``actions.py`` and by every declared state machine, as pretix's log display registry
@@ -15,14 +17,15 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import AuditEvent, AuditHead
+from core.audit_rows import AuditedState, RowDifference
+from core.models import AuditEvent, AuditHead, PublishedHead
 
 GENESIS = "0" * 64
 
@@ -158,16 +161,41 @@ class AuditReport:
     checked: int
     first_bad_seq: int | None = None
     problem: str = ""
+    differences: list[RowDifference] = field(default_factory=list)
+    heads: int = 0
 
     def __str__(self) -> str:
+        if self.differences:
+            lines = [f"ROWS DIFFER from their audited state: {len(self.differences)} "
+                     f"difference(s) ({self.checked} events, chain verified)"]
+            lines += [f"  {d}" for d in self.differences]
+            return "\n".join(lines)
         if self.ok:
-            return f"intact: {self.checked} events, chain verified"
+            return (f"intact: {self.checked} events, chain verified, {self.heads} published "
+                    "head(s) on it, audited rows match")
         return f"BROKEN at event #{self.first_bad_seq}: {self.problem} ({self.checked} checked)"
 
 
-def audit_verify() -> AuditReport:
+def _heads(extra: Iterable[Mapping[str, Any]] | None) -> dict[int, tuple[str, str]]:
+    """seq → (hash, when) of the heads to check: those published here plus ``extra`` (copies
+    kept elsewhere, in the form of ``/audit/heads.json``)."""
+    heads = {row.seq: (row.hash, str(row.date)) for row in PublishedHead.objects.all()}
+    for row in extra or ():
+        heads.setdefault(int(row["seq"]), (str(row["hash"]), str(row.get("date", "?"))))
+    heads.pop(0, None)  # the empty chain is a prefix of any chain
+    return heads
+
+
+def audit_verify(*, heads: Iterable[Mapping[str, Any]] | None = None) -> AuditReport:
     """Recompute the chain from the first row; report the first row that was altered, inserted
-    or deleted (a gap in sequence numbers, a link that does not match, a hash that does not)."""
+    or deleted (a gap in sequence numbers, a link that does not match, a hash that does not), a
+    published head no longer on the chain (the history was rewritten), then every audited
+    business row that differs from its last audited state (``core.audit_rows``).
+
+    One pass over the chain and one query per audited model; ``heads`` adds heads kept
+    outside the database (``{"seq", "hash", "date"}``) to those in ``PublishedHead``."""
+    published = _heads(heads)
+    state = AuditedState()
     prev = GENESIS
     expected_seq = 1
     checked = 0
@@ -182,6 +210,13 @@ def audit_verify() -> AuditReport:
                                "link to the previous event does not match (inserted or deleted)")
         if _event_hash(event) != event.hash:
             return AuditReport(False, checked, event.seq, "content does not match its hash (altered)")
+        head = published.get(event.seq)
+        if head is not None and head[0] != event.hash:
+            return AuditReport(False, checked, event.seq,
+                               f"the head published on {head[1]} (#{event.seq} {head[0]}) is not "
+                               "on the chain any more (history rewritten)")
+        state.add(seq=event.seq, action=event.action, object_type=event.object_type,
+                  object_id=event.object_id, data=event.data)
         prev = event.hash
         expected_seq += 1
         checked += 1
@@ -190,7 +225,31 @@ def audit_verify() -> AuditReport:
         return AuditReport(False, checked, checked + 1,
                            f"the chain ends at #{checked} but {head.count} events were written "
                            "(the newest were deleted)")
-    return AuditReport(True, checked)
+    beyond = sorted(seq for seq in published if seq > checked)
+    if beyond:
+        seq = beyond[0]
+        return AuditReport(False, checked, checked + 1,
+                           f"the head published on {published[seq][1]} (#{seq}) is beyond the "
+                           f"end of the chain at #{checked} (history truncated)")
+    differences = state.differences()
+    return AuditReport(not differences, checked, differences=differences,
+                       heads=len(published))
+
+
+@transaction.atomic
+def audit_head_publish(*, now: dt.datetime | None = None) -> tuple[PublishedHead, bool]:
+    """Publish today's head of the chain (``(head, created)``); idempotent per day: the head
+    published earlier today is returned unchanged. Reads the head under its row lock, so the
+    published ``(seq, hash)`` is an event that exists. It is not audited itself: an audit event
+    would move the very head it publishes."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    existing = PublishedHead.objects.filter(date=today).first()
+    if existing is not None:
+        return existing, False
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    return PublishedHead.objects.get_or_create(
+        date=today, defaults={"seq": head.count, "hash": head.last_hash, "published_at": now})
 
 
 def event_for(obj, action: str | None = None):

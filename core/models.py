@@ -133,6 +133,26 @@ class AuditEvent(models.Model):
         raise RuntimeError("audit events are append-only")
 
 
+class PublishedHead(models.Model):
+    """The head of the audit chain as it stood on a day (``manage.py audit_publish_head``, run
+    daily by ``run_periodic``), shown on the public page ``/audit/`` and in ``/audit/heads.json``
+    so anyone can keep a copy. ``audit_verify`` checks that each published head is still on the
+    chain: a history rewritten after publication (every hash recomputed) no longer has it."""
+
+    date = models.DateField(_("date"), unique=True)
+    seq = models.BigIntegerField(_("sequence"))
+    hash = models.CharField(_("hash"), max_length=64)
+    published_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("published chain head")
+        verbose_name_plural = _("published chain heads")
+
+    def __str__(self) -> str:
+        return f"{self.date} #{self.seq} {self.hash}"
+
+
 class Holiday(models.Model):
     """Holidays and make-up working days (调休) entered by an administrator for years the
     chinese-calendar library does not know (R13, docs/design.md)."""

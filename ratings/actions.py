@@ -2,7 +2,30 @@
 ratings and appeals are registered by their state machines (ratings/models.py)."""
 from django.utils.translation import gettext_lazy as _
 
+from core.audit_rows import Fixed, Moved, register_audited
+
 ACTIONS = {
     "rating.submitted": _("Rating submitted"),
     "rating.replied": _("Rating replied to"),
 }
+
+
+def _voided_by_decision(data):
+    """An upheld appeal voids the rating with the decision as its reason."""
+    if not data["upheld"]:
+        raise KeyError("upheld")
+    return data["decision"]
+
+
+# The rows the trail describes and where each event keeps their audited fields: audit_verify
+# compares them with the database (core/audit_rows.py).
+register_audited("ratings.rating", {
+    "rating.submitted": {"award": "award", "agency": "agency", "quality": "quality",
+                         "timeliness": "timeliness", "attitude": "attitude", "fees": "fees",
+                         "conduct": "conduct", "status": Fixed("published")},
+    "rating.appealed": {"status": Moved("status")},
+    "rating.voided": {"status": Moved("status"), "voided_reason": "reason"},
+    "rating.appeal_decided": {
+        "status": lambda data: "voided" if data["upheld"] else "published",
+        "voided_reason": _voided_by_decision},
+})

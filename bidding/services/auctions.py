@@ -224,6 +224,7 @@ def _place_locked(*, actor, project: Project, value: Decimal, now: dt.datetime) 
     audit_record(actor=actor, action="bid.placed", obj=bid, data={
         "project": project.pk, "seq": bid.seq, "label": label, "agency": signup.agency_id,
         "value": money(value), "ends_at": project.auction_ends_at, "extended": extended,
+        "signup": signup.pk,
     })
     broadcast(group_name(project.pk), {
         "type": "bid.placed", "project": project.pk, "seq": bid.seq, "label": label,

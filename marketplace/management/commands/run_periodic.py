@@ -15,6 +15,7 @@ STEPS = [
     "close_due_auctions",   # live auctions past their end (nobody needs to be connected)
     "contract_deadlines",   # objection periods over; missed signing deadlines → runner-up
     "sanctions_expire",     # suspensions that have run their course
+    "audit_publish_head",   # once a day: the audit chain's head, published on /audit/
 ]
 
 
