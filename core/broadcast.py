@@ -332,8 +332,8 @@ class Relay:
                 for group in list(self._members):
                     try:
                         lost = await group_renew(self.layer, group, self.channel)
-                    except Exception:  # noqa: BLE001 - Redis away: retried on the next round
-                        log.warning("relay: renewing %s failed", group, exc_info=True)
+                    except Exception as exc:  # noqa: BLE001 - Redis away: retried next round
+                        log.warning("relay: renewing %s failed: %r", group, exc)
                         self._stale.update(self._members)
                         break
                     if lost:
