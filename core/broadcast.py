@@ -19,7 +19,16 @@ loop, busy writing to sockets, never waits on Redis round trips.
 
 Delivery stays at most once (a full channel drops messages; a Redis outage loses frames), so
 every event a client relies on carries a sequence number and clients resync on a gap
-(``docs/architecture.md``).
+(``docs/architecture.md``, "Real-time").
+
+Surviving a Redis restart: channels-redis keeps group memberships in Redis (a sorted set per
+group, expiring after ``group_expiry``), so a Redis restarted without persistence has forgotten
+every relay, and redis-py reconnects silently: nothing fails, frames just stop arriving. The
+relay therefore checks and renews its memberships every ``Relay.CHECK_S`` (well before the
+expiry too), and whenever a membership had to be re-created, or a receive, renewal or send
+failed since the last check, it sends its local connections a ``{"type": "resync"}`` frame once
+the membership is back: each client re-reads the snapshot and carries on, without reloading
+(``tests/live/test_redis_restart.py``).
 """
 from __future__ import annotations
 
@@ -32,6 +41,8 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Hashable
 
+import channels.layers
+import channels_redis.core
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
@@ -43,6 +54,42 @@ FRAME = "relay.frame"
 Deliver = Callable[[str], Awaitable[None]]
 
 
+class RedisChannelLayer(channels_redis.core.RedisChannelLayer):
+    """channels-redis's layer (``settings.CHANNEL_LAYERS`` when ``REDIS_URL`` is set) plus
+    ``group_renew``, with which the relay notices a Redis that restarted empty."""
+
+    async def group_renew(self, group: str, channel: str) -> bool:
+        """``group_add`` in one round trip, answering whether the membership had been lost
+        (ZADD counts the members it created; a live membership only gets a fresh score)."""
+        assert self.require_valid_group_name(group), "Group name not valid"
+        assert self.require_valid_channel_name(channel), "Channel name not valid"
+        pipe = self.connection(self.consistent_hash(group)).pipeline(transaction=False)
+        pipe.zadd(self._group_key(group), {channel: time.time()})
+        pipe.expire(self._group_key(group), self.group_expiry)
+        created, _ = await pipe.execute()
+        return bool(created)
+
+
+class InMemoryChannelLayer(channels.layers.InMemoryChannelLayer):
+    """Channels' in-memory layer (the embedded default) plus ``group_renew``: it drops a
+    channel from its groups when a message to it expires, or after ``group_expiry``."""
+
+    async def group_renew(self, group: str, channel: str) -> bool:
+        lost = channel not in self.groups.get(group, {})
+        await self.group_add(group, channel)
+        return lost
+
+
+async def group_renew(layer, group: str, channel: str) -> bool:
+    """Renew ``channel``'s membership of ``group``; True if it had been lost (only a layer
+    with ``group_renew`` can tell: any other just has it re-added)."""
+    renew = getattr(layer, "group_renew", None)
+    if renew is not None:
+        return await renew(group, channel)
+    await layer.group_add(group, channel)
+    return False
+
+
 def encode(event: dict) -> str:
     return json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
@@ -50,6 +97,9 @@ def encode(event: dict) -> str:
 def frame(group: str, texts: list[str]) -> dict:
     """The channel-layer message carrying serialised events, oldest first."""
     return {"type": FRAME, "group": group, "texts": texts}
+
+
+RESYNC = encode({"type": "resync"})   # to local connections: frames may have been lost
 
 
 def send_now(group: str, event: dict) -> None:
@@ -114,6 +164,11 @@ class LayerIO:
                     await self.layer.group_send(group, frame(group, texts))
                 except Exception:  # noqa: BLE001 - at most once: clients resync on the gap
                     log.warning("relay: sending to %s failed", group, exc_info=True)
+                    with _registry_lock:   # our own connections missed it too
+                        relays = [r for r in _relays.values() if r.io is self]
+                    for r in relays:
+                        if group in r._members:
+                            r._stale.add(group)
 
 
 class Relay:
@@ -125,11 +180,13 @@ class Relay:
     also reads the relay's channel and hands each message to the server loop. There, the
     fan-out writes each frame to every local connection, yielding every ``CHUNK`` connections
     and starting at most one fan-out per ``GATHER_S`` (frames that arrive meanwhile go out
-    together: one write per socket). Memberships are re-added every ``REFRESH_S`` so they
-    survive the layer's group expiry and a Redis restart.
+    together: one write per socket). Every ``CHECK_S`` the memberships are renewed; one that
+    was lost (Redis restarted empty) or that may have missed frames (a receive, renewal or send
+    failed, or the ``group_add`` of a join) is re-created and its local connections get a
+    ``resync`` frame (module docstring).
     """
 
-    REFRESH_S = 60.0
+    CHECK_S = 1.0
     CHUNK = 100
     GATHER_S = 0.02
 
@@ -144,7 +201,8 @@ class Relay:
         self._fan_out_task: asyncio.Task | None = None
         # Owned by the LayerIO loop:
         self.channel: str | None = None
-        self._members: dict[str, float] = {}          # groups joined in the layer → when
+        self._members: set[str] = set()               # groups joined in the layer
+        self._stale: set[str] = set()                 # … that may have missed frames
         self._ops: asyncio.Lock | None = None
         self._reading: list[asyncio.Task] = []
 
@@ -222,14 +280,21 @@ class Relay:
             if not self._reading:
                 loop = asyncio.get_running_loop()
                 self._reading = [loop.create_task(self._read()),
-                                 loop.create_task(self._refresh())]
-            await self.layer.group_add(group, self.channel)
-            self._members[group] = time.monotonic()
+                                 loop.create_task(self._watch())]
+            self._members.add(group)
+            try:
+                await self.layer.group_add(group, self.channel)
+            except Exception:  # noqa: BLE001 - Redis away: the connection still gets its
+                # snapshot from the database, and a resync once the watch re-adds the group
+                log.warning("relay: joining %s failed; retrying", group, exc_info=True)
+                self._stale.add(group)
 
     async def _discard(self, group: str) -> None:
         async with self._lock():
-            if self._members.pop(group, None) is None:
+            if group not in self._members:
                 return
+            self._members.discard(group)
+            self._stale.discard(group)
             try:
                 await self.layer.group_discard(group, self.channel)
             except Exception:  # noqa: BLE001 - the membership expires by itself
@@ -250,8 +315,7 @@ class Relay:
                 raise
             except Exception:  # noqa: BLE001 - Redis away: frames are lost, clients resync
                 log.warning("relay: receiving failed; retrying in 1 s", exc_info=True)
-                for group in self._members:   # Redis may have restarted empty: re-add soon
-                    self._members[group] = float("-inf")
+                self._stale.update(self._members)   # frames lost; Redis may come back empty
                 await asyncio.sleep(1)
                 continue
             try:
@@ -261,20 +325,30 @@ class Relay:
                     asyncio.get_running_loop().create_task(self._discard(group))
                 return
 
-    async def _refresh(self) -> None:
+    async def _watch(self) -> None:
         while True:
-            await asyncio.sleep(self.REFRESH_S / 4)
-            now = time.monotonic()
+            await asyncio.sleep(self.CHECK_S)
             async with self._lock():
-                for group, since in list(self._members.items()):
-                    if now - since < self.REFRESH_S:
-                        continue
+                for group in list(self._members):
                     try:
-                        await self.layer.group_add(group, self.channel)
-                    except Exception:  # noqa: BLE001 - retried on the next round
-                        log.warning("relay: refreshing %s failed", group, exc_info=True)
-                        continue
-                    self._members[group] = now
+                        lost = await group_renew(self.layer, group, self.channel)
+                    except Exception as exc:  # noqa: BLE001 - Redis away: retried next round
+                        log.warning("relay: renewing %s failed: %r", group, exc)
+                        self._stale.update(self._members)
+                        break
+                    if lost:
+                        log.warning("relay: the membership of %s was lost; re-added", group)
+                    if lost or group in self._stale:
+                        self._stale.discard(group)
+                        self._resync(group)
+
+    def _resync(self, group: str) -> None:
+        """Tell the local connections following ``group`` to re-read the snapshot (sent
+        through the fan-out, so in order with the frames that arrive from now on)."""
+        try:
+            self.loop.call_soon_threadsafe(self._arrived, frame(group, [RESYNC]))
+        except RuntimeError:   # the server loop is closed: nobody left to tell
+            pass
 
 
 _ios: dict = {}                 # layer → its LayerIO (created with the first relay)

@@ -11,6 +11,9 @@ import dj_database_url
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's documented way of loading its defaults)
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -220,10 +223,15 @@ if REDIS_URL:
     # in the URL's query string win over these. redis-py 8 defaults to a 5 s socket timeout,
     # the same as channels-redis's blocking BZPOPMIN (5 s), so an idle receive would die with
     # "Timeout reading"; and to 100 connections per pool, which many concurrent group
-    # operations exceed ("Too many connections").
+    # operations exceed ("Too many connections"). And it does not retry: after a Redis restart
+    # every pooled connection fails its next command once ("Connection closed by server"),
+    # losing that broadcast or renewal; a retry on a fresh connection (up to ~1 s, then the
+    # error) makes a restart cost only what was sent while Redis was down.
+    # Both backends are Channels' plus the membership check with which the relay notices a
+    # layer that forgot it, e.g. a Redis restarted empty (``core/broadcast.py``).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "core.broadcast.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [{
                     "address": REDIS_URL,
@@ -231,6 +239,8 @@ if REDIS_URL:
                     "socket_connect_timeout": 5,
                     "socket_keepalive": True,
                     "max_connections": 1000,
+                    "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 3,
+                                   supported_errors=(RedisConnectionError,)),
                 }],
                 "prefix": env.str("CHANNEL_PREFIX", default="asgi"),
                 "capacity": 1000,
@@ -239,7 +249,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "core.broadcast.InMemoryChannelLayer"}}
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

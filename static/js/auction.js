@@ -1,6 +1,7 @@
 /* Live auction page: keeps the ladder, the chart and the countdown current over the
  * WebSocket /ws/auctions/<id>/. The server is the truth: every event carries its sequence
- * number; a gap or a reconnect asks for a fresh snapshot ("resync"). The countdown uses the
+ * number; a gap, a reconnect, a "resync" frame from the server (its relay may have lost
+ * frames) or a bid refused on a stale best asks for a fresh snapshot ("resync"). The countdown uses the
  * server's clock (offset taken from the snapshot's server_time). No libraries. */
 (function () {
   "use strict";
@@ -270,7 +271,13 @@
         flash(fmt(T.accepted, { seq: msg.seq }), "ok");
         var input = $("bid-value"); if (input) input.value = "";
         if (msg.seq > state.seq + 1) resync();
-      } else if (msg.type === "error") flash(msg.message, "bad");
+      } else if (msg.type === "resync") {
+        // The server's relay lost frames (e.g. Redis restarted): re-read the truth.
+        resyncAsked = false; resync();
+      } else if (msg.type === "error") {
+        flash(msg.message, "bad");
+        if (msg.code === "step") { resyncAsked = false; resync(); }  // our best may be stale
+      }
     };
     ws.onclose = function () {
       setConn("offline");
