@@ -1,5 +1,7 @@
 """REST framework glue shared by every app's API: the error handler turns our error family and
-DRF's own errors into JSON with a readable ``detail`` (never a 500 for bad input)."""
+DRF's own errors into JSON with a readable ``detail`` (never a 500 for bad input); the one JSON
+parser every endpoint uses (``DEFAULT_PARSER_CLASSES``); the filter backend that refuses query
+parameters no filter declares."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -123,8 +125,12 @@ def _has_unstorable_text(document) -> bool:
 
 
 class StrictJSONParser(JSONParser):
-    """DRF's JSON parser, plus two refusals that would otherwise end in a 500: documents
-    nested too deeply for Python's parser, and text with lone surrogates."""
+    """DRF's JSON parser, plus the refusals that would otherwise end in a 500: documents
+    nested too deeply for Python's parser, text with lone surrogates, and a document that is
+    not an object. Every write endpoint takes an object (its fields); an array, a string, a
+    number, ``null`` or a boolean used to reach ``request.data.get`` and fail with an
+    AttributeError. It is the project's ``DEFAULT_PARSER_CLASSES`` (``API_PARSERS``), so every
+    endpoint refuses them with ``{"detail": …, "code": "not_an_object"}``, not each view."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -136,9 +142,14 @@ class StrictJSONParser(JSONParser):
             # keeping the position (line and column) for whoever fixes the client.
             raise ParseError(_("The request body is not valid JSON (%(where)s).") % {
                 "where": str(exc.detail).split(" - ", 1)[-1]}) from None
+        if not isinstance(data, dict):
+            raise ParseError(_("The request body must be a JSON object with the fields by name."),
+                             code="not_an_object")
         if _has_unstorable_text(data):
             raise ParseError(_("The request contains text that is not valid Unicode."))
         return data
 
 
 API_PARSERS = [StrictJSONParser, FormParser, MultiPartParser]
+"""The parsers of every endpoint (``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]`` names them):
+the strict JSON parser, forms and multipart uploads."""
