@@ -49,7 +49,15 @@ from core.errors import MarketplaceError, NotFound
 
 log = logging.getLogger(__name__)
 
-MAX_FRAME = 2048
+MAX_FRAME = 16 * 1024
+"""The largest client frame read, in bytes (a bid is under 100). A longer frame closes the
+connection with 1009 ("message too big") before it is parsed. It must stay below Daphne's own
+limit (autobahn's 1 MiB), over which Daphne drops the TCP connection and the client sees 1006
+with no reason."""
+MAX_REF = 64
+"""A client's ``ref`` (its own correlation id, echoed back) is kept if it is a string of at
+most this many characters or an integer; anything else is dropped (``null`` in the answer)."""
+CLOSE_TOO_BIG = 1009
 
 
 # --- one closing timer per project in this process ------------------------------------------
@@ -120,6 +128,16 @@ def _timer_release(project_id: int) -> None:
     task = _timers.pop(project_id, None)
     if task is not None and not task.done():
         task.cancel()
+
+
+def _usable_ref(ref):
+    """The client's ``ref`` if it can be echoed as it came (a short string, an integer),
+    else ``None``: a NaN, a list or a long text is not sent back."""
+    if isinstance(ref, str) and len(ref) <= MAX_REF:
+        return ref
+    if isinstance(ref, int) and not isinstance(ref, bool) and abs(ref) < 2 ** 53:
+        return ref
+    return None
 
 
 class AuctionConsumer(AsyncWebsocketConsumer):
@@ -232,15 +250,21 @@ class AuctionConsumer(AsyncWebsocketConsumer):
     # --- frames from the client -------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Every frame a client may send ends in an answer or a clean close, never in an
+        exception (1011): too long → close 1009 before parsing; binary, not JSON, nested too
+        deeply, a number over ``int()``'s digit limit → a ``malformed`` error frame."""
+        size = len(text_data.encode("utf-8", "surrogatepass")) if text_data is not None \
+            else len(bytes_data or b"")
+        if size > MAX_FRAME:
+            self._stop_following()
+            await self.close(code=CLOSE_TOO_BIG)
+            return
         if text_data is None:
             await self.send_error("malformed", _("Send JSON text frames."))
             return
-        if len(text_data) > MAX_FRAME:
-            await self.send_error("malformed", _("The message is too long."))
-            return
         try:
             content = json.loads(text_data, parse_float=Decimal)
-        except ValueError:
+        except (ValueError, RecursionError):
             await self.send_error("malformed", _("The message is not valid JSON."))
             return
         await self.receive_json(content)
@@ -262,7 +286,7 @@ class AuctionConsumer(AsyncWebsocketConsumer):
 
     async def handle_bid(self, content: dict):
         value = content.get("value")
-        ref = content.get("ref")
+        ref = _usable_ref(content.get("ref"))
         if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
             await self.send_error("not_a_number", _("Enter your bid as a number, e.g. 95000.00."),
                                   ref=ref)

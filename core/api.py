@@ -1,11 +1,15 @@
 """REST framework glue shared by every app's API: the error handler turns our error family and
-DRF's own errors into JSON with a readable ``detail`` (never a 500 for bad input)."""
+DRF's own errors into JSON with a readable ``detail`` (never a 500 for bad input); the one JSON
+parser every endpoint uses (``DEFAULT_PARSER_CLASSES``); the filter backend that refuses query
+parameters no filter declares."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
@@ -13,7 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import MarketplaceError, from_django_validation
+from core.errors import MarketplaceError, ValidationFailed, from_django_validation
 
 
 def _first_message(data) -> str:
@@ -123,8 +127,12 @@ def _has_unstorable_text(document) -> bool:
 
 
 class StrictJSONParser(JSONParser):
-    """DRF's JSON parser, plus two refusals that would otherwise end in a 500: documents
-    nested too deeply for Python's parser, and text with lone surrogates."""
+    """DRF's JSON parser, plus the refusals that would otherwise end in a 500: documents
+    nested too deeply for Python's parser, text with lone surrogates, and a document that is
+    not an object. Every write endpoint takes an object (its fields); an array, a string, a
+    number, ``null`` or a boolean used to reach ``request.data.get`` and fail with an
+    AttributeError. It is the project's ``DEFAULT_PARSER_CLASSES`` (``API_PARSERS``), so every
+    endpoint refuses them with ``{"detail": …, "code": "not_an_object"}``, not each view."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -136,9 +144,76 @@ class StrictJSONParser(JSONParser):
             # keeping the position (line and column) for whoever fixes the client.
             raise ParseError(_("The request body is not valid JSON (%(where)s).") % {
                 "where": str(exc.detail).split(" - ", 1)[-1]}) from None
+        if not isinstance(data, dict):
+            raise ParseError(_("The request body must be a JSON object with the fields by name."),
+                             code="not_an_object")
         if _has_unstorable_text(data):
             raise ParseError(_("The request contains text that is not valid Unicode."))
         return data
 
 
 API_PARSERS = [StrictJSONParser, FormParser, MultiPartParser]
+"""The parsers of every endpoint (``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]`` names them):
+the strict JSON parser, forms and multipart uploads."""
+
+
+# --- Query parameters: a parameter nothing reads is refused, not silently ignored -------------
+
+COMMON_QUERY_PARAMS = frozenset({"page", "page_size", "format"})
+"""Accepted on every endpoint: pagination (``StandardPagination`` and DRF's own) and DRF's
+format suffix."""
+
+
+def refuse_unknown_query_params(request, allowed) -> None:
+    """``ValidationFailed`` (400, ``unknown_parameter``) naming every query parameter that is
+    neither in ``allowed`` nor in ``COMMON_QUERY_PARAMS``: ``GET /api/v1/awards/?projct=1``
+    would otherwise answer every award as if the filter had matched."""
+    known = COMMON_QUERY_PARAMS | set(allowed)
+    unknown = sorted(name for name in request.query_params if name not in known)
+    if not unknown:
+        return
+    shown = [name[:40] for name in unknown[:10]]
+    message = gettext("Unknown query parameter: %(names)s. This endpoint accepts: %(known)s.") % {
+        "names": ", ".join(shown), "known": ", ".join(sorted(known))}
+    raise ValidationFailed(message, code="unknown_parameter",
+                           fields={name: [gettext("Unknown query parameter.")] for name in shown})
+
+
+def filterset_params(filterset) -> set[str]:
+    """The query parameters a django-filter ``FilterSet`` reads: its form's fields, with the
+    suffixed names of range widgets (``price_min``, ``price_max``)."""
+    names: set[str] = set()
+    for name, field in filterset.form.fields.items():
+        suffixes = getattr(field.widget, "suffixes", None)
+        if suffixes:
+            names.update(f"{name}_{suffix}" if suffix else name for suffix in suffixes)
+        else:
+            names.add(name)
+    return names
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend (the project's ``DEFAULT_FILTER_BACKENDS``) that first refuses
+    query parameters the view's filterset does not declare. Views without a filterset accept
+    only ``COMMON_QUERY_PARAMS`` (and what their ``query_params`` attribute lists)."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        allowed = set(getattr(view, "query_params", ()))
+        if filterset is not None:
+            allowed |= filterset_params(filterset)
+        refuse_unknown_query_params(request, allowed)
+        return super().filter_queryset(request, queryset, view)
+
+
+class DeclaredQueryParams:
+    """For an ``APIView`` that reads its filters itself: list them in ``query_params`` and any
+    other parameter of a GET is refused before the handler runs (``StrictFilterBackend`` does
+    the same for generic views)."""
+
+    query_params: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            refuse_unknown_query_params(request, self.query_params)

@@ -6,6 +6,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from marketplace.views import pages
 
+# Django's own refusals (bad request, including a body over DATA_UPLOAD_MAX_MEMORY_SIZE;
+# forbidden; not found; server error): JSON in the API's error format under /api/, the site's
+# page elsewhere (core/views/errors.py).
+handler400 = "core.views.errors.bad_request"
+handler403 = "core.views.errors.permission_denied"
+handler404 = "core.views.errors.page_not_found"
+handler500 = "core.views.errors.server_error"
+
 api_v1 = [
     path("", include("marketplace.api.urls")),
     path("", include("agencies.api.urls")),

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from bidding.models import Award, Delivery, Objection, Project
 from bidding.selectors import awards as sel
 from bidding.services import contracts, deliveries, objections
-from core.api import API_PARSERS, TextField
+from core.api import API_PARSERS, DeclaredQueryParams, TextField
 from core.errors import NotFound
 
 SEND_TEXT = _("Send text.")
@@ -207,15 +207,26 @@ def project_or_404(pk) -> Project:
     return object_or_404(Project, pk, _("No such project."))
 
 
-class AwardList(APIView):
-    permission_classes = [AllowAny]
+class AwardListQuery(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    method = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    status = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    project = serializers.IntegerField(required=False, min_value=1, max_value=2 ** 31 - 1)
 
-    @extend_schema(summary="Published awards (filter: q, method, status)",
-                   responses=AwardOutput(many=True), operation_id="v1_awards_list")
+
+class AwardList(DeclaredQueryParams, APIView):
+    permission_classes = [AllowAny]
+    query_params = ("q", "method", "status", "project")
+
+    @extend_schema(summary="Published awards (filter: q, method, status, project)",
+                   parameters=[AwardListQuery], responses=AwardOutput(many=True),
+                   operation_id="v1_awards_list")
     def get(self, request):
-        qs = sel.award_list(query=request.query_params.get("q", "")[:100],
-                            method=request.query_params.get("method", ""),
-                            status=request.query_params.get("status", ""))
+        query = AwardListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        qs = sel.award_list(query=params.get("q", ""), method=params.get("method", ""),
+                            status=params.get("status", ""), project=params.get("project"))
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +15,14 @@ from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, Practitioner
 from core.catalogue import Product
+from core.dates import validate_not_too_far_ahead
 from core.models import Organisation, Region, TimeStampedModel
 from core.transitions import StateMachine, Transition
+
+MAX_SERVICE_DAYS = 1000
+"""The longest service time limit a posting may ask for, in working days (about four years).
+Unbounded, a delivery deadline was counted day by day until the working-day calendar gave up
+("no working days found in ten years") and the public award page answered 500."""
 
 
 class Project(TimeStampedModel):
@@ -98,9 +105,12 @@ class Project(TimeStampedModel):
     funding = models.CharField(_("funding source"), max_length=16, choices=Funding.choices,
                                default=Funding.SOCIAL)
     fiscal_share = models.DecimalField(_("fiscal share (%)"), max_digits=5, decimal_places=2,
-                                       default=Decimal("0"))
+                                       default=Decimal("0"),
+                                       validators=[MinValueValidator(Decimal("0")),
+                                                   MaxValueValidator(Decimal("100"))])
     budget_line = models.CharField(_("budget line"), max_length=200, blank=True)
-    service_days = models.PositiveIntegerField(_("service time limit (working days)"))
+    service_days = models.PositiveIntegerField(_("service time limit (working days)"),
+                                               validators=[MaxValueValidator(MAX_SERVICE_DAYS)])
     qualification_mode = models.CharField(_("qualification rule"), max_length=8,
                                           choices=QualificationMode.choices,
                                           default=QualificationMode.ALL)
@@ -121,8 +131,12 @@ class Project(TimeStampedModel):
     price_weight = models.PositiveSmallIntegerField(_("price weight (%)"), default=30)
     quality_weight = models.PositiveSmallIntegerField(_("quality weight (%)"), default=70)
 
-    signup_deadline = models.DateTimeField(_("sign-up deadline"), null=True, blank=True)
-    selection_at = models.DateTimeField(_("selection time"), null=True, blank=True)
+    # At most core.dates.FUTURE_YEARS ahead: a year-9999 deadline published, and counting
+    # working days up to it cost seconds of CPU.
+    signup_deadline = models.DateTimeField(_("sign-up deadline"), null=True, blank=True,
+                                           validators=[validate_not_too_far_ahead])
+    selection_at = models.DateTimeField(_("selection time"), null=True, blank=True,
+                                        validators=[validate_not_too_far_ahead])
     auction_minutes = models.PositiveSmallIntegerField(_("bidding window (minutes)"), default=30)
     auction_ends_at = models.DateTimeField(_("bidding ends"), null=True, blank=True,
                                            db_index=True)

@@ -21,7 +21,8 @@ from core.workdays import add_working_days
 ENDED = (Award.Status.SUPERSEDED, Award.Status.WITHDRAWN)
 
 
-def award_list(*, query: str = "", method: str = "", status: str = "") -> QuerySet[Award]:
+def award_list(*, query: str = "", method: str = "", status: str = "",
+               project: int | None = None) -> QuerySet[Award]:
     qs = Award.objects.select_related("project", "project__item", "project__purchaser",
                                       "agency")
     if query:
@@ -33,6 +34,8 @@ def award_list(*, query: str = "", method: str = "", status: str = "") -> QueryS
         qs = qs.filter(method=method)
     if status in Award.Status.values:
         qs = qs.filter(status=status)
+    if project is not None:
+        qs = qs.filter(project_id=project)
     return qs.order_by("-decided_at", "-pk")
 
 

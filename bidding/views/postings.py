@@ -11,7 +11,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,7 +37,8 @@ from bidding.selectors import projects as selectors
 from bidding.services import postings as services
 from bidding.services import signups
 from core.catalogue import item_attributes
-from core.errors import MarketplaceError, NotAllowed, NotFound
+from core.dates import parse_moment
+from core.errors import MarketplaceError, NotAllowed, NotFound, ValidationFailed
 from core.models import Organisation
 from core.permissions import has_perm, require_perm
 from core.roles import organisation_of
@@ -312,16 +312,19 @@ def project_signup_cancel(request, pk: int):
 
 def project_periods(request):
     """JSON for the form's working-day help: how many working days sign-up stays open, the
-    earliest allowed deadline, and the calendar note."""
+    earliest allowed deadline, and the calendar note. A deadline that is not a real date and
+    time (``2027-02-30T17:00``) or lies beyond ``core.dates`` bounds (year 9999, which cost
+    16 s of counting) is a 400 in the API's error format, answered before any counting."""
     now = timezone.now()
     earliest = earliest_signup_deadline(now)
     out = {"min_days": signup_min_working_days(),
            "earliest_deadline": timezone.localtime(earliest).strftime("%Y-%m-%d %H:%M")}
     raw = request.GET.get("signup_deadline", "")
-    deadline = parse_datetime(raw) if raw else None
+    try:
+        deadline = parse_moment(raw, field="signup_deadline", now=now) if raw else None
+    except ValidationFailed as exc:
+        return JsonResponse(exc.as_dict(), status=400)
     if deadline is not None:
-        if timezone.is_naive(deadline):
-            deadline = timezone.make_aware(deadline)
         out["signup_working_days"] = working_days_between(now, deadline)
         out["ok"] = deadline >= earliest
         out["note"] = calendar_note(now, deadline, earliest)

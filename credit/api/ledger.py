@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import Agency
+from core.api import DeclaredQueryParams
 from credit.models import CreditEvent, Sanction
 from credit.selectors import ledger as selectors
 from credit.services import sanctions
@@ -71,9 +72,11 @@ class AgencyCreditView(APIView):
         })
 
 
-class SanctionListView(APIView):
+class SanctionListView(DeclaredQueryParams, APIView):
     """Current sanctions (``?all=1`` for every sanction, ``?agency=<id>``, ``?kind=``).
     POST (regulators): impose a sanction on an agency."""
+
+    query_params = ("kind", "all", "agency")
 
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
