@@ -3,6 +3,7 @@
 Embedded default (no variable set): SQLite in ``db.sqlite3`` and the in-memory channel layer.
 ``DATABASE_URL`` (postgres://…) and ``REDIS_URL`` (redis://…) switch to the real services.
 """
+import datetime as dt
 import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -108,6 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.humanize",
+    "axes",  # sign-in throttling (core/throttle.py)
     # django-oscar: the catalogue and partners are the public shelf; the rest is installed
     # because Oscar's models depend on each other, but its shop views are not routed.
     "oscar.config.Shop",
@@ -173,6 +175,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into core/throttle.py's answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -255,7 +259,21 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Auth ---------------------------------------------------------------------------------
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "core.throttle.SignInThrottle",  # django-axes' lock-out check, first (core/throttle.py)
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one user name or
+# from one address lock both out for LOGIN_COOLOFF_MINUTES after the last failure; the right
+# password is refused meanwhile; a successful sign-in resets the count.
+AXES_FAILURE_LIMIT = _read("LOGIN_FAILURE_LIMIT", _nonnegative_int, 5) or 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_read("LOGIN_COOLOFF_MINUTES", _nonnegative_int, 15)
+                                 or 15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "core.throttle.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
