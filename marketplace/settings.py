@@ -88,10 +88,12 @@ def _names(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env.bool("DEBUG", default=True)
+# With DEBUG on and no SECRET_KEY, `make run` works out of the box on this public key; every
+# page then shows a development banner (core/context_processors.py) and the ASGI application
+# refuses requests that arrive on anything but a loopback address (marketplace/asgi.py).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"
 # Not env.str: django-environ would read a key starting with "$" as the name of another variable.
-SECRET_KEY = _read("SECRET_KEY", str, "") or (
-    "dev-only-insecure-key-set-SECRET_KEY-in-production" if DEBUG else ""
-)
+SECRET_KEY = _read("SECRET_KEY", str, "") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 ALLOWED_HOSTS = _names("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
