@@ -15,7 +15,6 @@ from django.db.models import Max, Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.forms import SignInForm
