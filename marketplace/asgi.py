@@ -26,7 +26,7 @@ from bidding.routing import websocket_urlpatterns  # noqa: E402
 REFUSAL = ("503 Service Unavailable: this server runs with the public development key "
            "(SECRET_KEY is not set) and answers only on a loopback address (127.0.0.1, ::1). "
            "Set SECRET_KEY and DEBUG=0 to serve on a network.\n"
-           "未设置 SECRET_KEY（开发模式）：仅允许本机回环地址访问。\n").encode()
+           "未设置 SECRET_KEY（开发配置）：仅允许本机回环地址访问。\n").encode()
 
 
 def is_loopback(host) -> bool:

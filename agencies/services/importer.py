@@ -389,5 +389,7 @@ def write_credentials(report: ImportReport, path: Path) -> int:
         if new_file:
             writer.writerow(["行号", "机构名称", "统一社会信用代码", "用户名", "初始密码"])
         for r in rows:
-            writer.writerow([csv_cell(v) for v in (r.line, r.name, r.uscc, r.username, r.password)])
+            # The name comes from the imported file: neutralised like every CSV cell; the
+            # code, user name and password are ours and must stay exactly as they are.
+            writer.writerow([r.line, csv_cell(r.name), r.uscc, r.username, r.password])
     return len(rows)

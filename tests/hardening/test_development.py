@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from marketplace.asgi import LoopbackOnlyWithDevelopmentKey, application, is_loopback
 
-BANNER_ZH = "开发模式：勿用于生产"
+BANNER_ZH = "开发配置：勿用于生产"
 
 
 def _http_scope(server_host: str) -> dict:
@@ -45,7 +45,7 @@ async def test_with_the_development_key_a_non_loopback_request_gets_503_with_a_c
     start, body = await _get(LoopbackOnlyWithDevelopmentKey(_inner), "192.168.1.20")
     assert start["status"] == 503
     assert b"SECRET_KEY is not set" in body["body"] and b"loopback" in body["body"]
-    assert "开发模式" in body["body"].decode()
+    assert "开发配置" in body["body"].decode()
 
 
 @pytest.mark.asyncio
