@@ -7,7 +7,7 @@ from __future__ import annotations
 import rules
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import add_perm, is_regulator
+from core.permissions import add_perm
 from core.roles import organisation_of
 
 EDIT_AGENCY = "agencies.edit_agency"
@@ -22,5 +22,7 @@ def is_agency_member(user, agency) -> bool:
     return org is not None and org.pk == agency.organisation_id
 
 
-add_perm(EDIT_AGENCY, is_agency_member | is_regulator,
-         _("Only the agency itself (or a regulator) may change this profile."))
+# Only the agency's own members: a regulator corrects nothing behind the agency's back; it
+# supervises through sanctions and inspections, which are audited and notified (issue 8).
+add_perm(EDIT_AGENCY, is_agency_member,
+         _("Only the agency itself may change this profile."))

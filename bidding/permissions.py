@@ -60,7 +60,7 @@ add_perm("bidding.take_part", is_agency & has_agency_profile,
 # The button: an agency while sign-up is open (eligibility is told apart, with its reasons).
 add_perm("bidding.sign_up", is_agency & has_agency_profile & is_signup_open,
          _("Sign-up for this project is not open."))
-add_perm("bidding.run_selection", is_system | is_regulator | is_project_owner,
+add_perm("bidding.run_selection", is_system | is_project_owner,
          _("Only the purchaser of this project may run its selection."))
 add_perm("bidding.enter_scores", is_project_owner,
          _("Only the purchaser of this project may enter the panel's scores."))

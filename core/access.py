@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
+from decimal import Decimal
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import StreamingHttpResponse
@@ -47,16 +49,37 @@ class _Echo:
         return value
 
 
+# A cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): it starts with one of
+# these. A plain number ("-3.5") is no formula and is left alone.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def csv_cell(value) -> str:
+    """The text of one CSV cell: ``None`` is empty; text that starts with ``= + - @``, a tab or
+    a carriage return is prefixed with an apostrophe so no spreadsheet runs it as a formula
+    (an agency may be named ``=HYPERLINK(…)``); numbers are written as they are."""
+    if value is None:
+        return ""
+    text = str(value)
+    if isinstance(value, (int, float, Decimal)) or not text.startswith(_FORMULA_START):
+        return text
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
+    return "'" + text
+
+
 def csv_response(filename: str, header: list, rows) -> StreamingHttpResponse:
     """A CSV download (``filename``, ``.csv`` added if missing) streamed row by row, in UTF-8
     with a byte-order mark so spreadsheet programs show Chinese correctly; ``None`` is an
-    empty cell. The one CSV helper of every export (credit, ratings, supervision)."""
+    empty cell and formula-like text is neutralised (``csv_cell``). The one CSV helper of
+    every export (credit, ratings, supervision)."""
     writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff" + writer.writerow([str(h) for h in header])
+        yield "\ufeff" + writer.writerow([csv_cell(h) for h in header])
         for row in rows:
-            yield writer.writerow(["" if v is None else str(v) for v in row])
+            yield writer.writerow([csv_cell(v) for v in row])
 
     if not filename.endswith(".csv"):
         filename += ".csv"

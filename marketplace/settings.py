@@ -3,6 +3,7 @@
 Embedded default (no variable set): SQLite in ``db.sqlite3`` and the in-memory channel layer.
 ``DATABASE_URL`` (postgres://…) and ``REDIS_URL`` (redis://…) switch to the real services.
 """
+import datetime as dt
 import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -90,10 +91,12 @@ def _names(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env.bool("DEBUG", default=True)
+# With DEBUG on and no SECRET_KEY, `make run` works out of the box on this public key; every
+# page then shows a development banner (core/context_processors.py) and the ASGI application
+# refuses requests that arrive on anything but a loopback address (marketplace/asgi.py).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"
 # Not env.str: django-environ would read a key starting with "$" as the name of another variable.
-SECRET_KEY = _read("SECRET_KEY", str, "") or (
-    "dev-only-insecure-key-set-SECRET_KEY-in-production" if DEBUG else ""
-)
+SECRET_KEY = _read("SECRET_KEY", str, "") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 ALLOWED_HOSTS = _names("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -111,6 +114,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.humanize",
+    "axes",  # sign-in throttling (core/throttle.py)
     # django-oscar: the catalogue and partners are the public shelf (docs/design.md §4). The
     # other Oscar apps below stay only because the catalogue's and partner's code looks them up
     # at start-up, or their migrations depend on them (each removal was tried: "No installed app
@@ -164,6 +168,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into core/throttle.py's answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -253,7 +259,21 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "core.broadcast.InMemoryChannelLayer"}}
 
 # --- Auth ---------------------------------------------------------------------------------
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "core.throttle.SignInThrottle",  # django-axes' lock-out check, first (core/throttle.py)
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one user name or
+# from one address lock both out for LOGIN_COOLOFF_MINUTES after the last failure; the right
+# password is refused meanwhile; a successful sign-in resets the count.
+AXES_FAILURE_LIMIT = _read("LOGIN_FAILURE_LIMIT", _nonnegative_int, 5) or 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_read("LOGIN_COOLOFF_MINUTES", _nonnegative_int, 15)
+                                 or 15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "core.throttle.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,5 +1,5 @@
 """Agency API: the public directory (same filters as the directory page), self-registration
-(R1), the public profile, profile and offer edits by the agency itself or a regulator.
+(R1), the public profile, profile and offer edits by the agency itself.
 
 Views parse, call one service and render; the rules live in ``agencies.services.registry``."""
 from __future__ import annotations
@@ -155,7 +155,7 @@ class AgencyListCreate(generics.ListCreateAPIView):
         summary="Change an agency's profile", tags=["agencies"],
         request=AgencyUpdateSerializer,
         responses={200: AgencyDetailSerializer, **ERRORS},
-        description="Only the agency's own accounts, or a regulator (audited), may do this."),
+        description="Only the agency's own accounts may do this."),
 )
 class AgencyDetail(generics.GenericAPIView):
     serializer_class = AgencyDetailSerializer

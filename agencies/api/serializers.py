@@ -207,7 +207,7 @@ def items_by_id(ids: list[int]) -> dict:
 
 
 class ProfileFieldsSerializer(StrictFieldsMixin, serializers.Serializer):
-    """The profile fields an agency (or a regulator) may change; all optional on PATCH."""
+    """The profile fields an agency may change; all optional on PATCH."""
 
     name = TextField(max_length=200)
     nature = serializers.ChoiceField(choices=Agency.Nature.choices)

@@ -52,6 +52,7 @@ from agencies.services.registry import (
     agency_register,
     uscc_clean,
 )
+from core.access import csv_cell
 from core.catalogue import SERVICE_CLASS_SLUG, Product
 from core.errors import MarketplaceError, ValidationFailed
 from core.models import Region
@@ -388,5 +389,7 @@ def write_credentials(report: ImportReport, path: Path) -> int:
         if new_file:
             writer.writerow(["行号", "机构名称", "统一社会信用代码", "用户名", "初始密码"])
         for r in rows:
-            writer.writerow([r.line, r.name, r.uscc, r.username, r.password])
+            # The name comes from the imported file: neutralised like every CSV cell; the
+            # code, user name and password are ours and must stay exactly as they are.
+            writer.writerow([r.line, csv_cell(r.name), r.uscc, r.username, r.password])
     return len(rows)

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum.cn import uscc as stdnum_uscc
 
 from agencies.models import Agency, OfferTerms, Practitioner, Qualification
 from agencies.permissions import EDIT_AGENCY
@@ -22,7 +21,7 @@ from core.errors import Conflict, ValidationFailed, from_django_validation
 from core.locking import lock
 from core.models import Member, Organisation, Region
 from core.permissions import has_perm, require_perm
-from core.roles import is_regulator
+from core.uscc import uscc_validate
 
 User = get_user_model()
 
@@ -34,21 +33,10 @@ PROFILE_FIELDS = (
 
 
 def uscc_clean(code: str) -> str:
-    """Validate a unified social credit code with ``stdnum.cn.uscc``; return it compacted."""
-    raw = (code or "").strip()
-    if not raw:
-        raise ValidationFailed(_("Enter the unified social credit code."), field="uscc")
-    try:
-        return stdnum_uscc.validate(raw)
-    except stdnum_uscc.InvalidLength:
-        message = _("The unified social credit code must have 18 characters.")
-    except stdnum_uscc.InvalidChecksum:
-        message = _("The unified social credit code's check character is wrong; "
-                    "please check the code on the business licence.")
-    except stdnum_uscc.ValidationError:
-        message = _("This is not a valid unified social credit code (18 digits and capital "
-                    "letters, as printed on the business licence).")
-    raise ValidationFailed(message, field="uscc")
+    """Validate a unified social credit code (``core/uscc.py::uscc_validate``: check
+    character, registration authority and category, region, organisation code); return it
+    compacted."""
+    return uscc_validate(code)
 
 
 def uscc_taken_message() -> str:
@@ -200,8 +188,8 @@ def agency_register(*, registration: Registration) -> Agency:
 
 
 def agency_may_edit(*, actor, agency: Agency) -> bool:
-    """Whether ``actor`` may change ``agency`` (``agencies.edit_agency``: its own members, or a
-    regulator). Every write service below requires the same permission itself."""
+    """Whether ``actor`` may change ``agency`` (``agencies.edit_agency``: its own members only).
+    Every write service below requires the same permission itself."""
     return has_perm(actor, EDIT_AGENCY, agency)
 
 
@@ -240,7 +228,6 @@ def agency_update(*, actor, agency: Agency, changes: dict, service_regions=None)
                     if before[n] != getattr(agency, n)},
         "service_regions": [r.code for r in service_regions] if service_regions is not None
         else None,
-        "by_regulator": is_regulator(actor),
     })
     return agency
 

@@ -65,7 +65,8 @@ def _require_selecting(project: Project, *, now=None) -> None:
 
 
 def _require_runner(actor, project: Project) -> None:
-    """The purchaser runs its selection; a regulator or the scheduler (actor None) may too."""
+    """The purchaser runs its selection; the scheduler (actor None) may too. Checked before
+    anything else, so an outsider learns nothing (not even "already decided") and gets 403."""
     require_perm(actor, "bidding.run_selection", project)
 
 
@@ -105,10 +106,10 @@ def draw_run(*, actor, project) -> Award:
     """Reveal the committed seed and draw the winner among the eligible sign-ups (see
     ``bidding.draw`` for the exact, published formula)."""
     project = lock_project(project)
+    _require_runner(actor, project)
     _require_method(project, Method.RANDOM_DRAW)
     if (existing := _existing_award(project)) is not None:
         return existing
-    _require_runner(actor, project)
     _require_selecting(project)
     seed = project.draw_seed
     if not seed or not project.draw_commitment:
@@ -189,10 +190,10 @@ def quotes_open(*, actor, project) -> Award:
     """Average-price comparison: open the sealed quotes; the quote closest to their mean wins,
     ties to the earlier quote."""
     project = lock_project(project)
+    _require_runner(actor, project)
     _require_method(project, Method.AVERAGE_PRICE)
     if (existing := _existing_award(project)) is not None:
         return existing
-    _require_runner(actor, project)
     _require_selecting(project)
     quoted = [s for s in _candidates(project) if s.quote is not None]
     if not quoted:
@@ -224,8 +225,8 @@ def evaluation_score_enter(*, actor, signup: SignUp, evaluator: str, price_score
     """The purchaser enters a named evaluator's price and quality scores (0–100) for a
     sign-up; entering again for the same evaluator replaces the scores until the evaluation."""
     project = lock_project(signup.project_id)
-    _require_method(project, Method.COMPREHENSIVE)
     require_perm(actor, "bidding.enter_scores", project)
+    _require_method(project, Method.COMPREHENSIVE)
     if project.status != Project.Status.SELECTING or _existing_award(project):
         raise Conflict(_("Scores can be entered only while the project awaits selection."))
     name = (evaluator or "").strip()
@@ -256,10 +257,10 @@ def evaluation_run(*, actor, project) -> Award:
     the panel must have scored every candidate. Highest total wins, ties to the earlier
     sign-up."""
     project = lock_project(project)
+    _require_runner(actor, project)
     _require_method(project, Method.COMPREHENSIVE)
     if (existing := _existing_award(project)) is not None:
         return existing
-    _require_runner(actor, project)
     _require_selecting(project)
     candidates = _candidates(project)
     if not candidates:
@@ -315,10 +316,10 @@ def direct_pick(*, actor, project, agency: Agency) -> Award:
     the posting rules are re-checked here, and the agency's eligibility (``bidding.eligibility``,
     the reasons told in the purchaser's terms)."""
     project = lock_project(project)
+    require_perm(actor, "bidding.pick_agency", project)
     _require_method(project, Method.DIRECT)
     if (existing := _existing_award(project)) is not None:
         return existing
-    require_perm(actor, "bidding.pick_agency", project)
     org = organisation_of(actor)
     problems = rules.method_problems(project)
     if project.is_department_funded or problems:

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from stdnum.cn import uscc as stdnum_uscc
 
 from core.audit import audit_record
 from core.errors import ValidationFailed
 from core.models import Member, Organisation, Region
+from core.uscc import uscc_validate
 
 User = get_user_model()
 
@@ -45,10 +45,12 @@ def purchaser_register(*, username: str, password: str, name: str, uscc: str,
     if is_government:
         code = (uscc or "").strip().upper()
     else:
-        if not stdnum_uscc.is_valid(uscc or ""):
-            errors["uscc"] = [_("This is not a valid unified social credit code.")]
+        try:
+            code = uscc_validate(uscc)
+        except ValidationFailed as exc:
+            errors["uscc"] = [f'{_("This is not a valid unified social credit code.")} '
+                              f"{exc.message}"]
         else:
-            code = stdnum_uscc.compact(uscc)
             if Organisation.objects.filter(kind=Organisation.Kind.PURCHASER, uscc=code).exists():
                 errors["uscc"] = [_("A purchaser with this code is already registered.")]
     if not name.strip():

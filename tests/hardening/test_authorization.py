@@ -1,0 +1,245 @@
+"""Authorization (issue 8): every mutating endpoint of /api/v1/, called anonymously and as each
+role on objects that are not theirs, is refused (401/403/404), never 2xx and never 500.
+
+``ROWS`` has one row per URL pattern with a POST, PUT, PATCH or DELETE handler, discovered from
+the URL resolver: a new endpoint without a row fails ``test_every_mutating_endpoint_has_a_row``.
+A row names the object it is called on (built in ``world``, owned by other parties) and the
+roles that are entitled to call it on that object (open registration, a purchaser posting its
+own project, a regulator deciding) — for those only "never 500" is asserted.
+
+Also here: the selection methods check the permission before the "already decided" shortcut,
+and regulators may not edit agencies or run another purchaser's selection.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from bidding.models import Delivery, Objection, Project
+from bidding.rules import earliest_signup_deadline
+from credit.models import Sanction
+from tests.factories import bidding as bf
+from tests.factories.agencies import agency, agency_user, service_item
+from tests.factories.awards import approval_user_of, made_award
+from tests.factories.core import purchaser_user, regulator_user
+
+pytestmark = pytest.mark.django_db
+Method = Project.Method
+MUTATING = ("post", "put", "patch", "delete")
+REFUSED = {401, 403, 404}
+ROLES = ("anonymous", "purchaser", "agency", "approval", "regulator")
+
+
+def mutating_routes() -> dict[str, list[str]]:
+    """``{"api/v1/…/<int:pk>/…": ["post", …]}`` for every /api/v1/ pattern that writes."""
+    found: dict[str, list[str]] = {}
+
+    def walk(resolver, prefix=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                view = getattr(pattern.callback, "view_class", None) or getattr(
+                    pattern.callback, "cls", None)
+                methods = [m for m in MUTATING if view is not None and hasattr(view, m)]
+                if route.startswith("api/v1/") and methods:
+                    found[route] = methods
+
+    walk(get_resolver())
+    return found
+
+
+# route -> (the path on an object that is not the caller's, the body, the entitled roles)
+ROWS = {
+    "api/v1/auth/token/": ("/api/v1/auth/token/", {"username": "nobody", "password": "x"},
+                           set(ROLES)),
+    "api/v1/agencies/": ("/api/v1/agencies/", {}, set(ROLES)),  # registration is open (R1)
+    "api/v1/agencies/<int:pk>/": ("/api/v1/agencies/{agency}/", {"address": "改"}, set()),
+    "api/v1/agencies/<int:pk>/offers/<int:item_id>/": (
+        "/api/v1/agencies/{agency}/offers/{item}/", {"fee": "1"}, set()),
+    "api/v1/projects/": ("/api/v1/projects/", lambda w: w["posting"], {"purchaser"}),
+    "api/v1/projects/<int:pk>/": ("/api/v1/projects/{draft}/", {"title": "改"}, set()),
+    "api/v1/projects/<int:pk>/publish/": ("/api/v1/projects/{draft}/publish/", {}, set()),
+    "api/v1/projects/<int:pk>/withdraw/": ("/api/v1/projects/{published}/withdraw/",
+                                           {"reason": "x"}, set()),
+    # Any agency may sign up for a published project (R1); cancelling needs a sign-up.
+    "api/v1/projects/<int:pk>/signups/": ("/api/v1/projects/{published}/signups/", {},
+                                          {"agency"}),
+    "api/v1/projects/<int:pk>/bids/": ("/api/v1/projects/{live}/bids/", {"value": "90000"},
+                                       set()),
+    "api/v1/awards/<int:pk>/objections/": ("/api/v1/awards/{award}/objections/",
+                                           {"text": "异议"}, set()),
+    "api/v1/awards/<int:pk>/contract/": ("/api/v1/awards/{award}/contract/", {}, set()),
+    "api/v1/awards/<int:pk>/contract/confirm/": ("/api/v1/awards/{award}/contract/confirm/",
+                                                 {}, set()),
+    "api/v1/awards/<int:pk>/refuse/": ("/api/v1/awards/{award}/refuse/", {"reason": "x"},
+                                       set()),
+    "api/v1/awards/<int:pk>/deliveries/": ("/api/v1/awards/{award}/deliveries/", {}, set()),
+    "api/v1/objections/<int:pk>/answer/": ("/api/v1/objections/{objection}/answer/",
+                                           {"answer": "答复"}, set()),
+    "api/v1/objections/<int:pk>/decide/": ("/api/v1/objections/{objection}/decide/",
+                                           {"upheld": False}, {"regulator"}),
+    "api/v1/deliveries/<int:pk>/accept/": ("/api/v1/deliveries/{delivery}/accept/", {}, set()),
+    "api/v1/deliveries/<int:pk>/return/": ("/api/v1/deliveries/{delivery}/return/",
+                                           {"reason": "x"}, set()),
+    "api/v1/projects/<int:pk>/draw/": ("/api/v1/projects/{drawn}/draw/", {}, set()),
+    "api/v1/projects/<int:pk>/quote/": ("/api/v1/projects/{quoting}/quote/",
+                                        {"quote": "80000"}, set()),
+    "api/v1/projects/<int:pk>/open-quotes/": ("/api/v1/projects/{quoted}/open-quotes/", {},
+                                              set()),
+    "api/v1/projects/<int:pk>/scores/": ("/api/v1/projects/{evaluated}/scores/", {
+        "signup": "{evaluated_signup}", "evaluator": "专家甲", "price_score": "80",
+        "quality_score": "80"}, set()),
+    "api/v1/projects/<int:pk>/evaluate/": ("/api/v1/projects/{evaluated}/evaluate/", {}, set()),
+    "api/v1/projects/<int:pk>/direct-pick/": ("/api/v1/projects/{picked}/direct-pick/",
+                                              {"agency": "{agency}"}, set()),
+    "api/v1/awards/<int:award_id>/ratings/": ("/api/v1/awards/{award}/ratings/", dict.fromkeys(
+        ("quality", "timeliness", "attitude", "fees", "conduct"), 5), set()),
+    "api/v1/sanctions/": ("/api/v1/sanctions/", {"agency": "{agency}", "kind": "warning",
+                                                  "reason": "x"}, {"regulator"}),
+    "api/v1/sanctions/<int:pk>/<slug:action>/": ("/api/v1/sanctions/{sanction}/confirm/", {},
+                                                 {"regulator"}),
+}
+
+
+@pytest.fixture
+def world():
+    """Objects owned by other parties: a victim purchaser's projects in every state an endpoint
+    acts on, an award with an objection and a delivery, a victim agency with an offer and a
+    proposed sanction."""
+    item = service_item()
+    victim = agency(offers=[item])
+    award = made_award()
+    objection = Objection.objects.create(award=award, agency=award.project.signups.exclude(
+        agency=award.agency).first().agency, text="异议")
+    delivery = Delivery.objects.create(award=award, file=ContentFile(b"x", name="r.pdf"))
+    sanction = Sanction.objects.create(agency=victim, kind=Sanction.Kind.WARNING,
+                                       trigger=Sanction.Trigger.LOW_GRADE, reason="x",
+                                       status=Sanction.Status.PROPOSED)
+    quoting, _s = bf.selecting(method=Method.AVERAGE_PRICE,
+                               selection_at=timezone.now() + dt.timedelta(hours=1))
+    live, _s = bf.live_auction()
+    evaluated = made_award(method=Method.COMPREHENSIVE)
+    deadline = earliest_signup_deadline() + dt.timedelta(hours=3)
+    posting = {  # a valid posting: only the role decides
+        "item": item.pk, "title": "某片区控制性详细规划环评", "content": "编制规划环境影响报告书",
+        "investment_code": "2611-420100-04-01-000077", "service_days": 40,
+        "method": "random_draw", "amount": "80000.00", "signup_deadline": deadline.isoformat(),
+        "selection_at": (deadline + dt.timedelta(days=1)).isoformat(),
+        "enquiry_phone": "027-11112222", "complaint_phone": "027-33334444"}
+    return {
+        "agency": victim.pk, "item": item.pk, "draft": bf.draft().pk,
+        "published": bf.project().pk, "live": live.pk, "award": award.pk,
+        "objection": objection.pk, "delivery": delivery.pk, "sanction": sanction.pk,
+        "quoting": quoting.pk,
+        # decided already: the permission must be checked before the shortcut (issue 8)
+        "drawn": made_award(method=Method.RANDOM_DRAW).project_id,
+        "quoted": made_award(method=Method.AVERAGE_PRICE).project_id,
+        "evaluated": evaluated.project_id, "evaluated_signup": evaluated.signup_id,
+        "posting": posting,
+        "picked": made_award(method=Method.DIRECT).project_id,
+    }
+
+
+def client_as(role: str) -> APIClient:
+    api = APIClient()
+    users = {"purchaser": purchaser_user, "agency": lambda: agency_user(agency()),
+             "approval": approval_user_of, "regulator": regulator_user}
+    if role != "anonymous":
+        api.force_authenticate(users[role]())
+    return api
+
+
+def test_every_mutating_endpoint_has_a_row():
+    routes = mutating_routes()
+    assert sorted(set(routes) - set(ROWS)) == [], "add a row to ROWS for each new endpoint"
+    assert sorted(set(ROWS) - set(routes)) == [], "ROWS names an endpoint that is gone"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_mutating_endpoint_refuses_a_party_it_is_not_for(role, world):
+    api = client_as(role)
+    wrong = []
+    for route, methods in sorted(mutating_routes().items()):
+        path, body, entitled = ROWS[route]
+        path = path.format(**world)
+        body = body(world) if callable(body) else {
+            k: v.format(**world) if isinstance(v, str) else v for k, v in body.items()}
+        for method in methods:
+            response = getattr(api, method)(path, body, format="json")
+            status = response.status_code
+            if status >= 500 or (role not in entitled and status not in REFUSED):
+                wrong.append(f"{method.upper()} {path} as {role}: {status} "
+                             f"{response.content.decode()[:160]}")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- the selection methods: permission before "already decided" ------------------------------
+
+@pytest.mark.parametrize("method, action", [(Method.RANDOM_DRAW, "draw"),
+                                            (Method.AVERAGE_PRICE, "open-quotes"),
+                                            (Method.COMPREHENSIVE, "evaluate")])
+@pytest.mark.parametrize("decided", [True, False])
+def test_only_the_purchaser_runs_a_selection_decided_or_not(method, action, decided):
+    if decided:
+        project = made_award(method=method).project
+    else:
+        project, _s = bf.selecting(method=method)
+    for outsider in (purchaser_user(), agency_user(agency()), regulator_user(),
+                     approval_user_of()):
+        api = APIClient()
+        api.force_authenticate(outsider)
+        response = api.post(f"/api/v1/projects/{project.pk}/{action}/", {}, format="json",
+                            HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 403, (outsider, response.content)
+        assert response.json()["detail"] == "Only the purchaser of this project may run its " \
+            "selection."
+    assert project.awards.count() == (1 if decided else 0)
+
+
+def test_the_purchaser_still_gets_the_decided_award_back():
+    award = made_award(method=Method.RANDOM_DRAW)
+    api = APIClient()
+    api.force_authenticate(award.project.created_by)
+    response = api.post(f"/api/v1/projects/{award.project_id}/draw/", {}, format="json")
+    assert response.status_code == 201 and response.json()["id"] == award.pk
+
+
+def test_a_direct_pick_on_a_decided_project_is_refused_to_an_outsider():
+    award = made_award(method=Method.DIRECT, bidders=1)
+    api = APIClient()
+    api.force_authenticate(purchaser_user())
+    response = api.post(f"/api/v1/projects/{award.project_id}/direct-pick/",
+                        {"agency": award.agency_id}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Only the purchaser of this project may pick the agency."
+
+
+# --- regulators supervise; they do not act for the parties ------------------------------------
+
+def test_a_regulator_may_not_change_an_agencys_profile_or_offers():
+    item = service_item()
+    victim = agency(offers=[item])
+    api = APIClient()
+    api.force_authenticate(regulator_user())
+    assert api.patch(f"/api/v1/agencies/{victim.pk}/", {"address": "改"},
+                     format="json").status_code == 403
+    assert api.put(f"/api/v1/agencies/{victim.pk}/offers/{item.pk}/", {"fee": "1"},
+                   format="json").status_code == 403
+    assert api.delete(f"/api/v1/agencies/{victim.pk}/offers/{item.pk}/").status_code == 403
+    victim.refresh_from_db()
+    assert victim.address != "改" and victim.partner.stockrecords.count() == 1
+
+
+def test_a_regulator_may_not_run_another_purchasers_draw():
+    project, _s = bf.selecting(method=Method.RANDOM_DRAW)
+    api = APIClient()
+    api.force_authenticate(regulator_user())
+    assert api.post(f"/api/v1/projects/{project.pk}/draw/", {}, format="json").status_code == 403
+    assert not project.awards.exists()
