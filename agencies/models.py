@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.models import Partner, StockRecord
 
 from core.models import Organisation, Region, TimeStampedModel
+from core.text import mask
 
 
 class Agency(TimeStampedModel):
@@ -162,6 +163,16 @@ class Practitioner(models.Model):
         ordering = ["name"]
         verbose_name = _("practitioner")
         verbose_name_plural = _("practitioners")
+
+    @property
+    def public_name(self) -> str:
+        """The name as a public notice shows it: the family name and stars (``孙*``)."""
+        return mask(self.name, keep_start=1)
+
+    @property
+    def public_certificate(self) -> str:
+        """The certificate number as a public notice shows it (``HP-0****1``)."""
+        return mask(self.certificate, keep_start=4, keep_end=1)
 
     def __str__(self) -> str:
         return self.name

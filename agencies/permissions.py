@@ -7,7 +7,7 @@ from __future__ import annotations
 import rules
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import add_perm
+from core.permissions import add_perm, is_regulator
 from core.roles import organisation_of
 
 EDIT_AGENCY = "agencies.edit_agency"
@@ -26,3 +26,22 @@ def is_agency_member(user, agency) -> bool:
 # supervises through sanctions and inspections, which are audited and notified (issue 8).
 add_perm(EDIT_AGENCY, is_agency_member,
          _("Only the agency itself may change this profile."))
+
+
+@rules.predicate
+def is_counterpart_purchaser(user, agency) -> bool:
+    """``user``'s organisation posted a project ``agency`` signed up for: the party that needs to
+    reach the agency. (Sign-ups are bidding's table, reached through its reverse relation, so
+    agencies imports nothing from the floor above.)"""
+    org = organisation_of(user)
+    return (org is not None and agency is not None
+            and type(agency).objects.filter(pk=agency.pk,
+                                            signups__project__purchaser_id=org.pk).exists())
+
+
+# Personal data (the contact person, phone and e-mail, the legal representative, practitioners'
+# names and certificate numbers) is for the agency itself, regulators and the purchasers of
+# the projects it signed up for; everyone else sees what a public notice needs (issue 8).
+VIEW_CONTACTS = "agencies.view_contacts"
+add_perm(VIEW_CONTACTS, is_agency_member | is_regulator | is_counterpart_purchaser,
+         _("Only the agency, regulators and the purchasers of its projects see its contacts."))

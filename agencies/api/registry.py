@@ -31,7 +31,7 @@ from agencies.api.serializers import (
 )
 from agencies.filters import AgencyFilter, public_items
 from agencies.models import Agency
-from agencies.permissions import EDIT_AGENCY
+from agencies.permissions import EDIT_AGENCY, VIEW_CONTACTS
 from agencies.selectors.directory import (
     DirectoryPaginator,
     agency_directory_queryset,
@@ -49,7 +49,7 @@ from core.api import API_PARSERS, StandardPagination
 from core.catalogue import category_by_id_or_slug
 from core.errors import NotFound, ValidationFailed
 from core.models import Region
-from core.permissions import require_perm
+from core.permissions import has_perm, require_perm
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -145,7 +145,15 @@ class AgencyListCreate(generics.ListCreateAPIView):
         token, _created = Token.objects.get_or_create(user=user)
         profile = agency_profile(pk=agency.pk)
         profile.token = token.key
-        return Response(RegisteredAgencySerializer(profile).data, status=status.HTTP_201_CREATED)
+        return Response(RegisteredAgencySerializer(profile, context={"contacts": True}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+def _detail(request, profile) -> dict:
+    """The profile as ``request.user`` may see it: personal data only with
+    ``agencies.view_contacts`` (agencies/permissions.py)."""
+    return AgencyDetailSerializer(profile, context={
+        "contacts": has_perm(request.user, VIEW_CONTACTS, profile)}).data
 
 
 @extend_schema_view(
@@ -163,7 +171,7 @@ class AgencyDetail(generics.GenericAPIView):
     parser_classes = API_PARSERS
 
     def get(self, request, pk: int):
-        return Response(AgencyDetailSerializer(_profile(pk)).data)
+        return Response(_detail(request, _profile(pk)))
 
     def patch(self, request, pk: int):
         agency = _editable(request, pk)
@@ -174,7 +182,7 @@ class AgencyDetail(generics.GenericAPIView):
             raise ValidationFailed(_("Send at least one field to change."))
         agency_update(actor=request.user, agency=agency, changes=changes,
                       service_regions=service_regions)
-        return Response(AgencyDetailSerializer(_profile(pk)).data)
+        return Response(_detail(request, _profile(pk)))
 
 
 @extend_schema_view(

@@ -100,6 +100,9 @@ class AgencyListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+PRIVATE_FIELDS = ("legal_representative", "contact_name", "contact_phone", "contact_email")
+
+
 class AgencyDetailSerializer(AgencyListSerializer):
     """The public profile: contacts, offers, qualifications, practitioners, the declaration of
     ties to government departments (R8), credit and standing (R9, R10)."""
@@ -122,6 +125,20 @@ class AgencyDetailSerializer(AgencyListSerializer):
         if records is None:
             records = offers_of(agency)
         return OfferSerializer(records, many=True).data
+
+    def to_representation(self, instance):
+        """A viewer without ``agencies.view_contacts`` (``context["contacts"]`` false: the
+        public, other agencies, other purchasers) gets the personal fields empty and the
+        practitioners' names and certificate numbers masked; the fields stay, so there is one
+        schema for everyone."""
+        data = super().to_representation(instance)
+        if not self.context.get("contacts", False):
+            for name in PRIVATE_FIELDS:
+                data[name] = ""
+            for person, shown in zip(instance.practitioners.all(), data["practitioners"]):
+                shown["name"] = person.public_name
+                shown["certificate"] = person.public_certificate
+        return data
 
 
 class RegisteredAgencySerializer(AgencyDetailSerializer):

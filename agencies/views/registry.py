@@ -26,7 +26,7 @@ from agencies.forms import (
     filled,
 )
 from agencies.models import Agency
-from agencies.permissions import EDIT_AGENCY
+from agencies.permissions import EDIT_AGENCY, VIEW_CONTACTS
 from agencies.selectors.directory import (
     DirectoryPaginator,
     agency_directory_queryset,
@@ -120,9 +120,12 @@ def detail(request, pk: int):
         agency = agency_profile(pk=pk)
     except Agency.DoesNotExist:
         raise Http404(_("No such agency.")) from None
+    contacts = has_perm(request.user, VIEW_CONTACTS, agency)
     return render(request, "agencies/detail.html", {
         "agency": agency, "today": timezone.localdate(),
         "may_edit": has_perm(request.user, EDIT_AGENCY, agency),
+        "contacts": contacts,
+        "mask_people": not contacts,
         "offers": agency.partner.offer_list,
     })
 
