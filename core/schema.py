@@ -63,6 +63,27 @@ def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiRespon
             for code in codes}
 
 
+_PAGES: dict[type, type] = {}
+
+
+def page_of(serializer_class: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The serializer of one page of ``serializer_class`` as DRF's ``PageNumberPagination``
+    answers it (``{count, next, previous, results}``), for views that paginate by hand."""
+    if serializer_class not in _PAGES:
+        base = serializer_class.__name__.removesuffix("Serializer").removesuffix("Output")
+        name = f"Paginated{base}List"
+        _PAGES[serializer_class] = type(name, (serializers.Serializer,), {
+            "__doc__": f"One page of {base} rows.",
+            "count": serializers.IntegerField(help_text=_("Number of rows on every page.")),
+            "next": serializers.CharField(allow_null=True, help_text=_("URL of the next page.")),
+            "previous": serializers.CharField(allow_null=True,
+                                              help_text=_("URL of the previous page.")),
+            "results": serializer_class(many=True),
+            "Meta": type("Meta", (), {"ref_name": name}),
+        })
+    return _PAGES[serializer_class]
+
+
 def _error_component() -> dict:
     """The JSON schema drf-spectacular makes of ``ErrorSerializer``."""
     view = APIView()
@@ -115,4 +136,4 @@ def document_errors(result, generator, request, public):
     return result
 
 
-__all__ = ["ERROR_REF", "ErrorSerializer", "document_errors", "error_responses"]
+__all__ = ["ERROR_REF", "ErrorSerializer", "document_errors", "error_responses", "page_of"]

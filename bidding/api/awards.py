@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -23,6 +23,7 @@ from bidding.selectors import awards as sel
 from bidding.services import contracts, deliveries, objections
 from core.api import API_PARSERS, TextField
 from core.errors import NotFound
+from core.schema import page_of
 
 SEND_TEXT = _("Send text.")
 
@@ -211,7 +212,13 @@ class AwardList(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(summary="Published awards (filter: q, method, status)",
-                   responses=AwardOutput(many=True), operation_id="v1_awards_list")
+                   parameters=[
+                       OpenApiParameter("q", str, description="Text in the project or agency."),
+                       OpenApiParameter("method", str, enum=list(Project.Method.values)),
+                       OpenApiParameter("status", str, enum=list(Award.Status.values)),
+                       OpenApiParameter("page", int, description="Page number (from 1)."),
+                   ],
+                   responses=page_of(AwardOutput), operation_id="v1_awards_list")
     def get(self, request):
         qs = sel.award_list(query=request.query_params.get("q", "")[:100],
                             method=request.query_params.get("method", ""),

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import Agency
+from core.schema import page_of
 from credit.models import CreditEvent, Sanction
 from credit.selectors import ledger as selectors
 from credit.services import sanctions
@@ -37,13 +38,6 @@ class SanctionImposeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Sanction.Kind.choices)
     reason = serializers.CharField(max_length=4000)
     days = serializers.IntegerField(required=False, min_value=1, max_value=3650)
-
-
-class SanctionPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.CharField(allow_null=True)
-    previous = serializers.CharField(allow_null=True)
-    results = SanctionSerializer(many=True)
 
 
 class AgencyCreditView(APIView):
@@ -91,7 +85,7 @@ class SanctionListView(APIView):
             OpenApiParameter("kind", str, enum=list(Sanction.Kind.values)),
             OpenApiParameter("page", int, description="Page number (from 1)."),
         ],
-        responses={200: SanctionPageSerializer})
+        responses={200: page_of(SanctionSerializer)})
     def get(self, request):
         kind = request.query_params.get("kind", "")
         if request.query_params.get("all") == "1":
