@@ -357,6 +357,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents the 4xx answers it can give, with the one error body
+    # (core/schema.py); drf-spectacular's own hook (enums) runs first.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.document_errors",
+    ],
     # Every model has its own ``status``: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "bidding.models.Project.Status",

@@ -111,6 +111,9 @@ class AgencyDetailSerializer(AgencyListSerializer):
     offers = serializers.SerializerMethodField()
     qualifications = QualificationSerializer(many=True, read_only=True)
     practitioners = PractitionerSerializer(many=True, read_only=True)
+    # Typed as plain text in the schema: a profile may leave them empty ("" is no URI/e-mail).
+    contact_email = serializers.CharField(read_only=True)
+    website = serializers.CharField(read_only=True)
 
     class Meta(AgencyListSerializer.Meta):
         fields = [*AGENCY_PUBLIC_FIELDS, "legal_representative", "registered_capital", "address",

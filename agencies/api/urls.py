@@ -1,5 +1,6 @@
 from django.urls import path
 
+from agencies.api import qualifications
 from agencies.api import registry as api_views
 
 urlpatterns = [
@@ -7,4 +8,8 @@ urlpatterns = [
     path("agencies/<int:pk>/", api_views.AgencyDetail.as_view(), name="api-agency"),
     path("agencies/<int:pk>/offers/<int:item_id>/", api_views.AgencyOffer.as_view(),
          name="api-agency-offer"),
+    path("agencies/<int:pk>/qualifications/", qualifications.AgencyQualifications.as_view(),
+         name="api-agency-qualifications"),
+    path("agencies/<int:pk>/qualifications/<int:qualification_id>/",
+         qualifications.AgencyQualification.as_view(), name="api-agency-qualification"),
 ]

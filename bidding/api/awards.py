@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -23,6 +23,7 @@ from bidding.selectors import awards as sel
 from bidding.services import contracts, deliveries, objections
 from core.api import API_PARSERS, DeclaredQueryParams, TextField
 from core.errors import NotFound
+from core.schema import page_of
 
 SEND_TEXT = _("Send text.")
 
@@ -209,8 +210,10 @@ def project_or_404(pk) -> Project:
 
 class AwardListQuery(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    method = serializers.CharField(required=False, allow_blank=True, max_length=32)
-    status = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    method = serializers.ChoiceField(choices=Project.Method.choices, required=False,
+                                     allow_blank=True)
+    status = serializers.ChoiceField(choices=Award.Status.choices, required=False,
+                                     allow_blank=True)
     project = serializers.IntegerField(required=False, min_value=1, max_value=2 ** 31 - 1)
 
 
@@ -219,8 +222,9 @@ class AwardList(DeclaredQueryParams, APIView):
     query_params = ("q", "method", "status", "project")
 
     @extend_schema(summary="Published awards (filter: q, method, status, project)",
-                   parameters=[AwardListQuery], responses=AwardOutput(many=True),
-                   operation_id="v1_awards_list")
+                   parameters=[AwardListQuery,
+                               OpenApiParameter("page", int, description="Page number (from 1).")],
+                   responses=page_of(AwardOutput), operation_id="v1_awards_list")
     def get(self, request):
         query = AwardListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

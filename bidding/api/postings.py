@@ -61,7 +61,8 @@ class ProjectDocumentSerializer(serializers.Serializer):
 class ProjectListSerializer(serializers.ModelSerializer):
     item_title = serializers.CharField(source="item.title", read_only=True)
     purchaser_name = serializers.CharField(source="purchaser.name", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True, default=None)
+    region_name = serializers.CharField(source="region.name", read_only=True, default=None,
+                                        allow_null=True)
     signup_count = serializers.IntegerField(read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -77,7 +78,8 @@ class ProjectDetailSerializer(ProjectListSerializer):
     avoidances = ProjectAvoidanceSerializer(many=True, read_only=True)
     documents = ProjectDocumentSerializer(many=True, read_only=True)
     approval_department_name = serializers.CharField(source="approval_department.name",
-                                                     read_only=True, default=None)
+                                                     read_only=True, default=None,
+                                                     allow_null=True)
 
     class Meta(ProjectListSerializer.Meta):
         fields = ProjectListSerializer.Meta.fields + [

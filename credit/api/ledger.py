@@ -3,8 +3,7 @@ POST to impose, and act on one sanction). Parse, call one selector or service, s
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from core.api import DeclaredQueryParams
+from core.schema import page_of
 from credit.models import CreditEvent, Sanction
 from credit.selectors import ledger as selectors
 from credit.services import sanctions
@@ -35,7 +35,7 @@ class SanctionSerializer(serializers.ModelSerializer):
 
 
 class SanctionImposeSerializer(serializers.Serializer):
-    agency = serializers.IntegerField()
+    agency = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     kind = serializers.ChoiceField(choices=Sanction.Kind.choices)
     reason = serializers.CharField(max_length=4000)
     days = serializers.IntegerField(required=False, min_value=1, max_value=3650)
@@ -80,7 +80,15 @@ class SanctionListView(DeclaredQueryParams, APIView):
 
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
-    @extend_schema(responses={200: SanctionSerializer(many=True)})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("all", str, enum=["1"], description="Every sanction, not only "
+                             "those in force."),
+            OpenApiParameter("agency", int, description="Only this agency's sanctions."),
+            OpenApiParameter("kind", str, enum=list(Sanction.Kind.values)),
+            OpenApiParameter("page", int, description="Page number (from 1)."),
+        ],
+        responses={200: page_of(SanctionSerializer)})
     def get(self, request):
         kind = request.query_params.get("kind", "")
         if request.query_params.get("all") == "1":
@@ -105,32 +113,70 @@ class SanctionListView(DeclaredQueryParams, APIView):
         return Response(SanctionSerializer(sanction).data, status=201)
 
 
+class SanctionReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000, allow_blank=True, required=False, default="")
+
+
+class SanctionAppealInput(serializers.Serializer):
+    text = serializers.CharField(max_length=4000, allow_blank=True, required=False, default="")
+
+
+class SanctionDecideInput(serializers.Serializer):
+    upheld = serializers.BooleanField(required=False, default=False)
+    decision = serializers.CharField(max_length=4000, allow_blank=True, required=False,
+                                     default="")
+
+
 class SanctionActionView(APIView):
     """POST ``confirm`` / ``reject`` (reason) / ``lift`` (reason) / ``appeal`` (text) /
-    ``decide`` (upheld, decision) on one sanction."""
+    ``decide`` (upheld, decision) on one sanction; one route per action (credit/api/urls.py),
+    each with its typed body."""
 
     permission_classes = [permissions.IsAuthenticated]
+    action = "confirm"
+    INPUTS = {"confirm": None, "reject": SanctionReasonInput, "lift": SanctionReasonInput,
+              "appeal": SanctionAppealInput, "decide": SanctionDecideInput}
 
-    @extend_schema(request=dict, responses={200: SanctionSerializer},
-                   operation_id="v1_sanctions_action")
-    def post(self, request, pk: int, action: str):
-        d = request.data
+    def post(self, request, pk: int):
+        input_class = self.INPUTS[self.action]
+        d = {}
+        if input_class is not None:
+            form = input_class(data=request.data)
+            form.is_valid(raise_exception=True)
+            d = form.validated_data
         actor = request.user
-        if action == "confirm":
+        if self.action == "confirm":
             sanction = sanctions.sanction_confirm(actor=actor, sanction=pk)
-        elif action == "reject":
-            sanction = sanctions.sanction_reject(actor=actor, sanction=pk,
-                                                reason=str(d.get("reason", "")))
-        elif action == "lift":
-            sanction = sanctions.sanction_lift(actor=actor, sanction=pk,
-                                              reason=str(d.get("reason", "")))
-        elif action == "appeal":
-            sanction = sanctions.sanction_appeal(actor=actor, sanction=pk,
-                                                text=str(d.get("text", "")))
-        elif action == "decide":
-            upheld = d.get("upheld") in (True, "true", "1", 1, "yes")
-            sanction = sanctions.sanction_appeal_decide(actor=actor, sanction=pk, upheld=upheld,
-                                                       decision=str(d.get("decision", "")))
+        elif self.action == "reject":
+            sanction = sanctions.sanction_reject(actor=actor, sanction=pk, reason=d["reason"])
+        elif self.action == "lift":
+            sanction = sanctions.sanction_lift(actor=actor, sanction=pk, reason=d["reason"])
+        elif self.action == "appeal":
+            sanction = sanctions.sanction_appeal(actor=actor, sanction=pk, text=d["text"])
         else:
-            return Response({"detail": _("Unknown action."), "code": "not_found"}, status=404)
+            sanction = sanctions.sanction_appeal_decide(
+                actor=actor, sanction=pk, upheld=d["upheld"], decision=d["decision"])
         return Response(SanctionSerializer(sanction).data)
+
+
+def _action_view(action: str, summary: str):
+    """The route of one action: a subclass with its own ``post`` (drf-spectacular keeps the
+    schema on the function, so each action needs a function of its own)."""
+    def post(self, request, pk: int):
+        return SanctionActionView.post(self, request, pk)
+
+    post = extend_schema(request=SanctionActionView.INPUTS[action],
+                         responses={200: SanctionSerializer}, summary=summary,
+                         operation_id=f"v1_sanctions_{action}")(post)
+    view = type(f"Sanction{action.title()}View", (SanctionActionView,),
+                {"action": action, "post": post})
+    return view.as_view()
+
+
+SANCTION_ACTIONS = {
+    "confirm": _action_view("confirm", "Confirm a proposed sanction (regulators)"),
+    "reject": _action_view("reject", "Reject a proposed sanction, with a reason (regulators)"),
+    "lift": _action_view("lift", "Lift a sanction in force, with a reason (regulators)"),
+    "appeal": _action_view("appeal", "Appeal a sanction once (the sanctioned agency)"),
+    "decide": _action_view("decide", "Decide an appeal (regulators)"),
+}

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -33,7 +32,7 @@ def _attributes(item: Product) -> dict:
     return cache
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "nullable": True})
 class TextAttributeField(serializers.Field):
     """One published column of a catalogue item (read only; ``null`` when not filled in)."""
 
@@ -47,7 +46,7 @@ class TextAttributeField(serializers.Field):
         return None if value is None else str(value)
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "nullable": True})
 class IntegerAttributeField(TextAttributeField):
     def to_representation(self, item):
         value = _attributes(item).get(self.code)

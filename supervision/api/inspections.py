@@ -18,8 +18,8 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class InspectionSerializer(serializers.ModelSerializer):
-    item = serializers.CharField(source="item.title", default=None)
-    region = serializers.CharField(source="region.name", default=None)
+    item = serializers.CharField(source="item.title", default=None, allow_null=True)
+    region = serializers.CharField(source="region.name", default=None, allow_null=True)
     seed = serializers.SerializerMethodField()
     inspectors = serializers.SerializerMethodField()
     findings = serializers.SerializerMethodField()
