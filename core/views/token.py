@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from core.api import API_PARSERS, TextField
 from core.errors import ValidationFailed
+from core.schema import error_responses
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -35,7 +36,8 @@ class TokenView(APIView):
     parser_classes = API_PARSERS
     serializer_class = TokenRequestSerializer
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer},
+    @extend_schema(request=TokenRequestSerializer,
+                   responses={200: TokenResponseSerializer, **error_responses(429)},
                    summary="Obtain an API token", tags=["auth"])
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)

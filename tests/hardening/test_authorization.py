@@ -20,10 +20,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from agencies.models import Qualification
 from bidding.models import Delivery, Objection, Project
 from bidding.rules import earliest_signup_deadline
-from credit.models import Sanction
+from credit.models import InspectionFinding, Sanction
+from credit.services.inspections import inspection_announce, inspection_draw
+from ratings.models import RatingAppeal
 from tests.factories import bidding as bf
+from tests.factories import ratings as rf
 from tests.factories.agencies import agency, agency_user, service_item
 from tests.factories.awards import approval_user_of, made_award
 from tests.factories.core import purchaser_user, regulator_user
@@ -103,8 +107,41 @@ ROWS = {
         ("quality", "timeliness", "attitude", "fees", "conduct"), 5), set()),
     "api/v1/sanctions/": ("/api/v1/sanctions/", {"agency": "{agency}", "kind": "warning",
                                                   "reason": "x"}, {"regulator"}),
-    "api/v1/sanctions/<int:pk>/<slug:action>/": ("/api/v1/sanctions/{sanction}/confirm/", {},
-                                                 {"regulator"}),
+    "api/v1/sanctions/<int:pk>/confirm/": ("/api/v1/sanctions/{sanction}/confirm/", {},
+                                           {"regulator"}),
+    "api/v1/sanctions/<int:pk>/reject/": ("/api/v1/sanctions/{sanction}/reject/",
+                                          {"reason": "x"}, {"regulator"}),
+    "api/v1/sanctions/<int:pk>/lift/": ("/api/v1/sanctions/{sanction}/lift/", {"reason": "x"},
+                                        {"regulator"}),
+    "api/v1/sanctions/<int:pk>/decide/": ("/api/v1/sanctions/{sanction}/decide/",
+                                          {"upheld": False, "decision": "x"}, {"regulator"}),
+    # only the sanctioned agency appeals; none of the roles here is that agency
+    "api/v1/sanctions/<int:pk>/appeal/": ("/api/v1/sanctions/{sanction}/appeal/",
+                                          {"text": "x"}, set()),
+    # only the rated agency replies or appeals; regulators void and decide appeals
+    "api/v1/ratings/<int:pk>/reply/": ("/api/v1/ratings/{rating}/reply/", {"text": "x"}, set()),
+    "api/v1/ratings/<int:pk>/appeal/": ("/api/v1/ratings/{rating}/appeal/", {"reason": "x"},
+                                        set()),
+    "api/v1/ratings/<int:pk>/void/": ("/api/v1/ratings/{rating}/void/", {"reason": "x"},
+                                      {"regulator"}),
+    "api/v1/rating-appeals/<int:pk>/decide/": ("/api/v1/rating-appeals/{rating_appeal}/decide/",
+                                               {"uphold": False, "decision": "x"},
+                                               {"regulator"}),
+    # random inspections are the regulators' (R11)
+    "api/v1/inspections/announce/": ("/api/v1/inspections/announce/", {
+        "title": "抽查", "agency_count": 1, "inspector_count": 1}, {"regulator"}),
+    "api/v1/inspections/<int:pk>/draw/": ("/api/v1/inspections/{inspection}/draw/", {},
+                                          {"regulator"}),
+    "api/v1/inspections/<int:pk>/publish/": ("/api/v1/inspections/{inspection}/publish/", {},
+                                             {"regulator"}),
+    "api/v1/inspection-findings/<int:pk>/": ("/api/v1/inspection-findings/{finding}/",
+                                             {"result": "pass"}, {"regulator"}),
+    # only the agency itself keeps its qualifications
+    "api/v1/agencies/<int:pk>/qualifications/": ("/api/v1/agencies/{agency}/qualifications/", {
+        "name": "测绘资质", "grade": "乙级", "number": "Q1", "authority": "湖北省自然资源厅",
+        "valid_until": "2030-12-31"}, set()),
+    "api/v1/agencies/<int:pk>/qualifications/<int:qualification_id>/": (
+        "/api/v1/agencies/{agency}/qualifications/{qualification}/", {}, set()),
 }
 
 
@@ -133,7 +170,21 @@ def world():
         "method": "random_draw", "amount": "80000.00", "signup_deadline": deadline.isoformat(),
         "selection_at": (deadline + dt.timedelta(days=1)).isoformat(),
         "enquiry_phone": "027-11112222", "complaint_phone": "027-33334444"}
+    rated = rf.rating()
+    rating_appeal = RatingAppeal.objects.create(rating=rated, reason="评价不实",
+                                                filed_by=rf.agency_user(rated.agency))
+    rf.inspectors(2)
+    inspector = regulator_user()
+    inspection = inspection_announce(actor=inspector, title="抽查", agency_count=1,
+                                     inspector_count=1)
+    inspection_draw(actor=inspector, inspection=inspection)
+    finding = InspectionFinding.objects.filter(inspection=inspection).first()
+    qualification = Qualification.objects.create(
+        agency=victim, name="测绘资质", grade="乙级", number="Q9", authority="湖北省自然资源厅",
+        valid_until=dt.date(2030, 12, 31))
     return {
+        "rating": rated.pk, "rating_appeal": rating_appeal.pk, "inspection": inspection.pk,
+        "finding": finding.pk, "qualification": qualification.pk,
         "agency": victim.pk, "item": item.pk, "draft": bf.draft().pk,
         "published": bf.project().pk, "live": live.pk, "award": award.pk,
         "objection": objection.pk, "delivery": delivery.pk, "sanction": sanction.pk,
