@@ -297,15 +297,22 @@ def agency_qualification_add(*, actor, agency: Agency,
     return qual
 
 
-@transaction.atomic
-def agency_qualification_remove(*, actor, agency: Agency, qualification_id: int) -> None:
+def _child_remove(*, actor, agency: Agency, model, pk: int, missing: str, action: str) -> None:
+    """Delete the ``model`` row ``pk`` of ``agency``'s profile and audit it. Call inside the
+    service's transaction."""
     require_perm(actor, EDIT_AGENCY, agency)
     agency = lock(Agency, agency, missing=_("No such agency."))
-    deleted, _detail = Qualification.objects.filter(agency=agency, pk=qualification_id).delete()
+    deleted, _detail = model.objects.filter(agency=agency, pk=pk).delete()
     if not deleted:
-        raise ValidationFailed(_("No such qualification on this profile."))
-    audit_record(actor=actor, action="agency.qualification_removed", obj=agency,
-                 data={"id": qualification_id})
+        raise ValidationFailed(missing)
+    audit_record(actor=actor, action=action, obj=agency, data={"id": pk})
+
+
+@transaction.atomic
+def agency_qualification_remove(*, actor, agency: Agency, qualification_id: int) -> None:
+    _child_remove(actor=actor, agency=agency, model=Qualification, pk=qualification_id,
+                  missing=_("No such qualification on this profile."),
+                  action="agency.qualification_removed")
 
 
 @transaction.atomic
@@ -321,10 +328,6 @@ def agency_practitioner_add(*, actor, agency: Agency,
 
 @transaction.atomic
 def agency_practitioner_remove(*, actor, agency: Agency, practitioner_id: int) -> None:
-    require_perm(actor, EDIT_AGENCY, agency)
-    agency = lock(Agency, agency, missing=_("No such agency."))
-    deleted, _detail = Practitioner.objects.filter(agency=agency, pk=practitioner_id).delete()
-    if not deleted:
-        raise ValidationFailed(_("No such practitioner on this profile."))
-    audit_record(actor=actor, action="agency.practitioner_removed", obj=agency,
-                 data={"id": practitioner_id})
+    _child_remove(actor=actor, agency=agency, model=Practitioner, pk=practitioner_id,
+                  missing=_("No such practitioner on this profile."),
+                  action="agency.practitioner_removed")
