@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from marketplace.api.fallback import ApiNotFound
 from marketplace.views import pages
 
 # Django's own refusals (bad request, including a body over DATA_UPLOAD_MAX_MEMORY_SIZE;
@@ -46,7 +45,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
-    re_path(r"^api/", ApiNotFound.as_view(), name="api-not-found"),
 ]
 
 if settings.DEBUG:
