@@ -23,8 +23,9 @@ Public Channels API only: ``AsyncWebsocketConsumer`` handlers, ``database_sync_t
 
 The consumer owns no rules: bids go to ``bid_place`` (whose refusals, e.g. a watcher's, come
 back as ``error`` frames with the service's own message), and a snapshot is
-``auction_close_if_due`` (a write, so a result is published once the deadline passed) then
-``auction_snapshot`` (a read), in one ``database_sync_to_async`` call. One timer per project per process closes the auction at its end
+``auction_state`` (the service that closes a due auction, so a result is published once the
+deadline passed, then reads ``auction_snapshot``), in one ``database_sync_to_async`` call.
+One timer per project per process closes the auction at its end
 time (re-reading the end, which bids may have extended) while anyone is connected here.
 """
 from __future__ import annotations
@@ -42,8 +43,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bidding.models import Project
-from bidding.selectors.auctions import auction_project, auction_snapshot
-from bidding.services.auctions import auction_close_if_due, bid_place, group_name, iso
+from bidding.services.auctions import (
+    auction_close_if_due,
+    auction_state,
+    bid_place,
+    group_name,
+    iso,
+)
 from core.broadcast import encode, relay
 from core.errors import MarketplaceError, NotFound
 
@@ -238,11 +244,7 @@ class AuctionConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "snapshot", **snap})
 
     def _snapshot(self) -> dict:
-        """Close the auction first if its deadline has passed (the snapshot then shows the
-        result), then read it. NotFound for a project that is not a live auction."""
-        project = auction_project(self.project_id)
-        auction_close_if_due(project=project)
-        return auction_snapshot(project=self.project_id, user=self.user)
+        return auction_state(project_id=self.project_id, user=self.user)
 
     async def send_error(self, code: str, message: str, **extra):
         await self.send_json({"type": "error", "code": code, "message": message, **extra})

@@ -2,7 +2,7 @@
 
 ``POST /api/v1/projects/<id>/bids/`` places a bid (``bid_place``); ``GET
 /api/v1/projects/<id>/auction/`` returns the snapshot the WebSocket sends on connect (closing
-the auction first, with the service ``auction_close_if_due``, when its deadline has passed).
+the auction first, through the service ``auction_state``, when its deadline has passed).
 Each endpoint has its input and output serializer.
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bidding.quoting import iso, money
-from bidding.selectors.auctions import auction_project, auction_snapshot
-from bidding.services.auctions import auction_close_if_due, bid_place
+from bidding.selectors.auctions import auction_project
+from bidding.services.auctions import auction_state, bid_place
 
 ERRORS = {code: OpenApiResponse(description=text) for code, text in (
     (400, "Invalid bid (not a number, outside ceiling/floor, less than one step better)"),
@@ -145,6 +145,5 @@ class AuctionState(APIView):
                    tags=["auctions"], responses={200: AuctionSnapshotOutSerializer,
                                                  404: ERRORS[404]})
     def get(self, request, pk: int):
-        auction_close_if_due(project=auction_project(pk))
-        snapshot = auction_snapshot(project=pk, user=request.user)
+        snapshot = auction_state(project_id=pk, user=request.user)
         return Response(AuctionSnapshotOutSerializer(snapshot).data)

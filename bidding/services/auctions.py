@@ -56,6 +56,7 @@ from bidding.quoting import (
     lower_wins,
     money,
 )
+from bidding.selectors.auctions import auction_project, auction_snapshot
 from bidding.services.awards import award_create
 from bidding.services.common import lock_project
 from core.audit import audit_record
@@ -325,6 +326,15 @@ def auction_close_if_due(*, project: Project, now: dt.datetime | None = None) ->
         return False
     auction_close(project=project, now=now)
     return True
+
+
+def auction_state(*, project_id: int, user=None) -> dict:
+    """What a viewer of the auction gets (the page, ``GET …/auction/``, the WebSocket's snapshot):
+    the auction closed first when its deadline has passed, so a result is published the moment
+    anyone looks, then ``auction_snapshot``. ``NotFound`` for a project that is not a live
+    auction."""
+    auction_close_if_due(project=auction_project(project_id))
+    return auction_snapshot(project=project_id, user=user)
 
 
 def auctions_close_due(*, now: dt.datetime | None = None) -> list[int]:

@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bidding.models import Project
-from bidding.selectors.auctions import auction_project, auction_snapshot
-from bidding.services.auctions import auction_close_if_due, bid_place
+from bidding.services.auctions import auction_state, bid_place
 from core.errors import MarketplaceError, NotFound
 
 
@@ -27,8 +26,7 @@ def auction(request, pk: int):
             messages.success(request, _("Bid no. %(seq)s accepted.") % {"seq": bid.seq})
         return redirect("bidding:auction", pk=pk)
     try:
-        auction_close_if_due(project=auction_project(pk))  # a read after the deadline closes it
-        snapshot = auction_snapshot(project=pk, user=request.user)
+        snapshot = auction_state(project_id=pk, user=request.user)
     except NotFound:
         raise Http404 from None
     project = (Project.objects.select_related("item", "purchaser", "region",
