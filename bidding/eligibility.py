@@ -186,6 +186,14 @@ def offers_item(agency: Agency, project: Project) -> bool:
                                       product_id=project.item_id).exists()
 
 
+def pickable_agencies(project: Project, *, limit: int = 200):
+    """The agencies a purchaser may pick directly for ``project``: those offering its item and
+    not suspended or expelled, five-star first (``direct_pick`` re-checks the one picked)."""
+    partner_ids = StockRecord.objects.filter(product_id=project.item_id).values("partner_id")
+    return (Agency.objects.filter(partner_id__in=partner_ids).exclude(standing__in=BARRED)
+            .order_by("-credit_stars", "name")[:limit])
+
+
 def eligible_signups(project: Project, signups, *, for_bid: bool = False) -> list[SignUp]:
     """Those of ``signups`` (with their agency loaded) whose agency is still eligible now, in
     the order given: closing sign-up and every selection method use this, so an agency

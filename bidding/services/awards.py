@@ -30,17 +30,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency
+from bidding.eligibility import BARRED
 from bidding.models import Award, Bid, Project, SignUp
 from bidding.verification import award_record_hash, code_from_hash
 from core.audit import audit_record
 from core.money import CENT, format_money
 from core.workdays import add_working_days
 
+
 # Not offered the award any more (the same standing bidding.services.methods bars).
-_CANNOT_WORK = (Agency.Standing.SUSPENDED, Agency.Standing.EXPELLED)
-
-
 def award_create(*, project: Project, signup: SignUp, price, quote=None, computation: dict,
                  actor=None, rank: int = 1) -> Award:
     """Make the award (status NOTICE) and move the project to AWARDED.
@@ -134,7 +132,7 @@ def award_offer_next(*, project: Project, previous: Award, actor, why: str) -> A
             continue
         signup = (SignUp.objects.select_related("agency")
                   .filter(pk=signup_id, project=project, status=SignUp.Status.ACTIVE).first())
-        if signup is None or signup.agency.standing in _CANNOT_WORK:
+        if signup is None or signup.agency.standing in BARRED:
             continue
         computation = dict(previous.computation or {})
         computation["offered_after"] = {"code": previous.code, "rank": previous.rank,

@@ -25,11 +25,12 @@ from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
 from bidding import draw
+from bidding.eligibility import pickable_agencies
 from bidding.models import Award, Delivery, EvaluationScore, Objection, Project, SignUp
 from bidding.selectors import awards as sel
 from bidding.services import contracts, deliveries, methods, objections
-from core.catalogue import StockRecord
 from core.errors import MarketplaceError, NotFound
+from core.permissions import has_perm
 from core.roles import kind_of, organisation_of
 
 PAGE_SIZE = 20
@@ -246,7 +247,7 @@ def selection(request, pk):
     if project.method == Project.Method.LIVE_BIDDING:
         raise Http404
     org = organisation_of(request.user)
-    is_purchaser = bool(org and org.pk == project.purchaser_id)
+    is_purchaser = has_perm(request.user, "bidding.run_selection", project)
     my_signup = (SignUp.objects.filter(project=project, agency__organisation=org,
                                        status=SignUp.Status.ACTIVE).first() if org else None)
     award = project.awards.filter(rank=1).first()
@@ -258,10 +259,7 @@ def selection(request, pk):
             scores.setdefault(s.signup_id, []).append(s)
     offering = []
     if is_purchaser and project.method == Project.Method.DIRECT and award is None:
-        partner_ids = StockRecord.objects.filter(product=project.item).values("partner_id")
-        offering = list(Agency.objects.filter(partner_id__in=partner_ids)
-                        .exclude(standing__in=methods.BARRED)
-                        .order_by("-credit_stars", "name")[:200])
+        offering = list(pickable_agencies(project))
     now = timezone.now()
     return render(request, "bidding/method_selection.html", {
         "project": project, "award": award, "is_purchaser": is_purchaser,
