@@ -52,11 +52,11 @@ def lock_many(model: type[M], objs: Iterable, *, related: tuple[str, ...] = ()) 
 def _select(model, pks: list[int], *, related, skip_locked: bool = False) -> list:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock() must run inside transaction.atomic")
-    qs = model._default_manager.select_for_update(skip_locked=skip_locked)
+    # With joined rows, lock only the model's own: the joined ones are read, not held.
+    qs = model._default_manager.select_for_update(skip_locked=skip_locked,
+                                                  of=("self",) if related else ())
     if related:
-        # Lock only the model's own rows: the joined rows are read, not held.
-        qs = model._default_manager.select_for_update(of=("self",), skip_locked=skip_locked) \
-            .select_related(*related)
+        qs = qs.select_related(*related)
     qs = qs.filter(pk__in=pks).order_by("pk") if len(pks) > 1 else qs.filter(pk=pks[0])
     try:
         return list(qs)

@@ -22,7 +22,7 @@ registry when the model is defined, so the audit trail can show a label for ever
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,31 +32,28 @@ from core.errors import Conflict
 
 @dataclass(frozen=True)
 class Transition:
+    """One move of a life cycle: from any of ``sources`` to ``target``, audited as ``action``
+    (labelled ``label``); ``message`` is the refusal when the object is in another state."""
+
     name: str
-    sources: tuple[str, ...]
+    sources: Iterable[str]
     target: str
     action: str
     label: object
     message: object = None
 
-    def __init__(self, name: str, sources: Iterable[str], target: str, action: str, label,
-                 message=None):
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "sources", tuple(str(s) for s in sources))
-        object.__setattr__(self, "target", str(target))
-        object.__setattr__(self, "action", action)
-        object.__setattr__(self, "label", label)
-        object.__setattr__(self, "message", message)
+    def __post_init__(self):
+        # TextChoices members compare as their values; store plain strings.
+        object.__setattr__(self, "sources", tuple(str(s) for s in self.sources))
+        object.__setattr__(self, "target", str(self.target))
 
 
-@dataclass
 class StateMachine:
-    field: str
-    table: dict[str, Transition] = field(default_factory=dict)
+    """The transition table of one state field; registers its action codes with their labels."""
 
     def __init__(self, state_field: str, transitions: Iterable[Transition]):
         self.field = state_field
-        self.table = {}
+        self.table: dict[str, Transition] = {}
         for t in transitions:
             if t.name in self.table:
                 raise ValueError(f"transition {t.name!r} declared twice")
