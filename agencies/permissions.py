@@ -28,6 +28,12 @@ add_perm(EDIT_AGENCY, is_agency_member,
          _("Only the agency itself may change this profile."))
 
 
+# The project states in which sign-ups are no longer confidential (bidding's
+# ``Project.signups_confidential``; a posting withdrawn during sign-up never discloses them here):
+# a purchaser cannot learn who signed up by trying agencies' contact pages (R4).
+SIGNUPS_DISCLOSED_STATUSES = ("selecting", "awarded", "closed", "failed")
+
+
 @rules.predicate
 def is_counterpart_purchaser(user, agency) -> bool:
     """``user``'s organisation posted a project ``agency`` signed up for: the party that needs to
@@ -35,8 +41,9 @@ def is_counterpart_purchaser(user, agency) -> bool:
     agencies imports nothing from the floor above.)"""
     org = organisation_of(user)
     return (org is not None and agency is not None
-            and type(agency).objects.filter(pk=agency.pk,
-                                            signups__project__purchaser_id=org.pk).exists())
+            and type(agency).objects.filter(
+                pk=agency.pk, signups__project__purchaser_id=org.pk,
+                signups__project__status__in=SIGNUPS_DISCLOSED_STATUSES).exists())
 
 
 # Personal data (the contact person, phone and e-mail, the legal representative, practitioners'

@@ -43,6 +43,11 @@ def is_signup_open(user, project) -> bool:
     return project is not None and project.signup_open(timezone.now())
 
 
+@rules.predicate
+def signups_disclosed(user, project) -> bool:
+    return project is not None and not project.signups_confidential(timezone.now())
+
+
 add_perm("bidding.post_project", is_purchaser,
          _("Only purchasers (enterprises, or departments posting their own technical services) "
            "can post projects."))
@@ -55,6 +60,10 @@ add_perm("bidding.publish_project", is_purchaser & is_project_owner & is_draft,
          _("Only the purchaser who posted this project may do this."))
 add_perm("bidding.withdraw_project", is_purchaser & is_project_owner & is_withdrawable,
          _("Only the purchaser who posted this project may do this."))
+# Who signed up, and how many, stays confidential until sign-up closes (R4): the purchaser
+# included; the regulator supervises and sees them.
+add_perm("bidding.see_signups", is_regulator | signups_disclosed,
+         _("Sign-ups stay confidential until sign-up closes."))
 add_perm("bidding.take_part", is_agency & has_agency_profile,
          _("Only agencies with an agency profile may sign up, quote or bid."))
 # The button: an agency while sign-up is open (eligibility is told apart, with its reasons).

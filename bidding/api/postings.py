@@ -22,7 +22,7 @@ from bidding.services import signups
 from core.api import API_PARSERS, StandardPagination
 from core.catalogue import Product
 from core.models import Organisation, Region
-from core.permissions import require_perm
+from core.permissions import has_perm, require_perm
 
 ERRORS = {code: OpenApiResponse(description=text) for code, text in (
     (400, "Invalid input or a posting rule refused (reasons by field in `errors`)"),
@@ -63,8 +63,16 @@ class ProjectListSerializer(serializers.ModelSerializer):
     purchaser_name = serializers.CharField(source="purchaser.name", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True, default=None,
                                         allow_null=True)
-    signup_count = serializers.IntegerField(read_only=True)
+    signup_count = serializers.SerializerMethodField(
+        help_text="Active sign-ups; null while they are confidential (until sign-up closes; "
+                  "regulators see them).")
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    def get_signup_count(self, project) -> int | None:
+        request = self.context.get("request")
+        if not has_perm(getattr(request, "user", None), "bidding.see_signups", project):
+            return None
+        return project.signup_count
 
     class Meta:
         model = Project

@@ -177,6 +177,16 @@ class Project(TimeStampedModel):
             self.status == self.Status.SELECTING and self.selection_at is not None
             and now < self.selection_at and not self.awards.all())
 
+    def signups_confidential(self, now) -> bool:
+        """Are the sign-ups (their number and names) still confidential at ``now``? While sign-up
+        is open, and for a posting withdrawn before its sign-up deadline until that deadline:
+        whoever knows who signed up can rig the bids (docs/design.md, R4). Regulators see them
+        anyway (``bidding.see_signups``)."""
+        if self.status in (self.Status.DRAFT, self.Status.PUBLISHED):
+            return True
+        return (self.status == self.Status.WITHDRAWN and self.signup_deadline is not None
+                and now < self.signup_deadline)
+
     def signup_open(self, now) -> bool:
         return (self.status == self.Status.PUBLISHED and self.signup_deadline is not None
                 and self.signup_deadline > now)

@@ -157,7 +157,9 @@ def auction_snapshot(*, project: Project | int, user=None) -> dict:
         "seq": proj.last_seq,
         "best": best["value"] if best else None,
         "best_label": best["label"] if best else None,
-        "bidders": sum(1 for s in signups if s[2] == SignUp.Status.ACTIVE),
+        # One snapshot for every watcher: no count while sign-ups are confidential (R4).
+        "bidders": (None if proj.signups_confidential(now)
+                    else sum(1 for s in signups if s[2] == SignUp.Status.ACTIVE)),
         "ladder": ladder,
         "viewer": _viewer(proj, user, signups, ladder, open_now),
         "result": None,
