@@ -64,6 +64,8 @@ add_perm("bidding.withdraw_project", is_purchaser & is_project_owner & is_withdr
 # included; the regulator supervises and sees them.
 add_perm("bidding.see_signups", is_regulator | signups_disclosed,
          _("Sign-ups stay confidential until sign-up closes."))
+add_perm("bidding.order_withdrawal", is_regulator,
+         _("Only a regulator may order a posting withdrawn."))
 add_perm("bidding.take_part", is_agency & has_agency_profile,
          _("Only agencies with an agency profile may sign up, quote or bid."))
 # The button: an agency while sign-up is open (eligibility is told apart, with its reasons).

@@ -55,3 +55,16 @@ class PurchaserSignupForm(forms.Form):
                 and data["password"] != data["password2"]:
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+def apply_error(form, exc) -> None:
+    """Show a service refusal (``core.errors.MarketplaceError``) on the form fields it names, or
+    above the form when it names none of them."""
+    placed = False
+    for name, msgs in exc.fields.items():
+        if name in form.fields:
+            for msg in msgs:
+                form.add_error(name, msg)
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc))

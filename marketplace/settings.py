@@ -415,6 +415,10 @@ MARKETPLACE = {
     "OBJECTION_WORKING_DAYS": _read("OBJECTION_WORKING_DAYS", _nonnegative_int, 3),
     "CONTRACT_WORKING_DAYS": _read("CONTRACT_WORKING_DAYS", _nonnegative_int, 5),
     "RATING_WORKING_DAYS": _read("RATING_WORKING_DAYS", _nonnegative_int, 10),
+    # Online complaints (supervision): 《政府采购质疑和投诉办法》 (财政部令第94号) gives 5 working
+    # days to review a complaint for acceptance and 30 to decide it.
+    "COMPLAINT_ACCEPT_WORKING_DAYS": _read("COMPLAINT_ACCEPT_WORKING_DAYS", _nonnegative_int, 5),
+    "COMPLAINT_DECIDE_WORKING_DAYS": _read("COMPLAINT_DECIDE_WORKING_DAYS", _nonnegative_int, 30),
 }
 
 LOGGING = {

@@ -1,5 +1,6 @@
 """The regulator's workspace (监管): overview, risk list, review queues, inspections, red-hat
-ties. It sits on top of the domain apps and reads all of them; nothing below imports it."""
+ties, online complaints. It sits on top of the domain apps and reads all of them; nothing below
+imports it."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,3 +9,10 @@ class SupervisionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self):
+        from core.audit import register_actions
+        from supervision import permissions  # noqa: F401  (registers supervision.*)
+        from supervision.actions import ACTIONS
+
+        register_actions(ACTIONS)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.catalogue import service_items
 from core.models import Region
 from credit.models import Inspection, InspectionFinding
+from supervision.models import Complaint
 
 GRADE_CHOICES = [("", _("Any grade"))] + [(g, g) for g in "ABCDE"]
 
@@ -49,3 +50,26 @@ class DecisionForm(forms.Form):
                                     choices=[("1", _("Uphold")), ("0", _("Reject"))])
     decision = forms.CharField(label=_("Public reasons"), max_length=4000,
                                widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ComplaintForm(forms.Form):
+    """An online complaint (supervision.services.complaints.complaint_file checks the rest)."""
+
+    subject = forms.ChoiceField(label=_("What is it about?"), choices=Complaint.Subject.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=Complaint.Category.choices)
+    project = forms.IntegerField(label=_("Project number"), required=False, min_value=1,
+                                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    agency = forms.IntegerField(label=_("Agency number"), required=False, min_value=1,
+                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    text = forms.CharField(label=_("Facts and request"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=_("What happened, where it shows (quote the posting's "
+                                       "words), and what you ask the regulator to do."))
+
+
+class ComplaintDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[
+        ("accept", _("Accept for handling")), ("not_accept", _("Do not accept")),
+        ("uphold", _("Uphold")), ("dismiss", _("Dismiss"))])
+    outcome = forms.CharField(label=_("Public reasons"), required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))

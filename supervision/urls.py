@@ -1,5 +1,6 @@
 from django.urls import path
 
+from supervision.views import complaints as c
 from supervision.views import workspace as v
 
 app_name = "supervision"
@@ -18,6 +19,11 @@ urlpatterns = [
     path("regulator/inspections/", v.inspections, name="regulator-inspections"),
     path("regulator/inspections/<int:inspection_id>/", v.inspection_manage,
          name="regulator-inspection"),
+    path("regulator/complaints/", c.regulator_complaints, name="regulator-complaints"),
+    path("complaints/", c.complaint_list, name="complaints"),
+    path("complaints/new/", c.complaint_new, name="complaint-new"),
+    path("complaints/<int:complaint_id>/", c.complaint_detail, name="complaint"),
+    path("complaints/<int:complaint_id>/handle/", c.complaint_handle, name="complaint-handle"),
     path("inspections/", v.public_inspections, name="inspections"),
     path("inspections/<int:inspection_id>/", v.public_inspection, name="inspection"),
 ]

@@ -38,21 +38,10 @@ from agencies.selectors.directory import (
 from agencies.services import registry as services
 from core.catalogue import Product
 from core.errors import MarketplaceError, NotAllowed
+from core.forms import apply_error
 from core.permissions import has_perm, permission_message
 
 PAGE_SIZE = 20
-
-
-def _apply_error(form, exc: MarketplaceError) -> None:
-    """Show a service refusal on the fields it names, or above the form."""
-    placed = False
-    for name, msgs in exc.fields.items():
-        if name in form.fields:
-            for msg in msgs:
-                form.add_error(name, msg)
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc))
 
 
 def _forbidden(request, exc: NotAllowed | None = None, agency: Agency | None = None):
@@ -80,7 +69,7 @@ def register(request):
             try:
                 agency = services.agency_register(registration=registration)
             except MarketplaceError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 user = get_user_model().objects.get(username=registration.username.strip())
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -161,7 +150,7 @@ def edit(request, pk: int):
         except NotAllowed as exc:
             return _forbidden(request, exc, agency)
         except MarketplaceError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("The profile is saved and public."))
             return redirect(agency.get_absolute_url())
@@ -190,7 +179,7 @@ def offers(request, pk: int):
         except NotAllowed as exc:
             return _forbidden(request, exc, agency)
         except MarketplaceError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("The offer on %(item)s is saved.") % {
                 "item": form.cleaned_data["item"].title})
@@ -227,7 +216,7 @@ def _child_page(request, pk, *, form_class, add, input_method, tab, saved, headi
         except NotAllowed as exc:
             return _forbidden(request, exc, agency)
         except MarketplaceError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, saved)
             return redirect(f"agencies:{tab}s", pk=agency.pk)

@@ -232,9 +232,32 @@ def project_withdraw(*, actor, project: Project, reason: str, now=None) -> Proje
     if not project.withdrawable(now):
         raise Conflict(_("The selection has started or is over; the posting can no longer be "
                          "withdrawn."), code="wrong_state")
+    return _withdraw(project, actor=actor, reason=reason)
+
+
+def _withdraw(project: Project, *, actor, reason: str, **data) -> Project:
     previous = project.status
     project.status_reason = reason
     transition(project, "withdraw", actor=actor, fields=["status_reason"],
-               data={"reason": reason, "previous_status": previous})
+               data={"reason": reason, "previous_status": previous, **data})
     return project
+
+
+@transaction.atomic
+def project_withdraw_ordered(*, actor, project: Project, reason: str, ref: str = "",
+                             now=None) -> Project:
+    """A regulator orders a posting withdrawn (an upheld complaint of suspected designation or
+    unfair terms, R4): allowed while the purchaser itself could still withdraw it; the reason,
+    naming the decision, is public."""
+    project = lock_project(project)
+    require_perm(actor, "bidding.order_withdrawal", project)
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationFailed(_("Give the public reason for withdrawing (at least a few words)."),
+                               field="reason")
+    if not project.withdrawable(now):
+        raise Conflict(_("The selection has started or is over; the posting can no longer be "
+                         "withdrawn."), code="wrong_state")
+    return _withdraw(project, actor=actor, reason=reason, ordered_by_regulator=True, ref=ref)
 

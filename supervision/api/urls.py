@@ -1,5 +1,6 @@
 from django.urls import path
 
+from supervision.api.complaints import ComplaintDetail, ComplaintHandle, ComplaintList
 from supervision.api.inspection_actions import (
     FindingRecord,
     InspectionAnnounce,
@@ -9,6 +10,9 @@ from supervision.api.inspection_actions import (
 from supervision.api.inspections import InspectionDetail, InspectionList
 
 urlpatterns = [
+    path("complaints/", ComplaintList.as_view(), name="api-complaints"),
+    path("complaints/<int:pk>/", ComplaintDetail.as_view(), name="api-complaint"),
+    path("complaints/<int:pk>/handle/", ComplaintHandle.as_view(), name="api-complaint-handle"),
     path("inspections/", InspectionList.as_view(), name="inspection-list"),
     path("inspections/announce/", InspectionAnnounce.as_view(), name="api-inspection-announce"),
     path("inspections/<int:pk>/", InspectionDetail.as_view(), name="inspection-detail"),

@@ -26,6 +26,7 @@ from bidding.rules import earliest_signup_deadline
 from credit.models import InspectionFinding, Sanction
 from credit.services.inspections import inspection_announce, inspection_draw
 from ratings.models import RatingAppeal
+from supervision.models import Complaint
 from tests.factories import bidding as bf
 from tests.factories import ratings as rf
 from tests.factories.agencies import agency, agency_user, service_item
@@ -136,6 +137,11 @@ ROWS = {
                                              {"regulator"}),
     "api/v1/inspection-findings/<int:pk>/": ("/api/v1/inspection-findings/{finding}/",
                                              {"result": "pass"}, {"regulator"}),
+    # any signed-in organisation complains; the regulator of the region handles (issue 10)
+    "api/v1/complaints/": ("/api/v1/complaints/", {}, {"purchaser", "agency", "approval",
+                                                       "regulator"}),
+    "api/v1/complaints/<int:pk>/handle/": ("/api/v1/complaints/{complaint}/handle/",
+                                           {"decision": "accept"}, {"regulator"}),
     # only the agency itself keeps its qualifications
     "api/v1/agencies/<int:pk>/qualifications/": ("/api/v1/agencies/{agency}/qualifications/", {
         "name": "测绘资质", "grade": "乙级", "number": "Q1", "authority": "湖北省自然资源厅",
@@ -182,7 +188,14 @@ def world():
     qualification = Qualification.objects.create(
         agency=victim, name="测绘资质", grade="乙级", number="Q9", authority="湖北省自然资源厅",
         valid_until=dt.date(2030, 12, 31))
+    complainant = purchaser_user()
+    complaint = Complaint.objects.create(
+        number="TS2026999999", complainant=complainant,
+        complainant_org=complainant.member.organisation, subject=Complaint.Subject.AGENCY,
+        category=Complaint.Category.CONDUCT, agency=victim, text="机构未按合同约定提供服务" * 3,
+        accept_by=timezone.now(), decide_by=timezone.now())
     return {
+        "complaint": complaint.pk,
         "rating": rated.pk, "rating_appeal": rating_appeal.pk, "inspection": inspection.pk,
         "finding": finding.pk, "qualification": qualification.pk,
         "agency": victim.pk, "item": item.pk, "draft": bf.draft().pk,

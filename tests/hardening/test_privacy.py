@@ -53,8 +53,10 @@ def test_the_public_and_unrelated_parties_get_no_personal_data_from_the_api(who)
 
 
 def test_the_agency_itself_a_regulator_and_a_purchaser_it_signed_up_with_see_the_contacts():
+    """The purchaser once sign-up has closed: before, the contacts would tell it who signed up
+    (tests/bidding/test_signups_confidential.py)."""
     target = _agency_with_person()
-    project = bf.project()
+    project = bf.project(status=bf.Status.SELECTING)
     bf.signup(project=project, agency=target, label="A")
     for user in (agency_user(target), regulator_user(), project.created_by):
         body = _api(user).get(f"/api/v1/agencies/{target.pk}/").json()
