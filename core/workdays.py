@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from types import MappingProxyType
 from functools import lru_cache
+from types import MappingProxyType
 
 import chinese_calendar
 from django.utils import timezone
