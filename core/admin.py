@@ -1,14 +1,21 @@
 """The admin's read-only views of the ground floor (organisations, regions, the audit trail),
-the working-day calendar regulators keep (R13), and the two bases every admin of ours uses:
+the holiday schedules regulators import (R13), and the two bases every admin of ours uses:
 ``AuditedAdminMixin`` routes writes through one audited service, ``ReadOnlyAdmin`` allows none.
 """
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.errors import MarketplaceError
-from core.models import AuditEvent, Holiday, Organisation, Region
-from core.services.calendar import holiday_delete, holiday_save
+from core.errors import MarketplaceError, ValidationFailed
+from core.models import AuditEvent, HolidaySchedule, Organisation, Region
+from core.services.calendar import format_days, holiday_schedule_delete, holiday_schedule_import
 
 
 class AuditedAdminMixin:
@@ -46,22 +53,6 @@ class AuditedAdminMixin:
 
     def service_delete(self, request, obj):  # pragma: no cover - abstract
         raise NotImplementedError
-
-
-@admin.register(Holiday)
-class HolidayAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("date", "name", "is_working_day")
-    list_filter = ("is_working_day",)
-    date_hierarchy = "date"
-
-    def service_save(self, request, obj, form, change):
-        data = form.cleaned_data
-        return holiday_save(actor=request.user, holiday=obj if change else None,
-                            date=data["date"], is_working_day=data["is_working_day"],
-                            name=data.get("name") or "")
-
-    def service_delete(self, request, obj):
-        holiday_delete(actor=request.user, holiday=obj)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -102,3 +93,94 @@ class AuditEventAdmin(ReadOnlyAdmin):
                        "object_id", "data", "prev_hash", "hash")
     list_select_related = ("actor",)
     actions = None
+
+
+# --- the holiday schedules (R13) -----------------------------------------------------------------
+class HolidayScheduleForm(forms.Form):
+    """The State Council's notice for one year, as published: the service checks the dates."""
+
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1901, max_value=2099)
+    document = forms.CharField(label=gettext_lazy("Document number"), max_length=200,
+                               help_text=gettext_lazy("e.g. 国办发明电〔2027〕1号"))
+    published_on = forms.DateField(label=gettext_lazy("Published on"),
+                                   help_text=gettext_lazy("YYYY-MM-DD"))
+    holidays = forms.CharField(
+        label=gettext_lazy("Holidays"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=gettext_lazy("Every day off of the notice, weekends inside a break included: "
+                               "dates YYYY-MM-DD or ranges YYYY-MM-DD..YYYY-MM-DD, separated by "
+                               "commas or new lines."))
+    workdays = forms.CharField(
+        label=gettext_lazy("Make-up working days"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=gettext_lazy("The Saturdays and Sundays the notice makes working days (调休)."))
+
+
+@admin.register(HolidaySchedule)
+class HolidayScheduleAdmin(admin.ModelAdmin):
+    """One page imports a schedule and re-imports it (replace); both call
+    ``core/services/calendar.py::holiday_schedule_import``, whose refusals are shown on their
+    fields. Deleting goes through ``holiday_schedule_delete``."""
+
+    list_display = ("year", "document", "published_on", "imported_at")
+    ordering = ("-year",)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self._import_view(request, None)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        schedule = self.get_object(request, object_id)
+        if schedule is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return self._import_view(request, schedule)
+
+    def _import_view(self, request, schedule):
+        allowed = (self.has_add_permission(request) if schedule is None
+                   else self.has_change_permission(request, schedule))
+        if not allowed:
+            raise PermissionDenied
+        form = HolidayScheduleForm(request.POST or None, initial=self._initial(schedule))
+        if schedule is not None:
+            form.fields["year"].disabled = True
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                holiday_schedule_import(
+                    actor=request.user, year=data["year"], document=data["document"],
+                    published_on=data["published_on"], holidays=data["holidays"],
+                    workdays=data["workdays"], replace=schedule is not None)
+            except ValidationFailed as exc:
+                for field, msgs in (exc.fields or {"holidays": [str(exc)]}).items():
+                    for msg in msgs:
+                        form.add_error(field if field in form.fields else None, msg)
+            else:
+                messages.success(request, _("The holiday schedule for %(year)s was imported.")
+                                 % {"year": data["year"]})
+                return redirect(reverse("admin:core_holidayschedule_changelist"))
+        title = (_("Import a holiday schedule") if schedule is None
+                 else _("Replace the holiday schedule for %(year)s") % {"year": schedule.year})
+        return TemplateResponse(request, "admin/core/holidayschedule/import.html", {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": title,
+            "form": form, "original": schedule,
+            "has_delete_permission": schedule is not None
+            and self.has_delete_permission(request, schedule),
+        })
+
+    @staticmethod
+    def _initial(schedule) -> dict:
+        if schedule is None:
+            return {}
+        days = list(schedule.days.values_list("date", "is_working_day"))
+        return {"year": schedule.year, "document": schedule.document,
+                "published_on": schedule.published_on,
+                "holidays": format_days(d for d, working in days if not working),
+                "workdays": format_days(d for d, working in days if working)}
+
+    def delete_model(self, request, obj):
+        try:
+            holiday_schedule_delete(actor=request.user, schedule=obj)
+        except MarketplaceError as exc:
+            messages.error(request, str(exc))
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

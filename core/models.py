@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -153,20 +154,43 @@ class PublishedHead(models.Model):
         return f"{self.date} #{self.seq} {self.hash}"
 
 
-class Holiday(models.Model):
-    """Holidays and make-up working days (调休) entered by an administrator for years the
-    chinese-calendar library does not know (R13, docs/design.md)."""
+class HolidaySchedule(models.Model):
+    """The State Council's holiday schedule (放假安排) for one year, imported by a regulator for a
+    year chinese-calendar does not know yet (R13, docs/design.md "Working days"). Its days list
+    every holiday and every make-up working day (调休) of the notice; any other day is a working
+    day from Monday to Friday. Written only by ``core/services/calendar.py``.
 
+    ``document`` and ``published_on`` are blank only on schedules carried over from the
+    per-day calendar that preceded this model (migration 0004)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    document = models.CharField(_("document number"), max_length=200, blank=True,
+                                help_text=_("e.g. 国办发明电〔2027〕1号"))
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("holiday schedule")
+        verbose_name_plural = _("holiday schedules")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.document}".strip()
+
+
+class HolidayScheduleDay(models.Model):
+    """One day of an imported schedule: a holiday, or a weekend day worked (调休)."""
+
+    schedule = models.ForeignKey(HolidaySchedule, on_delete=models.CASCADE, related_name="days",
+                                 verbose_name=_("holiday schedule"))
     date = models.DateField(_("date"), unique=True)
-    is_working_day = models.BooleanField(
-        _("make-up working day"), default=False,
-        help_text=_("Tick for a weekend day that is worked (调休); leave blank for a holiday."))
+    is_working_day = models.BooleanField(_("make-up working day"), default=False)
     name = models.CharField(_("name"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["date"]
-        verbose_name = _("holiday")
-        verbose_name_plural = _("holidays")
+        verbose_name = _("scheduled day")
+        verbose_name_plural = _("scheduled days")
 
     def __str__(self) -> str:
-        return f"{self.date} {self.name}"
+        return f"{self.date} {self.name}".strip()

@@ -23,6 +23,7 @@ from core.api import API_PARSERS, StandardPagination
 from core.catalogue import Product
 from core.models import Organisation, Region
 from core.permissions import has_perm, require_perm
+from core.workdays import calendar_basis, calendar_note
 
 ERRORS = {code: OpenApiResponse(description=text) for code, text in (
     (400, "Invalid input or a posting rule refused (reasons by field in `errors`)"),
@@ -88,6 +89,17 @@ class ProjectDetailSerializer(ProjectListSerializer):
     approval_department_name = serializers.CharField(source="approval_department.name",
                                                      read_only=True, default=None,
                                                      allow_null=True)
+    calendar_source = serializers.SerializerMethodField(
+        help_text='What the working-day periods rest on: "official" (the State Council\'s '
+                  'schedule) or "estimate" (the statutory holidays, without make-up days).')
+    calendar_note = serializers.SerializerMethodField(
+        help_text="The same, as the sentence the project page shows.")
+
+    def get_calendar_source(self, project) -> str:
+        return calendar_basis(project.signup_deadline, project.selection_at)
+
+    def get_calendar_note(self, project) -> str:
+        return calendar_note(project.signup_deadline, project.selection_at)
 
     class Meta(ProjectListSerializer.Meta):
         fields = ProjectListSerializer.Meta.fields + [
@@ -96,7 +108,8 @@ class ProjectDetailSerializer(ProjectListSerializer):
             "budget_line", "service_days", "qualification_mode", "practitioner_count",
             "other_requirements", "step", "price_weight", "quality_weight", "auction_minutes",
             "auction_ends_at", "enquiry_phone", "complaint_phone", "status_reason",
-            "draw_commitment", "qualifications", "avoidances", "documents"]
+            "draw_commitment", "qualifications", "avoidances", "documents", "calendar_source",
+            "calendar_note"]
         # ``draw_seed`` is never here: it is revealed by the draw (bidding.services.awards).
 
 

@@ -42,7 +42,7 @@ from core.errors import MarketplaceError, NotAllowed, NotFound, ValidationFailed
 from core.models import Organisation
 from core.permissions import has_perm, require_perm
 from core.roles import organisation_of
-from core.workdays import add_working_days, calendar_note, working_days_between
+from core.workdays import add_working_days, calendar_basis, calendar_note, working_days_between
 
 Status = Project.Status
 
@@ -91,6 +91,7 @@ def project_detail(request, pk: int):
         "signup_form": SignUpForm(agency=agency) if agency and project.practitioner_count else None,
         "withdraw_form": WithdrawForm(),
         "calendar_note": calendar_note(project.signup_deadline, project.selection_at),
+        "calendar_basis": calendar_basis(project.signup_deadline, project.selection_at),
         "awards": awards,
         "current_award": current_award,
         "show_auction": project.method == Project.Method.LIVE_BIDDING and project.status in (
@@ -169,6 +170,7 @@ def _render_form(request, *, form, quals, avoids, docs, project=None, section_er
         "min_days": signup_min_working_days(),
         "earliest_deadline": earliest_signup_deadline(timezone.now()),
         "calendar_note": calendar_note(earliest_signup_deadline(timezone.now())),
+        "calendar_basis": calendar_basis(earliest_signup_deadline(timezone.now())),
         "form_action": reverse("bidding:project-edit", args=[project.pk]) if project
         else reverse("bidding:project-new"),
     }, status=status)
@@ -312,8 +314,9 @@ def project_signup_cancel(request, pk: int):
 
 def project_periods(request):
     """JSON for the form's working-day help: how many working days sign-up stays open, the
-    earliest allowed deadline, and the calendar note. A deadline that is not a real date and
-    time (``2027-02-30T17:00``) or lies beyond ``core.dates`` bounds (year 9999, which cost
+    earliest allowed deadline, the calendar note and its basis (``calendar_source``: ``"official"``
+    or ``"estimate"``, ``core/workdays.py::calendar_basis``). A deadline that is not a real date
+    and time (``2027-02-30T17:00``) or lies beyond ``core.dates`` bounds (year 9999, which cost
     16 s of counting) is a 400 in the API's error format, answered before any counting."""
     now = timezone.now()
     earliest = earliest_signup_deadline(now)
@@ -327,8 +330,10 @@ def project_periods(request):
     if deadline is not None:
         out["signup_working_days"] = working_days_between(now, deadline)
         out["ok"] = deadline >= earliest
-        out["note"] = calendar_note(now, deadline, earliest)
+        dates = (now, deadline, earliest)
     else:
-        out["note"] = calendar_note(now, earliest)
+        dates = (now, earliest)
+    out["note"] = calendar_note(*dates)
+    out["calendar_source"] = calendar_basis(*dates)  # "official" or "estimate"
     return JsonResponse(out)
 

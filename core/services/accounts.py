@@ -103,7 +103,7 @@ REGULATOR_PERMISSIONS = {
     "catalogue": {"product": ("add", "change", "delete", "view"),
                   "category": ("add", "change", "delete", "view"),
                   "productattributevalue": ("view",)},
-    "core": {"holiday": ("add", "change", "delete", "view"), "region": ("view",),
+    "core": {"holidayschedule": ("add", "change", "delete", "view"), "region": ("view",),
                     "organisation": ("view",), "auditevent": ("view",)},
     "agencies": {"agency": ("view",)},
 }

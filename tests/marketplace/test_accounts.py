@@ -104,7 +104,7 @@ def test_create_staff_makes_a_regulator_staff_user_with_catalogue_permissions():
     user = User.objects.get(username="reg9")
     assert user.is_staff and not user.is_superuser
     assert user.has_perm("catalogue.change_product") and user.has_perm("catalogue.add_category")
-    assert user.has_perm("core.add_holiday")
+    assert user.has_perm("core.add_holidayschedule")
     assert not user.has_perm("core.change_auditevent")
     assert user.member.organisation.kind == Organisation.Kind.REGULATOR
     assert AuditEvent.objects.filter(action="staff.created").exists()

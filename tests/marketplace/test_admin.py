@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from core.catalogue import Category, Product, service_class
-from core.models import AuditEvent, Holiday
+from core.models import AuditEvent
 from tests.factories.agencies import agency, service_item
 from tests.factories.core import purchaser_user, regulator_staff_user
 
@@ -84,14 +84,6 @@ def test_regulator_adds_a_sub_category_audited(regulator_client):
     assert child.get_parent() == parent
     assert AuditEvent.objects.filter(action="catalogue.category_created",
                                      object_id=str(child.pk)).exists()
-
-
-def test_regulator_enters_a_holiday_audited(regulator_client):
-    response = regulator_client.post(reverse("admin:core_holiday_add"),
-                                     {"date": "2027-10-01", "name": "国庆节"})
-    assert response.status_code == 302
-    day = Holiday.objects.get(date="2027-10-01")
-    assert AuditEvent.objects.filter(action="calendar.day_added", object_id=str(day.pk)).exists()
 
 
 def test_the_audit_trail_is_read_only_in_the_admin(regulator_client):
