@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,10 +59,10 @@ _LIST_LABELS = {"qualifications": gettext_lazy("required qualifications"),
 
 def _field_label(field: str) -> str:
     if field in _LIST_LABELS:
-        return str(_LIST_LABELS[field])
+        return capfirst(_LIST_LABELS[field])
     try:
-        return str(Project._meta.get_field(field).verbose_name)
-    except Exception:  # noqa: BLE001 - an unknown field name is shown as it is
+        return capfirst(Project._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:  # a field of no model is shown by its name
         return field
 
 
