@@ -3,8 +3,9 @@
 ``posting_problems(project, qualifications, avoidances)`` returns every rule a posting breaks,
 each a ``Problem`` with the rule number, the form field it belongs to and a message a person can
 read (for disguised designation: the phrase as written and the field it came from; every
-free-text field is read, ``TEXT_FIELDS``, with qualification rows and avoidance reasons). ``project_publish`` refuses a posting
-with any problem; the new-project form shows them next to their fields.
+free-text field is read, ``TEXT_FIELDS``, with qualification rows and avoidance reasons).
+``project_publish`` refuses a posting with any problem; the new-project form shows them next to
+their fields.
 
 Pure functions of the posting (plus the clock and settings): no writes, no queries except the
 administrator's holiday rows when a period reaches a year chinese-calendar does not know.

@@ -84,9 +84,11 @@ CATEGORIES: tuple[Category, ...] = (
         rf"{NUM}\s*年(?:以上|及以上)?(?:的)?(?:经营|营业|成立|从业|行业)(?:历史|时间|经验|经历)",
         r"大型企业|规模以上|中型以上|大中型企业|企业规模|公司规模",
         r"registered capital|paid-in capital|net assets|total assets|headcount|number of employees",
-        r"(?:turnover|revenue|sales|income|profits?)\b[^,;.]{0,25}(?:at least|not less than|minimum|"
+        r"(?:turnover|revenue|sales|income|profits?)\b[^,;.]{0,25}(?:at least|not less than|"
+        r"minimum|"
         r"over|above|more than|rmb|yuan|usd|\d)",
-        r"(?:at least|minimum of|more than|over|not less than) \d+ (?:full-time )?(?:employees|staff)",
+        r"(?:at least|minimum of|more than|over|not less than) \d+ (?:full-time )?"
+        r"(?:employees|staff)",
         r"(?:in business|in operation|established|incorporated|founded)\b[^,;.]{0,20}"
         r"(?:at least|for|over|more than|before|since) \d+|\d+ years? (?:in business|of operation)|"
         r"(?:at least|over|more than) \d+ years (?:in business|of business|old)|taxes? paid",
@@ -96,14 +98,15 @@ CATEGORIES: tuple[Category, ...] = (
         rf"{OWN}{C}{{0,10}}?(?:业绩|项目经验|经历|服务经验|工作经验|合作记录|服务记录|案例|经验|合作)",
         rf"(?:承担过|服务过|合作过|完成过|做过|参与过|承接过|有过|曾为|曾在){C}{{0,8}}?{OWN}",
         rf"{LOC}{C}{{0,14}}?(?:业绩|项目经验|案例|服务经历)",
-        rf"[\u4e00-\u9fff]{{2,6}}(?:省|市|县|区|州)(?:内|范围内)?(?:的)?(?:同类|类似)?(?:项目)?业绩",
+        r"[\u4e00-\u9fff]{2,6}(?:省|市|县|区|州)(?:内|范围内)?(?:的)?(?:同类|类似)?(?:项目)?业绩",
         r"(?:行业|系统)(?:内)?(?:的)?(?:同类|类似)?(?:项目)?业绩",
         rf"合同(?:金额|额|价款){C}{{0,8}}?(?:{CMP}|{MONEY})",
         rf"业绩{C}{{0,12}}?(?:{MONEY}|金额)",
         r"(?:previous|prior|past) (?:work|projects?|experience|contracts?|services?)\b[^,;.]{0,30}"
         r"\b(?:our|this|the) (?:bureau|department|agency|office|organi[sz]ation|client|purchaser|"
         r"ministry|commission|city|province|system)",
-        r"(?:worked|work|experience|projects?|services?|contracts?) (?:for|with) (?:our|this|the) (?:bureau|department|purchaser|"
+        r"(?:worked|work|experience|projects?|services?|contracts?) (?:for|with) (?:our|this|the) "
+        r"(?:bureau|department|purchaser|"
         r"client|ministry|commission|system)",
         r"contracts? (?:value|worth|amount)|contracts? (?:of|worth) (?:at least|over|more than)",
     )),
@@ -117,7 +120,8 @@ CATEGORIES: tuple[Category, ...] = (
         rf"(?:分公司|分支机构){C}{{0,6}}?(?:不得|不能|不可|不接受|不予|除外|禁止|谢绝)",
         rf"(?:股东|实际控制人|控股股东){C}{{0,8}}?(?:须|应|必须|为|是){C}{{0,6}}?(?:国有|国资|政府|中央)",
         r"state-owned(?! assets?)|\bsoes?\b|state enterprise|central enterprise|"
-        r"foreign-(?:invested|funded|owned)|privately[- ]owned|private (?:enterprise|company|firm)s?|"
+        r"foreign-(?:invested|funded|owned)|privately[- ]owned|"
+        r"private (?:enterprise|company|firm)s?|"
         r"listed compan(?:y|ies)|public institution",
     )),
     Category("brand", "R4", _("names a brand, product or a particular agency"), _c(
@@ -144,7 +148,8 @@ CATEGORIES: tuple[Category, ...] = (
         rf"{NUM}强|五百强|名列前|排名(?:前|第|在前|靠前)|(?:行业|全国|全省|全市|年度|综合实力)排名|排行榜|"
         r"十佳|百佳|年度优秀|最佳(?:企业|单位|机构|服务商)|先进(?:单位|集体|企业)|优秀(?:企业|单位|服务商|中介|机构|供应商|会员)|示范(?:单位|企业|基地)|"
         r"诚信(?:单位|企业|示范)|守合同重信用|重合同守信用|明星企业|龙头企业|名牌|著名商标|驰名商标|老字号|"
-        r"(?:成果|质量|科技|工程|技术|设计|咨询|进步|优质|创新|服务|行业)奖|鲁班奖|詹天佑奖|金奖|银奖|一等奖|二等奖|三等奖|特等奖|标杆企业|星级(?:企业|单位|服务商)",
+        r"(?:成果|质量|科技|工程|技术|设计|咨询|进步|优质|创新|服务|行业)奖|鲁班奖|詹天佑奖|金奖|银奖|"
+        r"一等奖|二等奖|三等奖|特等奖|标杆企业|星级(?:企业|单位|服务商)",
         r"awards? (?:for|from|by|of)\b|award-winning|won (?:an? )?(?:award|prize)|"
         r"\bprizes?\b|\bhonou?rs?\b|\branked\b|\branking|\btop[ -]\d+\b|excellent enterprise|"
         r"model enterprise|advanced unit",
@@ -169,7 +174,8 @@ CATEGORIES: tuple[Category, ...] = (
         rf"{ENTITY}{C}{{0,8}}?(?:须|需|必须|应|已)?(?:入库|入围|纳入|列入)",
         rf"(?:{OWN}|主管部门|{LOC}){C}{{0,10}}?(?:备案|入库|认定|推荐|准入|名录|名单)",
         r"隶属|下属单位|直属单位|挂靠|红顶",
-        r"(?:approved|preferred|qualified|registered) (?:supplier|vendor|agency|service provider)s? "
+        r"(?:approved|preferred|qualified|registered) "
+        r"(?:supplier|vendor|agency|service provider)s? "
         r"(?:list|roster|pool|panel|database)|\bshort-?list|pre-?qualified (?:list|pool|panel|"
         r"suppliers)|on (?:our|the) (?:list|roster|panel)|registered with (?:our|this|the) "
         r"(?:bureau|department|agency|office)",

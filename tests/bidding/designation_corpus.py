@@ -177,7 +177,8 @@ LEGITIMATE = [
     ("qualification", "未被列入失信被执行人名单"),
     ("qualification", "具有依法缴纳税收和社会保障资金的良好记录"),
     ("qualification", "本项目不接受联合体投标"),
-    ("qualification", "Holds a Class B surveying qualification under the Surveying and Mapping Law"),
+    ("qualification",
+     "Holds a Class B surveying qualification under the Surveying and Mapping Law"),
     # --- practitioners' legally required professional registration ------------------------------
     ("practitioner", "项目负责人须具有注册安全工程师执业资格"),
     ("practitioner", "项目负责人具有注册环评工程师职业资格"),
