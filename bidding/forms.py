@@ -69,9 +69,11 @@ class ProjectForm(forms.ModelForm):
             "complaint_phone": forms.TextInput(attrs={"type": "tel"}),
         }
         help_texts = {
-            "other_requirements": _("Only what the law requires. Do not restrict region, industry, "
-                                    "department, registered capital, local office, brand or past "
-                                    "work for your organisation (R3, R4)."),
+            "other_requirements": _("Only what the work and the law require. Do not restrict by "
+                                    "region or local presence, size, past work for your "
+                                    "organisation, ownership, brand, honours, certificates, "
+                                    "memberships or a roster, here or in any other field "
+                                    "(R3, R4)."),
             "amount": _("For random draw and direct selection: the fee. When quoting by discount "
                         "rate: the base amount the rate is applied to."),
             "ceiling": _("Amount mode: the highest acceptable price (yuan). Discount mode: the "

@@ -1,9 +1,11 @@
 """The posting rules, in one place (R3, R4, R6, R13; docs/design.md).
 
-``posting_problems(project, qualifications)`` returns every rule a posting breaks, each a
-``Problem`` with the rule number, the form field it belongs to and a message a person can read
-(naming the offending phrase for disguised designation). ``project_publish`` refuses a posting
-with any problem; the new-project form shows them next to their fields.
+``posting_problems(project, qualifications, avoidances)`` returns every rule a posting breaks,
+each a ``Problem`` with the rule number, the form field it belongs to and a message a person can
+read (for disguised designation: the phrase as written and the field it came from; every
+free-text field is read, ``TEXT_FIELDS``, with qualification rows and avoidance reasons).
+``project_publish`` refuses a posting with any problem; the new-project form shows them next to
+their fields.
 
 Pure functions of the posting (plus the clock and settings): no writes, no queries except the
 administrator's holiday rows when a period reaches a year chinese-calendar does not know.
@@ -16,10 +18,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bidding.designation import normalise, scan
 from bidding.models import Project
 from core.workdays import add_working_days
 
@@ -32,76 +37,87 @@ class Problem:
     rule: str  # "R3", "R4", "R6", "R13", "price", "method"
     field: str  # the form / API field it belongs to ("" = the posting as a whole)
     message: str
+    phrase: str = ""  # R3/R4: the offending phrase as the user wrote it
+    category: str = ""  # R3/R4: the designation category (bidding/designation/categories.py)
 
     def __str__(self) -> str:
         return self.message
 
 
 # --- R3 / R4: disguised designation ---------------------------------------------------------
-# (kind, pattern). Checked in this order; the first kind that matches a clause names it. The
-# patterns are deliberately broad: a requirement may only be a legally required qualification
-# with its basis, so a false alarm costs the purchaser one rewording, while a miss lets a
-# department point at its favourite agency.
-_KIND_LABELS = {
-    "local_office": gettext_lazy("requires a local office, branch or on-site presence"),
-    "registered_capital": gettext_lazy("restricts by registered capital or company size"),
-    "brand": gettext_lazy("names a brand or a particular agency"),
-    "past_work": gettext_lazy(
-        "asks for past work for the purchaser, this department or its system"),
-    "department": gettext_lazy("restricts by department or system"),
-    "industry": gettext_lazy("restricts by industry"),
-    "region": gettext_lazy("restricts by region"),
-}
-_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("local_office", re.compile(
-        r"分支机构|分公司|办事处|办公场所|办公地点|固定场所|驻场|常驻|驻点|本地服务网点|服务网点|"
-        r"设有.{0,6}(机构|办公|网点|场所)")),
-    ("registered_capital", re.compile(r"注册资本|注册资金|实缴资本|净资产|资产总额|营业收入不低于")),
-    ("brand", re.compile(r"品牌|原厂|指定.{0,6}(机构|单位|公司|厂家|软件)|唯一|独家")),
-    ("past_work", re.compile(
-        r"(本单位|本部门|本局|本委|本厅|本系统|采购人|业主单位|本机关|系统内).{0,12}"
-        r"(业绩|项目|服务经历|合作|经验)|"
-        r"(承担过|服务过|合作过|完成过|做过|参与过).{0,8}(本单位|本部门|本局|本委|本系统|采购人|业主)")),
-    ("department", re.compile(
-        r"本系统|系统内|本部门|主管部门(推荐|认定|指定|备案)|隶属|下属单位|直属单位|挂靠|"
-        r"名录库|备选库|预选库|中介库|入围单位|推荐名单|白名单")),
-    ("industry", re.compile(r"本行业|行业内|行业协会会员|协会推荐|限.{0,4}行业")),
-    ("region", re.compile(
-        r"本市|本省|本县|本区|本地|本辖区|省内|市内|县内|区内|辖区内|当地|外地|外省|外市|属地|"
-        r"区域内|本地区|(须|需|必须|应).{0,6}(注册|登记|注册地)")),
-]
-_CLAUSE_SPLIT = re.compile(r"[，。；;,.\n\r、]")
+# The check itself is bidding/designation/ (categories of the public rules, normalisation, the
+# allow-list); here its findings become posting problems, one per offending clause, on the
+# field the phrase came from. A requirement may only be what the work and the law need, so a
+# false alarm costs the purchaser one rewording, while a miss lets a department point at its
+# favourite agency.
+TEXT_FIELDS = ("title", "scale", "content", "other_requirements")
+"""The posting's own free-text fields the check reads; qualification names and grades
+(``qualifications``) and avoidance reasons (``avoidances``) are read too."""
+
+_LIST_LABELS = {"qualifications": gettext_lazy("required qualifications"),
+                "avoidances": gettext_lazy("avoided agencies")}
+
+
+def _field_label(field: str) -> str:
+    if field in _LIST_LABELS:
+        return capfirst(_LIST_LABELS[field])
+    try:
+        return capfirst(Project._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:  # a field of no model is shown by its name
+        return field
 
 
 def designation_problems(text: str, *, field: str) -> list[Problem]:
-    """Each clause of ``text`` that restricts bidders by region, industry, department,
-    registered capital, local office, brand or past work for the purchaser (R3, R4)."""
+    """Each clause of ``text`` that restricts bidders in a prohibited category (region, local
+    presence, size, past work, ownership, brand, membership, honours, certification, a
+    department's roster, industry; R3, R4), with the phrase as the user wrote it."""
     problems = []
-    for clause in _CLAUSE_SPLIT.split(text or ""):
-        clause = clause.strip()
-        if not clause:
-            continue
-        for kind, pattern in _PATTERNS:
-            if pattern.search(clause):
-                rule = "R3" if kind in ("region", "industry", "department") else "R4"
-                problems.append(Problem(rule, field, _(
-                    "“%(phrase)s” is not allowed: it %(kind)s. Requirements may not restrict "
-                    "bidders by region, industry, department, registered capital, local office, "
-                    "brand or past work for the purchaser; that is disguised designation "
-                    "(%(rule)s).") % {"phrase": clause[:60], "kind": str(_KIND_LABELS[kind]),
-                                      "rule": rule}))
-                break
+    for finding in scan(text):
+        category = finding.category
+        problems.append(Problem(category.rule, field, _(
+            "%(field)s: “%(phrase)s” is not allowed: it %(kind)s. A posting may ask only for "
+            "what the work and the law require; restricting bidders by region, local presence, "
+            "size, past work for the purchaser, ownership, brand, honours, certificates, "
+            "memberships or a department's roster is designation in disguise (%(rule)s).") % {
+                "field": _field_label(field), "phrase": finding.phrase,
+                "kind": str(category.label), "rule": category.rule},
+            phrase=finding.phrase, category=category.code))
     return problems
 
 
-# --- R3: a qualification must cite its legal basis -----------------------------------------
-_BASIS_MARKERS = re.compile(r"《|法|条例|规定|办法|细则|决定|令|〔|\[|第.{1,6}条|号")
-_EMPTY_BASIS = {"无", "暂无", "见附件", "见招标文件", "按规定", "有关规定", "相关规定", "/", "-", "—"}
+# --- R3: a qualification is legally required and cites its legal basis --------------------
+# A basis names a law or regulation: a title in 《》, a document number (财库〔2019〕38号, 令第87号)
+# or a bare name ending in 法/条例/办法/规定 … whose own words are more than "依法", "相关法律",
+# "国家有关规定" (which name nothing).
+_LAW_NAME = re.compile(r"《([^》]{2,80})》|([\u4e00-\u9fff]{2,40}?)(?:法典|法|条例|办法|规定|细则|规则)")
+_DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号|令第?\s*\d+\s*号|第\d+号令")
+_GENERIC_BASIS = re.compile(
+    r"依法|依照|按照|遵照|根据|依据|按|相关|有关|国家|地方|行业|现行|法律|法规|规章|规定|政策|要求|文件|"
+    r"的|等|及|和|与|或|之|规范性|各项|上述|具体|资质|资格|管理|条例|办法|法")
+_ENGLISH_LAW = re.compile(r"\b(?:law|regulations?|measures|provisions|rules)\b")
+_GENERIC_ENGLISH = re.compile(
+    r"\b(?:relevant|applicable|national|local|the|of|and|laws?|regulations?|rules|measures|"
+    r"provisions|as|required|requires|by|according|to|in|accordance|with|under|per|prc|china|"
+    r"people's|republic|article|state|all|other|related)\b|[^a-z]")
+_NOT_QUALIFICATIONS = ("honours", "certification", "membership")
+
+
+def legal_basis_named(basis: str) -> bool:
+    """Does ``basis`` name a law or regulation (not merely "依法要求" or "按规定")?"""
+    text = normalise(basis).text
+    if _DOC_NUMBER.search(text):
+        return True
+    for match in _LAW_NAME.finditer(text):
+        stem = match.group(1) or match.group(2) or ""
+        if len(_GENERIC_BASIS.sub("", stem)) >= 2:
+            return True
+    return bool(_ENGLISH_LAW.search(text)) and len(_GENERIC_ENGLISH.sub("", text)) >= 4
 
 
 def qualification_problems(qualifications) -> list[Problem]:
-    """Every required qualification names its legal basis (a law, regulation or rule), and
-    neither it nor its grade hides a restriction."""
+    """Every required qualification is one a law requires and names that law; an honour,
+    award, ranking, certificate or membership is no qualification; neither the name nor the
+    grade may hide a restriction."""
     problems = []
     for index, qual in enumerate(qualifications, start=1):
         name = (_get(qual, "name") or "").strip()
@@ -111,12 +127,32 @@ def qualification_problems(qualifications) -> list[Problem]:
             problems.append(Problem("R3", "qualifications", _(
                 "Qualification %(n)s has no name.") % {"n": index}))
             continue
-        if not basis or basis in _EMPTY_BASIS or len(basis) < 4 or not _BASIS_MARKERS.search(basis):
+        found = designation_problems(name, field="qualifications") + designation_problems(
+            grade, field="qualifications")
+        fake = next((p for p in found if p.category in _NOT_QUALIFICATIONS), None)
+        if fake is not None:
+            problems.append(Problem(fake.rule, "qualifications", _(
+                "“%(name)s” is not a qualification: an honour, award, ranking, certificate or "
+                "membership is required by no law, so it may not be asked for (%(rule)s).") % {
+                    "name": fake.phrase, "rule": fake.rule},
+                phrase=fake.phrase, category=fake.category))
+            found.remove(fake)
+        elif not legal_basis_named(basis):
             problems.append(Problem("R3", "qualifications", _(
                 "The required qualification “%(name)s” must cite the law or regulation that "
                 "requires it (e.g. 《测绘资质管理办法》第五条); only legally required qualifications "
                 "may be asked for (R3).") % {"name": name}))
-        problems.extend(designation_problems(f"{name}，{grade}", field="qualifications"))
+        problems.extend(found)
+    return problems
+
+
+def avoidance_problems(avoidances) -> list[Problem]:
+    """An avoidance reason is published with the posting: it may state a conflict of interest,
+    never a restriction in disguise ("非本地机构")."""
+    problems = []
+    for avoidance in avoidances:
+        problems.extend(designation_problems(_get(avoidance, "reason") or "",
+                                             field="avoidances"))
     return problems
 
 
@@ -251,15 +287,20 @@ def period_problems(project: Project, *, now: dt.datetime | None = None) -> list
 
 
 # --- all together -----------------------------------------------------------------------------
-def posting_problems(project: Project, qualifications=None, *,
+def posting_problems(project: Project, qualifications=None, avoidances=None, *,
                      now: dt.datetime | None = None) -> list[Problem]:
-    """Every rule the posting breaks. ``qualifications`` (objects or dicts with name, grade,
-    legal_basis) default to the saved ones."""
+    """Every rule the posting breaks: the one check for the page, the API, the publish button
+    and the demo loader alike. ``qualifications`` (objects or dicts with name, grade,
+    legal_basis) and ``avoidances`` (with a reason) default to the saved ones."""
     if qualifications is None:
         qualifications = list(project.qualifications.all()) if project.pk else []
+    if avoidances is None:
+        avoidances = list(project.avoidances.all()) if project.pk else []
     problems: list[Problem] = []
+    for field in TEXT_FIELDS:
+        problems += designation_problems(getattr(project, field) or "", field=field)
     problems += qualification_problems(qualifications)
-    problems += designation_problems(project.other_requirements, field="other_requirements")
+    problems += avoidance_problems(avoidances)
     problems += method_problems(project)
     problems += price_problems(project)
     problems += period_problems(project, now=now)

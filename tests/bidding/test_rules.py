@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from bidding.models import Project
 from bidding.rules import (
@@ -177,3 +178,95 @@ def test_signup_must_stay_open_the_configured_working_days(settings):
 def test_other_requirements_are_scanned_for_disguised_designation():
     problems = posting_problems(_valid(other_requirements="须在本地设有办公场所"))
     assert [(p.rule, p.field) for p in problems] == [("R4", "other_requirements")]
+
+
+# --- the designation check over everything a posting publishes (R3, R4) ---------------------
+@pytest.mark.parametrize("text, category", [
+    ("须在本 市设有分 公司", "local_office"),
+    ("須具有本局業績", "past_work"),
+    ("须在本\u200b市\u200d注册", "region"),
+    ("注册资本不低于５００万元", "scale"),
+    ("ＩＳＯ９００１認證", "certification"),
+])
+def test_the_phrase_is_reported_as_written_with_spaces_traditional_and_invisible_characters(
+        text, category):
+    problems = designation_problems(f"具有独立法人资格；{text}。", field="content")
+    assert [(p.category, p.phrase, p.field) for p in problems] == [(category, text, "content")]
+    assert f"“{text}”" in problems[0].message
+
+
+@pytest.mark.parametrize("field", ["title", "scale", "content", "other_requirements"])
+def test_every_free_text_field_is_scanned_and_the_problem_names_its_field(field):
+    problems = posting_problems(_valid(**{field: "同等条件下本地企业优先"}))
+    assert [(p.rule, p.field, p.phrase) for p in problems] == [
+        ("R3", field, "同等条件下本地企业优先")]
+    label = capfirst(Project._meta.get_field(field).verbose_name)
+    assert problems[0].message.startswith(f"{label}: ")
+
+
+@pytest.mark.parametrize("text", [
+    "项目负责人须具有注册安全工程师执业资格",
+    "项目负责人须为一级注册建造师",
+    "至少1名注册测绘师参与本项目",
+    "The project lead must be a registered safety engineer",
+])
+def test_a_practitioners_legally_required_registration_is_not_a_region_restriction(text):
+    assert designation_problems(text, field="other_requirements") == []
+    assert qualification_problems([{"name": text, "grade": "",
+                                    "legal_basis": "《注册安全工程师管理规定》"}]) == []
+
+
+@pytest.mark.parametrize("text", [
+    "不要求在本地设立分支机构",
+    "不限注册地，欢迎各地机构报名",
+    "Agencies are not required to have a local office",
+    "需到项目现场开展监测",
+    "中选机构须进行现场踏勘",
+])
+def test_saying_a_restriction_does_not_apply_and_site_work_pass(text):
+    assert designation_problems(text, field="content") == []
+
+
+@pytest.mark.parametrize("basis", ["依法要求", "相关法律", "根据相关法律法规", "按国家有关规定",
+                                   "as required by law", "《相关法律》"])
+def test_a_basis_that_names_no_law_is_no_legal_basis(basis):
+    problems = qualification_problems([{"name": "测绘资质", "grade": "乙级", "legal_basis": basis}])
+    assert [p.rule for p in problems] == ["R3"]
+    assert "law or regulation" in problems[0].message
+
+
+@pytest.mark.parametrize("basis", ["测绘法第二十七条", "财库〔2019〕38号",
+                                   "Surveying and Mapping Law, Article 27"])
+def test_a_basis_naming_a_law_or_a_document_number_passes(basis):
+    assert qualification_problems([{"name": "测绘资质", "grade": "乙级",
+                                    "legal_basis": basis}]) == []
+
+
+@pytest.mark.parametrize("name, rule", [
+    ("省级优秀工程咨询成果奖", "R4"),
+    ("全国百强咨询企业", "R4"),
+    ("ISO9001质量管理体系认证", "R4"),
+    ("省工程咨询协会会员", "R3"),
+])
+def test_a_prize_ranking_certificate_or_membership_is_not_a_qualification(name, rule):
+    problems = qualification_problems([{"name": name, "grade": "",
+                                        "legal_basis": "《中华人民共和国测绘法》第二十七条"}])
+    assert [(p.rule, p.field, p.phrase) for p in problems] == [(rule, "qualifications", name)]
+    assert "is not a qualification" in problems[0].message
+
+
+def test_an_avoidance_reason_may_state_a_conflict_of_interest_but_not_a_restriction():
+    project = _valid()
+    fine = [{"reason": "曾为本项目编制可行性研究报告"}, {"reason": "与采购人存在隶属关系"}]
+    assert posting_problems(project, avoidances=fine) == []
+    problems = posting_problems(project, avoidances=[{"reason": "非本地机构"}])
+    assert [(p.rule, p.field, p.phrase) for p in problems] == [("R3", "avoidances", "非本地机构")]
+
+
+def test_the_saved_qualifications_and_avoidances_are_read_by_default():
+    agency = bf.bidding_agency(item=bf.service_item())
+    project = _valid(qualifications=[{"name": "测绘资质", "grade": "须在本省备案",
+                                      "legal_basis": "《中华人民共和国测绘法》"}],
+                     avoid=[(agency, "外地企业")])
+    assert {(p.field, p.phrase) for p in posting_problems(project)} == {
+        ("qualifications", "须在本省备案"), ("avoidances", "外地企业")}
