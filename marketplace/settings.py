@@ -408,6 +408,9 @@ SPECTACULAR_SETTINGS = {
         "RatingAppealStatusEnum": "ratings.models.RatingAppeal.Status",
         "SanctionStatusEnum": "credit.models.Sanction.Status",
         "InspectionStatusEnum": "credit.models.Inspection.Status",
+        "PaperKindEnum": "agencies.models.Paper.Kind",
+        "SanctionKindEnum": "credit.models.Sanction.Kind",
+        "CreditEventKindEnum": "credit.models.CreditEvent.Kind",
     },
 }
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -52,8 +52,13 @@ class PaperSerializer(serializers.ModelSerializer):
         return reverse("api-agency-paper-file", args=[paper.agency_id, paper.pk])
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class _UploadField(serializers.FileField):
+    """A file sent in the multipart body (documented as binary: it is input only)."""
+
+
 class PaperUploadSerializer(StrictFieldsMixin, serializers.Serializer):
-    file = serializers.FileField(allow_empty_file=True, use_url=False,
+    file = _UploadField(allow_empty_file=True, use_url=False,
                                  help_text=_("PDF, PNG or JPEG, checked by its content."))
     kind = serializers.ChoiceField(choices=Paper.Kind.choices)
     title = TextField(max_length=200)

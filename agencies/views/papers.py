@@ -39,7 +39,7 @@ def paper_file_response(paper) -> FileResponse:
     return response
 
 
-def _render(request, agency: Agency, form, *, status: int = 200):
+def _render(request, agency: Agency, form, *, status: int = 200, error: str = ""):
     today = timezone.localdate()
     papers = list(papers_of(agency))
     for paper in papers:
@@ -48,7 +48,7 @@ def _render(request, agency: Agency, form, *, status: int = 200):
         "agency": agency, "form": form, "papers": papers, "tab": "papers",
         "may_edit": has_perm(request.user, EDIT_AGENCY, agency),
         "expiring": papers_expiring(agency=agency), "types": accepted_types_label(),
-        "dates_form": PaperDatesForm(),
+        "upload_error": error,
     }, status=status)
 
 
@@ -64,10 +64,9 @@ def papers(request, pk: int):
     if request.method == "POST":
         try:
             paper_body_check(content_length=request.META.get("CONTENT_LENGTH"))
-        except ValidationFailed as exc:
-            form = PaperForm(agency=agency)
-            _apply_error(form, exc)
-            return _render(request, agency, form, status=400)
+        except ValidationFailed as exc:  # nothing of the body was read: show an empty form
+            return _render(request, agency, PaperForm(agency=agency), status=400,
+                           error=str(exc))
     return _papers_page(request, agency)
 
 
