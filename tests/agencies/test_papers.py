@@ -31,6 +31,7 @@ from tests.factories.agencies import (
     png_bytes,
 )
 from tests.factories.core import purchaser_user, regulator_user
+from tests.marketplace.test_translations import _check_chinese
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -434,3 +435,13 @@ def test_the_schema_documents_the_multipart_upload(client):
     assert {"400", "401", "403"} <= set(upload_op["responses"])
     assert "delete" in schema["paths"]["/api/v1/agencies/mine/papers/{paper_id}/"]
     assert "get" in schema["paths"]["/api/v1/agencies/{id}/papers/{paper_id}/file/"]
+
+
+def test_the_papers_pages_render_entirely_in_chinese(client, papered):
+    owner, _stored, project = papered
+    paper(owner, kind=Paper.Kind.OTHER, title="资信证明", expires_on=TODAY() + dt.timedelta(3),
+          name="资信证明.png")
+    for user in (agency_user(owner), regulator_user(), project.created_by):
+        client.force_login(user)
+        for url in (f"/agencies/{owner.pk}/papers/", f"/agencies/{owner.pk}/"):
+            _check_chinese(client, url)
