@@ -25,7 +25,6 @@ from ratings.selectors.ratings import appeal_queue
 from supervision.forms import DecisionForm, FindingForm, InspectionForm, InspectorForm, NoteForm
 from supervision.selectors import workspace as sel
 
-
 PAPERS_SHOWN = 20
 
 
