@@ -30,7 +30,7 @@ from tests.factories.agencies import (
     pdf_bytes,
     png_bytes,
 )
-from tests.factories.core import purchaser_user, regulator_user
+from tests.factories.core import approval_user, purchaser_user, regulator_user
 from tests.marketplace.test_translations import _check_chinese
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +226,7 @@ def viewers(owner, project) -> dict:
         "purchaser without a sign-up": (purchaser_user(), False),
         "purchaser of a cancelled sign-up": (cancelled_project.created_by, False),
         "other agency": (agency_user(agency()), False),
+        "approval department": (approval_user(), False),
     }
 
 
