@@ -10,4 +10,7 @@ ACTIONS = {
     "agency.qualification_removed": _("Qualification removed"),
     "agency.practitioner_added": _("Practitioner added"),
     "agency.practitioner_removed": _("Practitioner removed"),
+    "agency.paper_uploaded": _("Registration paper uploaded"),
+    "agency.paper_dates_changed": _("Registration paper dates changed"),
+    "agency.paper_withdrawn": _("Registration paper withdrawn"),
 }

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agencies.filters import public_items
-from agencies.models import Agency, OfferTerms, Practitioner, Qualification
+from agencies.models import Agency, OfferTerms, Paper, Practitioner, Qualification
+from agencies.services.papers import PaperInput
 from agencies.services.registry import (
     PROFILE_FIELDS,
     OfferInput,
@@ -233,3 +234,43 @@ PractitionerFormSet = formset_factory(PractitionerForm, extra=1, max_num=500)
 def filled(formset) -> list:
     """The forms of a valid formset that the user actually filled."""
     return [form for form in formset.forms if form.has_changed() and form.cleaned_data]
+
+
+# -- registration papers (agencies/services/papers.py checks the file and the dates) ---------
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PaperForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of paper"), choices=Paper.Kind.choices)
+    qualification = forms.ModelChoiceField(
+        label=_("Qualification proved"), queryset=Qualification.objects.none(), required=False,
+        help_text=_("For a qualification certificate: the qualification of your profile it "
+                    "proves."))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    number = forms.CharField(label=_("Certificate number"), max_length=64, required=False)
+    authority = forms.CharField(label=_("Issuing authority"), max_length=200, required=False)
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE_INPUT)
+    expires_on = forms.DateField(label=_("Valid until"), required=False, widget=DATE_INPUT,
+                                 help_text=_("Leave empty only for a long-term business "
+                                             "licence."))
+    # Empty and oversized files reach the service, which refuses them with its own message.
+    file = forms.FileField(label=_("File"), allow_empty_file=True,
+                           widget=forms.ClearableFileInput(
+                               attrs={"accept": "application/pdf,image/png,image/jpeg"}))
+
+    def __init__(self, *args, agency: Agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["qualification"].queryset = Qualification.objects.filter(agency=agency)
+
+    def paper(self) -> PaperInput:
+        data = self.cleaned_data
+        qualification = data.get("qualification")
+        return PaperInput(kind=data["kind"], title=data["title"], number=data.get("number", ""),
+                          authority=data.get("authority", ""), issued_on=data.get("issued_on"),
+                          expires_on=data.get("expires_on"),
+                          qualification_id=qualification.pk if qualification else None)
+
+
+class PaperDatesForm(forms.Form):
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE_INPUT)
+    expires_on = forms.DateField(label=_("Valid until"), required=False, widget=DATE_INPUT)

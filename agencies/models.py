@@ -7,6 +7,9 @@ by them; they are written only by ``credit.services.ledger``.
 """
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -176,3 +179,76 @@ class Practitioner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def paper_upload_to(instance: Paper, filename: str) -> str:
+    """``papers/<agency>/<random>.<ext>``: the stored name says nothing about the paper and the
+    extension comes from the content recognised, never from the client's name."""
+    ext = Paper.EXTENSIONS.get(instance.content_type, "bin")
+    return f"papers/{instance.agency_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class Paper(models.Model):
+    """A registration paper an agency uploads (营业执照, 资质证书): evidence for regulators and
+    purchasers, never a condition of joining (R1). Not public: only
+    ``agencies/views/papers.py`` sends the file, after ``agencies.view_papers``. A withdrawn
+    paper keeps its row (and the audit trail its hash); its file is deleted."""
+
+    class Kind(models.TextChoices):
+        BUSINESS_LICENCE = "business_licence", _("Business licence")
+        QUALIFICATION = "qualification_certificate", _("Qualification certificate")
+        OTHER = "other", _("Other paper")
+
+    EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="papers",
+                               verbose_name=_("agency"))
+    kind = models.CharField(_("kind of paper"), max_length=32, choices=Kind.choices)
+    qualification = models.ForeignKey(
+        Qualification, on_delete=models.SET_NULL, null=True, blank=True, related_name="papers",
+        verbose_name=_("qualification proved"))
+    title = models.CharField(_("title"), max_length=200)
+    number = models.CharField(_("certificate number"), max_length=64, blank=True)
+    authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("valid until"), null=True, blank=True,
+                                  help_text=_("Empty only for a long-term business licence."))
+    file = models.FileField(_("file"), upload_to=paper_upload_to, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), db_index=True)
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("registration paper")
+        verbose_name_plural = _("registration papers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=False) | models.Q(kind="business_licence"),
+                name="paper_expiry_unless_licence"),
+            models.CheckConstraint(
+                condition=models.Q(qualification__isnull=True)
+                | models.Q(kind="qualification_certificate"),
+                name="paper_qualification_only_on_certificate"),
+        ]
+        indexes = [models.Index(fields=["expires_on"], name="paper_expiry_idx",
+                                condition=models.Q(withdrawn=False))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def expiry_state(self, today) -> str:
+        """``"valid"``, ``"expiring"`` (within ``PAPER_EXPIRY_WARNING_DAYS``) or ``"expired"``."""
+        if self.expires_on is None:
+            return "valid"
+        if self.expires_on < today:
+            return "expired"
+        warning = settings.MARKETPLACE["PAPER_EXPIRY_WARNING_DAYS"]
+        return "expiring" if (self.expires_on - today).days <= warning else "valid"

@@ -52,3 +52,21 @@ def is_counterpart_purchaser(user, agency) -> bool:
 VIEW_CONTACTS = "agencies.view_contacts"
 add_perm(VIEW_CONTACTS, is_agency_member | is_regulator | is_counterpart_purchaser,
          _("Only the agency, regulators and the purchasers of its projects see its contacts."))
+
+
+@rules.predicate
+def is_signed_up_purchaser(user, agency) -> bool:
+    """``user``'s organisation is, today, the purchaser of a project ``agency`` holds an active
+    sign-up for (a cancelled sign-up, or a project no longer theirs, gives nothing)."""
+    org = organisation_of(user)
+    return (org is not None and agency is not None
+            and type(agency).objects.filter(pk=agency.pk, signups__status="active",
+                                            signups__project__purchaser_id=org.pk).exists())
+
+
+# Registration papers (营业执照, 资质证书) are never public: the agency itself, regulators and the
+# purchasers of projects it is signed up for (docs/design.md, "Registration papers").
+VIEW_PAPERS = "agencies.view_papers"
+add_perm(VIEW_PAPERS, is_agency_member | is_regulator | is_signed_up_purchaser,
+         _("Only the agency, regulators and the purchasers of the projects it signed up for "
+           "see its registration papers."))

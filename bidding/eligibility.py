@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from agencies.selectors.papers import qualifications_with_paper_expiry
 from bidding.models import Avoidance, Project, ProjectQualification, SignUp
 from core.catalogue import StockRecord
 from core.errors import NotAllowed
@@ -52,20 +53,33 @@ def _grade_ok(required: str, held: str) -> bool:
     return False
 
 
+def qualification_valid_on(qualification, day) -> bool:
+    """Whether a held qualification counts on ``day`` (docs/design.md, "Registration papers"):
+    the certificates the agency uploaded for it are the evidence, so when there is any (not
+    withdrawn) the latest of their expiry dates decides; without one, the date on the
+    qualification itself does (none: long-term). No certificate is never a refusal by itself
+    (R1). ``qualification`` carries ``paper_count`` and ``papers_until``
+    (``agencies/selectors/papers.py::qualifications_with_paper_expiry``)."""
+    if qualification.paper_count:
+        return qualification.papers_until is not None and qualification.papers_until >= day
+    return qualification.is_valid_on(day)
+
+
 def qualification_problems(*, agency: Agency, requirements, mode: str, today=None) -> list[str]:
-    """Missing or expired legally required qualifications (any-of / all-of)."""
+    """Missing or expired legally required qualifications (any-of / all-of); a qualification
+    whose certificates have all expired is expired (``qualification_valid_on``)."""
     requirements = list(requirements)
     if not requirements:
         return []
     today = today or timezone.localdate()
-    held = list(agency.qualifications.all())
+    held = list(qualifications_with_paper_expiry(agency))
 
     def status(req: ProjectQualification) -> str:
         matching = [q for q in held if _norm(q.name) == _norm(req.name)
                     and _grade_ok(req.grade, q.grade)]
         if not matching:
             return "missing"
-        if not any(q.is_valid_on(today) for q in matching):
+        if not any(qualification_valid_on(q, today) for q in matching):
             return "expired"
         return "ok"
 

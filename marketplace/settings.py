@@ -85,6 +85,38 @@ def _text(text: str) -> str:
     return text
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError("expected a whole number >= 1")
+    return value
+
+
+def _url_path(text: str) -> str:
+    if not (text.startswith("/") and text.endswith("/")):
+        raise ValueError("expected a path that starts and ends with /")
+    return text
+
+
+def _directory(text: str) -> Path:
+    if not text:
+        raise ValueError("expected a directory")
+    return Path(text).expanduser()
+
+
+PAPER_TYPE_NAMES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+
+
+def _paper_types(text: str) -> tuple[str, ...]:
+    """``"pdf,png,jpeg"``: the kinds of file a registration paper may be (a subset of those
+    agencies/services/papers.py recognises by their content)."""
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [n for n in names if n not in PAPER_TYPE_NAMES]
+    if not names or unknown:
+        raise ValueError(f"expected some of {', '.join(PAPER_TYPE_NAMES)}")
+    return tuple(PAPER_TYPE_NAMES[n] for n in dict.fromkeys(names))
+
+
 def _names(name: str, default: list[str]) -> list[str]:
     """A comma-separated list, each part stripped (``"a.cn, b.cn"``), empty parts dropped."""
     return [part.strip() for part in env.list(name, default=default) if part.strip()]
@@ -295,8 +327,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploaded files. Registration papers live under MEDIA_ROOT/papers/ and are never served from
+# MEDIA_URL: only agencies/views/papers.py sends them, after the permission check.
+MEDIA_URL = _read("MEDIA_URL", _url_path, "/media/")
+MEDIA_ROOT = _read("MEDIA_ROOT", _directory, BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -374,6 +408,9 @@ SPECTACULAR_SETTINGS = {
         "RatingAppealStatusEnum": "ratings.models.RatingAppeal.Status",
         "SanctionStatusEnum": "credit.models.Sanction.Status",
         "InspectionStatusEnum": "credit.models.Inspection.Status",
+        "PaperKindEnum": "agencies.models.Paper.Kind",
+        "SanctionKindEnum": "credit.models.Sanction.Kind",
+        "CreditEventKindEnum": "credit.models.CreditEvent.Kind",
     },
 }
 
@@ -419,6 +456,12 @@ MARKETPLACE = {
     # days to review a complaint for acceptance and 30 to decide it.
     "COMPLAINT_ACCEPT_WORKING_DAYS": _read("COMPLAINT_ACCEPT_WORKING_DAYS", _nonnegative_int, 5),
     "COMPLAINT_DECIDE_WORKING_DAYS": _read("COMPLAINT_DECIDE_WORKING_DAYS", _nonnegative_int, 30),
+    # Registration papers (agencies.services.papers): upload limits, recognised by content.
+    "PAPER_MAX_BYTES": _read("PAPER_MAX_BYTES", _positive_int, 10 * 1024 * 1024),
+    "PAPER_TYPES": _read("PAPER_TYPES", _paper_types, tuple(PAPER_TYPE_NAMES.values())),
+    "PAPER_IMAGE_MIN_SIDE": _read("PAPER_IMAGE_MIN_SIDE", _positive_int, 200),
+    "PAPER_IMAGE_MAX_SIDE": _read("PAPER_IMAGE_MAX_SIDE", _positive_int, 10000),
+    "PAPER_EXPIRY_WARNING_DAYS": _read("PAPER_EXPIRY_WARNING_DAYS", _nonnegative_int, 30),
 }
 
 LOGGING = {

@@ -1,10 +1,11 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from marketplace.views import pages
+from marketplace.views import media, pages
 
 # Django's own refusals (bad request, including a body over DATA_UPLOAD_MAX_MEMORY_SIZE;
 # forbidden; not found; server error): JSON in the API's error format under /api/, the site's
@@ -47,5 +48,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG:  # public uploads only: registration papers are refused (marketplace/views/media.py)
+    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+                            media.public_media)]

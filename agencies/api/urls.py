@@ -1,9 +1,14 @@
 from django.urls import path
 
-from agencies.api import qualifications
+from agencies.api import papers, qualifications
 from agencies.api import registry as api_views
 
 urlpatterns = [
+    path("agencies/mine/papers/", papers.MyPapers.as_view(), name="api-my-papers"),
+    path("agencies/mine/papers/<int:paper_id>/", papers.MyPaper.as_view(), name="api-my-paper"),
+    path("agencies/<int:pk>/papers/", papers.AgencyPapers.as_view(), name="api-agency-papers"),
+    path("agencies/<int:pk>/papers/<int:paper_id>/file/", papers.AgencyPaperFile.as_view(),
+         name="api-agency-paper-file"),
     path("agencies/", api_views.AgencyListCreate.as_view(), name="api-agencies"),
     path("agencies/<int:pk>/", api_views.AgencyDetail.as_view(), name="api-agency"),
     path("agencies/<int:pk>/offers/<int:item_id>/", api_views.AgencyOffer.as_view(),

@@ -18,6 +18,7 @@ from agencies.forms import (
     AgencyProfileForm,
     OfferForm,
     OfferFormSet,
+    PaperForm,
     PractitionerForm,
     PractitionerFormSet,
     QualificationForm,
@@ -26,7 +27,7 @@ from agencies.forms import (
     filled,
 )
 from agencies.models import Agency
-from agencies.permissions import EDIT_AGENCY, VIEW_CONTACTS
+from agencies.permissions import EDIT_AGENCY, VIEW_CONTACTS, VIEW_PAPERS
 from agencies.selectors.directory import (
     DirectoryPaginator,
     agency_directory_queryset,
@@ -35,7 +36,9 @@ from agencies.selectors.directory import (
     directory_counts,
     offers_of,
 )
+from agencies.selectors.papers import papers_expiring, papers_of
 from agencies.services import registry as services
+from agencies.services.papers import accepted_types_label
 from core.catalogue import Product
 from core.errors import MarketplaceError, NotAllowed
 from core.forms import apply_error
@@ -110,8 +113,17 @@ def detail(request, pk: int):
     except Agency.DoesNotExist:
         raise Http404(_("No such agency.")) from None
     contacts = has_perm(request.user, VIEW_CONTACTS, agency)
+    today = timezone.localdate()
+    papers = paper_form = expiring = None
+    if has_perm(request.user, VIEW_PAPERS, agency):  # never public (agencies.view_papers)
+        papers = list(papers_of(agency))
+        for paper in papers:
+            paper.state = paper.expiry_state(today)
+        if has_perm(request.user, EDIT_AGENCY, agency):  # "My agency": upload and reminders
+            paper_form, expiring = PaperForm(agency=agency), papers_expiring(agency=agency)
     return render(request, "agencies/detail.html", {
-        "agency": agency, "today": timezone.localdate(),
+        "agency": agency, "today": today, "papers": papers, "paper_form": paper_form,
+        "expiring": expiring, "paper_types": accepted_types_label(),
         "may_edit": has_perm(request.user, EDIT_AGENCY, agency),
         "contacts": contacts,
         "mask_people": not contacts,

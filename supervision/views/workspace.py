@@ -5,12 +5,14 @@ service, which checks it again. Every list can be downloaded with ``?format=csv`
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from agencies.selectors.papers import papers_expiring
 from bidding.models import Objection
 from bidding.services.objections import objection_decide as decide
 from core.access import csv_response, regulator_required, wants_csv
@@ -22,6 +24,8 @@ from credit.services.ties import tie_review_record
 from ratings.selectors.ratings import appeal_queue
 from supervision.forms import DecisionForm, FindingForm, InspectionForm, InspectorForm, NoteForm
 from supervision.selectors import workspace as sel
+
+PAPERS_SHOWN = 20
 
 
 def _award_url(award_id: int) -> str:
@@ -70,6 +74,9 @@ def overview(request):
     return render(request, "supervision/regulator_overview.html", {
         "section": "overview", "figures": figures, "risks": risks, "chart_data": chart_data,
         "project_rows": project_rows, "statuses": projects["statuses"],
+        # Reminders (issue 11 notifies from the same selector): papers about to expire.
+        "papers_expiring": list(papers_expiring()[:PAPERS_SHOWN]),
+        "paper_warning_days": settings.MARKETPLACE["PAPER_EXPIRY_WARNING_DAYS"],
         "queue": {"appeals": _count_appeals(), "objections": sel.objection_queue().count(),
                   "sanctions": sel.sanctions_to_confirm().count(),
                   "ties": sel.tied_agencies().filter(reviewed_at__isnull=True).count(),

@@ -10,6 +10,8 @@ OUR_PATHS = [
     "/api/v1/agencies/", "/api/v1/agencies/{id}/", "/api/v1/agencies/{id}/offers/{item_id}/",
     "/api/v1/agencies/{id}/qualifications/",
     "/api/v1/agencies/{id}/qualifications/{qualification_id}/",
+    "/api/v1/agencies/mine/papers/", "/api/v1/agencies/mine/papers/{paper_id}/",
+    "/api/v1/agencies/{id}/papers/", "/api/v1/agencies/{id}/papers/{paper_id}/file/",
 ]
 
 

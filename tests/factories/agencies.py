@@ -1,7 +1,12 @@
-import factory
-from django.utils import timezone
+import io
 
-from agencies.models import Agency, Qualification
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from agencies.models import Agency, Paper, Qualification
+from agencies.services.papers import PaperInput, paper_upload
 from agencies.services.registry import OfferInput, Registration, agency_register
 from core.catalogue import Category, Partner, Product, StockRecord, offer_sku, service_class
 from core.models import Organisation
@@ -99,3 +104,36 @@ def bulk_agencies(count: int, *, offers=(), start: int = 500000, region_code: st
         Qualification.objects.bulk_create([
             Qualification(agency=a, name=qualification, grade="乙级") for a in agencies])
     return agencies
+
+
+# -- registration papers ------------------------------------------------------------------------
+def png_bytes(width: int = 400, height: int = 300) -> bytes:
+    """A real PNG image (Pillow), e.g. a scanned licence."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def jpeg_bytes(width: int = 400, height: int = 300) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 30, 200)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    """A real one-page PDF (Pillow writes it)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 800), (255, 255, 255)).save(buffer, "PDF")
+    return buffer.getvalue()
+
+
+def paper(owner: Agency, *, kind: str = Paper.Kind.BUSINESS_LICENCE, title: str = "营业执照",
+          expires_on=None, qualification=None, content: bytes | None = None,
+          name: str = "营业执照.png", **fields) -> Paper:
+    """A paper uploaded through the real service by the agency's own account."""
+    return paper_upload(
+        actor=agency_user(owner), agency=owner,
+        paper=PaperInput(kind=kind, title=title, expires_on=expires_on,
+                         qualification_id=qualification.pk if qualification else None,
+                         **fields),
+        upload=SimpleUploadedFile(name, content if content is not None else png_bytes()))

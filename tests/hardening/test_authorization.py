@@ -29,7 +29,7 @@ from ratings.models import RatingAppeal
 from supervision.models import Complaint
 from tests.factories import bidding as bf
 from tests.factories import ratings as rf
-from tests.factories.agencies import agency, agency_user, service_item
+from tests.factories.agencies import agency, agency_user, paper, png_bytes, service_item
 from tests.factories.awards import approval_user_of, made_award
 from tests.factories.core import purchaser_user, regulator_user
 
@@ -148,6 +148,11 @@ ROWS = {
         "valid_until": "2030-12-31"}, set()),
     "api/v1/agencies/<int:pk>/qualifications/<int:qualification_id>/": (
         "/api/v1/agencies/{agency}/qualifications/{qualification}/", {}, set()),
+    # "mine": an agency uploads to its own profile (entitled; the JSON body is a 415), every
+    # other role is refused; a paper of another agency is not found.
+    "api/v1/agencies/mine/papers/": ("/api/v1/agencies/mine/papers/", {}, {"agency"}),
+    "api/v1/agencies/mine/papers/<int:paper_id>/": (
+        "/api/v1/agencies/mine/papers/{paper}/", {"expires_on": "2099-01-01"}, set()),
 }
 
 
@@ -198,6 +203,7 @@ def world():
         "complaint": complaint.pk,
         "rating": rated.pk, "rating_appeal": rating_appeal.pk, "inspection": inspection.pk,
         "finding": finding.pk, "qualification": qualification.pk,
+        "paper": paper(victim, content=png_bytes()).pk,
         "agency": victim.pk, "item": item.pk, "draft": bf.draft().pk,
         "published": bf.project().pk, "live": live.pk, "award": award.pk,
         "objection": objection.pk, "delivery": delivery.pk, "sanction": sanction.pk,
