@@ -7,4 +7,6 @@ ACTIONS = {
     "calendar.day_added": _("Calendar day added"),
     "calendar.day_changed": _("Calendar day changed"),
     "calendar.day_deleted": _("Calendar day deleted"),
+    "identity.linked": _("Portal identity linked"),
+    "member.joined_through_portal": _("Member joined through the government-service portal"),
 }
