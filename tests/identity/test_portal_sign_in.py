@@ -10,6 +10,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from agencies.models import Agency
+from core.errors import ValidationFailed
 from core.identity import config
 from core.identity.config import forget_metadata
 from core.models import AuditEvent, ExternalIdentity, Member, Organisation
@@ -319,3 +320,26 @@ def test_a_password_sign_in_never_reaches_the_portal(client, portal, settings):
     response = client.post(reverse("login") + "?code=x&state=y",
                            {"username": user.username, "password": MARKETPLACE_PASSWORD})
     assert response.status_code == 302 and signed_in_user(client) == user
+
+
+def test_the_portal_pages_speak_chinese(client, portal):
+    from tests.marketplace.test_translations import _check_chinese
+
+    _check_chinese(client, reverse("login"))
+    sign_in(client, "new_legal")
+    for url in (reverse("portal-choice"), reverse("signup"), "/agencies/register/"):
+        _check_chinese(client, url)
+
+
+def test_a_registration_service_refuses_a_code_other_than_the_portals():
+    from core.identity.claims import PortalIdentity
+    from core.services.accounts import purchaser_register
+
+    identity = PortalIdentity(issuer="https://portal.example", subject="42",
+                              kind="legal_person", uscc=make_uscc(880010))
+    with pytest.raises(ValidationFailed) as refused:
+        purchaser_register(username="other", password=MARKETPLACE_PASSWORD, name="某公司",
+                           uscc=make_uscc(880011), region=None, contact_name="王",
+                           contact_phone="027-1", identity=identity)
+    assert "uscc" in refused.value.fields
+    assert not User.objects.exists() and not ExternalIdentity.objects.exists()
