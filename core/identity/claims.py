@@ -22,9 +22,9 @@ from core.models import ExternalIdentity
 from core.uscc import uscc_validate
 
 SESSION_KEY = "portal_identity"
-# How long verified claims wait in the session for the registration or password sign-in that
-# uses them.
-PENDING_SECONDS = 30 * 60
+# How long verified claims wait in the session for the registration (30 minutes) or the password
+# sign-in (10 minutes) that uses them.
+PENDING_SECONDS = {"register": 30 * 60, "link": 10 * 60}
 REGISTER = "register"
 LINK = "link"
 
@@ -93,7 +93,7 @@ def identity_keep(request, identity: PortalIdentity, *, purpose: str) -> None:
     """Keep verified ``identity`` in the session for ``purpose`` (``REGISTER`` or ``LINK``).
     Only the portal callback calls this."""
     request.session[SESSION_KEY] = {**asdict(identity), "purpose": purpose,
-                                    "until": time.time() + PENDING_SECONDS}
+                                    "until": time.time() + PENDING_SECONDS[purpose]}
 
 
 def identity_pending(request, *, purpose: str) -> PortalIdentity | None:

@@ -21,7 +21,8 @@ from core.services.identity import identity_link
 class SignIn(LoginView):
     """Django's sign-in page, plus the portal button when OIDC is configured. A natural person
     the portal vouched for but who had no account here signs in once with the password: the
-    portal identity kept in the session is then linked to this account."""
+    portal identity kept in the session is then linked to this account, if the box naming that
+    person is left ticked (on a shared computer, the next person unticks it)."""
 
     authentication_form = SignInForm
     redirect_authenticated_user = True
@@ -36,8 +37,8 @@ class SignIn(LoginView):
     def form_valid(self, form):
         identity = portal_claims.identity_pending(self.request, purpose=portal_claims.LINK)
         response = super().form_valid(form)
-        if identity is not None:
-            portal_claims.identity_forget(self.request)
+        portal_claims.identity_forget(self.request)
+        if identity is not None and self.request.POST.get("link_portal") == "1":
             try:
                 identity_link(actor=form.get_user(), user=form.get_user(), identity=identity)
             except MarketplaceError as exc:

@@ -218,7 +218,8 @@ def test_a_natural_person_links_the_portal_identity_by_signing_in_with_the_passw
     assert_refused_on_login_page(response, "尚未绑定")
     assert signed_in_user(client) is None and not ExternalIdentity.objects.exists()
     assert "张三" in client.get(reverse("login")).content.decode()
-    response = client.post(reverse("login"), {"username": user.username,
+    assert 'name="link_portal"' in client.get(reverse("login")).content.decode()
+    response = client.post(reverse("login"), {"username": user.username, "link_portal": "1",
                                               "password": MARKETPLACE_PASSWORD})
     assert response.status_code == 302
     link = ExternalIdentity.objects.get()
@@ -231,8 +232,20 @@ def test_a_natural_person_links_the_portal_identity_by_signing_in_with_the_passw
 def test_a_wrong_password_does_not_link_and_the_identity_waits(client, portal):
     user = purchaser_user()
     sign_in(client, "citizen")
-    client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+    client.post(reverse("login"), {"username": user.username, "password": "wrong",
+                                   "link_portal": "1"})
     assert not ExternalIdentity.objects.exists()
+    assert 'name="link_portal"' in client.get(reverse("login")).content.decode()
+
+
+def test_someone_else_signing_in_on_the_same_browser_unticks_the_link(client, portal):
+    user = purchaser_user()
+    sign_in(client, "citizen")
+    response = client.post(reverse("login"), {"username": user.username,
+                                              "password": MARKETPLACE_PASSWORD})
+    assert response.status_code == 302 and signed_in_user(client) == user
+    assert not ExternalIdentity.objects.exists()
+    assert "portal_identity" not in client.session  # the pending identity is gone
 
 
 def test_the_portal_refusing_the_sign_in_ends_on_the_login_page(client, portal):
@@ -329,6 +342,8 @@ def test_the_portal_pages_speak_chinese(client, portal):
     sign_in(client, "new_legal")
     for url in (reverse("portal-choice"), reverse("signup"), "/agencies/register/"):
         _check_chinese(client, url)
+    sign_in(client, "citizen")  # the login page with the pending identity and its box
+    _check_chinese(client, reverse("login"))
 
 
 def test_a_registration_service_refuses_a_code_other_than_the_portals():
