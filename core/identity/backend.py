@@ -48,12 +48,6 @@ class PortalBackend(OIDCAuthenticationBackend):
     OIDC_RP_SIGN_ALGO = property(lambda self: settings.OIDC_RP_SIGN_ALGO)
     OIDC_RP_IDP_SIGN_KEY = None
 
-    @staticmethod
-    def get_settings(attr, *args):
-        if attr == "OIDC_TIMEOUT":
-            return settings.OIDC_TIMEOUT
-        return OIDCAuthenticationBackend.get_settings(attr, *args)
-
     def authenticate(self, request, **kwargs):
         if request is None or "nonce" not in kwargs or not oidc_enabled():
             return None
