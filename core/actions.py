@@ -11,4 +11,6 @@ ACTIONS = {
     "calendar.schedule_imported": _("Holiday schedule imported"),
     "calendar.schedule_replaced": _("Holiday schedule replaced"),
     "calendar.schedule_deleted": _("Holiday schedule deleted"),
+    "identity.linked": _("Portal identity linked"),
+    "member.joined_through_portal": _("Member joined through the government-service portal"),
 }

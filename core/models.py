@@ -194,3 +194,31 @@ class HolidayScheduleDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}".strip()
+
+
+class ExternalIdentity(TimeStampedModel):
+    """A person as the government-service portal knows them (issuer, subject), linked to the
+    account they sign in as (docs/architecture.md, "Identity"). Written only by
+    ``core/services/identity.py::identity_link``."""
+
+    class Kind(models.TextChoices):
+        LEGAL_PERSON = "legal_person", _("Legal person (enterprise login)")
+        NATURAL_PERSON = "natural_person", _("Natural person")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="external_identities", verbose_name=_("user"))
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+
+    class Meta:
+        verbose_name = _("portal identity")
+        verbose_name_plural = _("portal identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"],
+                                    name="uniq_external_identity_issuer_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject} → {self.user}"

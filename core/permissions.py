@@ -84,3 +84,14 @@ add_perm("core.edit_calendar", is_system | is_superuser | is_regulator,
          _("Only regulators maintain the working-day calendar."))
 add_perm("core.supervise", is_regulator,
          _("Only regulators may open the supervision workspace."))
+
+
+@rules.predicate
+def is_self(user, account) -> bool:
+    return user is not None and account is not None and user.pk == account.pk
+
+
+# A portal identity is linked by the platform on the portal's word, or by the account's own
+# person after a password sign-in (core/services/identity.py).
+add_perm("core.link_identity", is_system | is_self,
+         _("Only you may link a portal identity to your account."))

@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core.forms import SignInForm
-from core.views import accounts, audit
+from core.views import accounts, audit, portal
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm,
-                                                         redirect_authenticated_user=True),
-         name="login"),
+    path("accounts/login/", accounts.SignIn.as_view(), name="login"),
+    # Single sign-on with the government-service portal (404 while OIDC is not configured).
+    path("accounts/portal/", portal.PortalStart.as_view(), name="portal-start"),
+    path("accounts/portal/callback/", portal.PortalCallback.as_view(), name="portal-callback"),
+    path("accounts/portal/register/", portal.portal_choice, name="portal-choice"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("account/", accounts.account, name="account"),

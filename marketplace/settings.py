@@ -294,6 +294,9 @@ else:
 AUTHENTICATION_BACKENDS = [
     "core.throttle.SignInThrottle",  # django-axes' lock-out check, first (core/throttle.py)
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on with the government-service portal (政务服务网统一身份认证) over OpenID
+    # Connect; inert while OIDC_ISSUER is unset (core/identity/backend.py).
+    "core.identity.backend.PortalBackend",
 ]
 # Sign-in throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one user name or
 # from one address lock both out for LOGIN_COOLOFF_MINUTES after the last failure; the right
@@ -315,6 +318,50 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "account"
 LOGOUT_REDIRECT_URL = "home"
+
+# --- Single sign-on with the government-service portal (OpenID Connect) ------------------
+# mozilla-django-oidc with our backend (docs/architecture.md, "Identity"). OIDC_ISSUER unset =
+# no portal: password sign-in only. The endpoints are discovered once from
+# <OIDC_ISSUER>/.well-known/openid-configuration (core/identity/config.py); an endpoint
+# variable set here wins over the discovered one.
+#   OIDC_ISSUER                 the portal's issuer URL (the ``iss`` its ID tokens carry)
+#   OIDC_CLIENT_ID, OIDC_CLIENT_SECRET   the platform's registration at the portal
+#   OIDC_SCOPES                 default "openid profile"
+#   OIDC_AUTHORIZATION_ENDPOINT, OIDC_TOKEN_ENDPOINT, OIDC_USERINFO_ENDPOINT,
+#   OIDC_JWKS_ENDPOINT          override discovery
+#   OIDC_SIGN_ALGO              the ID token's signature algorithm, default RS256
+#   OIDC_CLAIM_USCC, OIDC_CLAIM_ORGANISATION, OIDC_CLAIM_PERSON, OIDC_CLAIM_KIND
+#                               the claim names of the legal person's code, the organisation's
+#                               name, the person's name and the kind of login (defaults uscc,
+#                               org_name, name, login_kind)
+#   OIDC_LEGAL_PERSON_KINDS     values of the kind claim meaning a legal-person (enterprise)
+#                               login, comma-separated, default "legal_person"; any other value
+#                               is a natural person
+#   OIDC_TIMEOUT                seconds to wait for the portal, default 10
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").strip().rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="").strip()
+OIDC_RP_CLIENT_SECRET = _read("OIDC_CLIENT_SECRET", str, "")
+if OIDC_ISSUER and not OIDC_RP_CLIENT_ID:
+    raise ImproperlyConfigured("OIDC_ISSUER is set: OIDC_CLIENT_ID must be set too")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid profile").strip()
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256").strip()
+OIDC_ENDPOINTS = {  # empty: discovered (core/identity/config.py::endpoint)
+    "authorization_endpoint": env.str("OIDC_AUTHORIZATION_ENDPOINT", default="").strip(),
+    "token_endpoint": env.str("OIDC_TOKEN_ENDPOINT", default="").strip(),
+    "userinfo_endpoint": env.str("OIDC_USERINFO_ENDPOINT", default="").strip(),
+    "jwks_uri": env.str("OIDC_JWKS_ENDPOINT", default="").strip(),
+}
+OIDC_CLAIMS = {
+    "USCC": env.str("OIDC_CLAIM_USCC", default="uscc").strip(),
+    "ORGANISATION": env.str("OIDC_CLAIM_ORGANISATION", default="org_name").strip(),
+    "PERSON": env.str("OIDC_CLAIM_PERSON", default="name").strip(),
+    "KIND": env.str("OIDC_CLAIM_KIND", default="login_kind").strip(),
+}
+OIDC_LEGAL_PERSON_KINDS = _names("OIDC_LEGAL_PERSON_KINDS", ["legal_person"])
+OIDC_TIMEOUT = _read("OIDC_TIMEOUT", _number, 10.0)
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "portal-callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
 
 # --- Internationalisation: Simplified Chinese first, English second ------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -18,9 +18,12 @@ from agencies.permissions import EDIT_AGENCY
 from core.audit import audit_record
 from core.catalogue import Partner, Product, StockRecord, offer_sku
 from core.errors import Conflict, ValidationFailed, from_django_validation
+from core.identity.claims import PortalIdentity
 from core.locking import lock
 from core.models import Member, Organisation, Region
 from core.permissions import has_perm, require_perm
+from core.services.accounts import portal_uscc
+from core.services.identity import identity_link
 from core.uscc import uscc_validate
 
 User = get_user_model()
@@ -136,10 +139,15 @@ def _check_registration(reg: Registration) -> str:
 
 
 @transaction.atomic
-def agency_register(*, registration: Registration) -> Agency:
+def agency_register(*, registration: Registration,
+                    identity: PortalIdentity | None = None) -> Agency:
     """Create the account, organisation, Oscar partner, agency profile, offers, qualifications
-    and practitioners in one transaction. Listed publicly at once: there is no approval step."""
+    and practitioners in one transaction. Listed publicly at once: there is no approval step.
+    With ``identity`` (verified portal claims) the code must be the portal's, and the identity
+    is linked to the new account in the same transaction."""
     reg = registration
+    if identity is not None:
+        reg.uscc = portal_uscc(identity, reg.uscc)
     code = _check_registration(reg)
     # The checks above read; a concurrent registration of the same name or code can still win
     # between them and these inserts. Its unique constraints then refuse ours: say which.
@@ -184,6 +192,8 @@ def agency_register(*, registration: Registration) -> Agency:
         "qualifications": [q.name for q in reg.qualifications],
         "gov_tie_declared": reg.gov_tie_declared, "gov_tie_department": reg.gov_tie_department,
     })
+    if identity is not None:
+        identity_link(actor=user, user=user, identity=identity)
     return agency
 
 

@@ -42,6 +42,7 @@ from agencies.services.papers import accepted_types_label
 from core.catalogue import Product
 from core.errors import MarketplaceError, NotAllowed
 from core.forms import apply_error
+from core.identity import claims as portal_claims
 from core.permissions import has_perm, permission_message
 
 PAGE_SIZE = 20
@@ -57,7 +58,10 @@ def _forbidden(request, exc: NotAllowed | None = None, agency: Agency | None = N
 def register(request):
     """An agency joins by itself, listed at once: no approval step, no cap (R1, R2)."""
     data = request.POST if request.method == "POST" else None
+    # Started from the portal: the code (and name) come from its verified claims, locked.
+    identity = portal_claims.identity_pending(request, purpose=portal_claims.REGISTER)
     form = RegistrationForm(data)
+    portal_claims.lock_claimed_fields(form, identity)
     offers = OfferFormSet(data, prefix="offers")
     quals = QualificationFormSet(data, prefix="quals")
     people = PractitionerFormSet(data, prefix="people")
@@ -70,10 +74,12 @@ def register(request):
                 practitioners=[f.practitioner() for f in filled(people)],
             )
             try:
-                agency = services.agency_register(registration=registration)
+                agency = services.agency_register(registration=registration,
+                                                  identity=identity)
             except MarketplaceError as exc:
                 apply_error(form, exc)
             else:
+                portal_claims.identity_forget(request)
                 user = get_user_model().objects.get(username=registration.username.strip())
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _(

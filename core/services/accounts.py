@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import ValidationFailed
+from core.identity.claims import PortalIdentity
 from core.models import Member, Organisation, Region
+from core.services.identity import identity_link
 from core.uscc import uscc_validate
 
 User = get_user_model()
@@ -38,10 +40,15 @@ def _create_member(*, username: str, password: str, email: str, organisation: Or
 @transaction.atomic
 def purchaser_register(*, username: str, password: str, name: str, uscc: str,
                        region: Region | None, contact_name: str, contact_phone: str,
-                       email: str = "", is_government: bool = False):
-    """An enterprise (or a department commissioning technical services, R6) signs itself up."""
+                       email: str = "", is_government: bool = False,
+                       identity: PortalIdentity | None = None):
+    """An enterprise (or a department commissioning technical services, R6) signs itself up.
+    With ``identity`` (verified portal claims) the code must be the portal's, and the identity
+    is linked to the new account in the same transaction."""
     errors: dict[str, list[str]] = {}
     code = ""
+    if identity is not None:
+        uscc = portal_uscc(identity, uscc)
     if is_government:
         code = (uscc or "").strip().upper()
     else:
@@ -65,7 +72,18 @@ def purchaser_register(*, username: str, password: str, name: str, uscc: str,
     user = _create_member(username=username, password=password, email=email, organisation=org)
     audit_record(actor=user, action="purchaser.registered", obj=org,
                  data={"name": org.name, "uscc": code, "is_government": is_government})
+    if identity is not None:
+        identity_link(actor=user, user=user, identity=identity)
     return user
+
+
+def portal_uscc(identity: PortalIdentity, given: str) -> str:
+    """The code of a registration started from the portal: the verified claim's, which the
+    code given must be (the form locks it; a client that posts another is refused)."""
+    if not identity.is_legal_person or (given or "").strip().upper() != identity.uscc:
+        raise ValidationFailed(_("The unified social credit code must be the one the "
+                                 "government-service portal gave."), field="uscc")
+    return identity.uscc
 
 
 @transaction.atomic
