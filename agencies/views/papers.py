@@ -19,8 +19,9 @@ from agencies.permissions import EDIT_AGENCY, VIEW_PAPERS
 from agencies.selectors.papers import paper_of, papers_expiring, papers_of
 from agencies.services import papers as services
 from agencies.services.papers import accepted_types_label, paper_body_check
-from agencies.views.registry import _apply_error, _forbidden
+from agencies.views.registry import _forbidden
 from core.errors import MarketplaceError, NotAllowed, ValidationFailed
+from core.forms import apply_error
 from core.permissions import has_perm, permission_message
 
 
@@ -84,7 +85,7 @@ def _papers_page(request, agency: Agency):
         except NotAllowed as exc:
             return _forbidden(request, exc, agency)
         except MarketplaceError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("“%(title)s” is uploaded. Only you, regulators and the "
                                         "purchasers of your projects see it.")

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_published_heads'),
+        ('core', '0004_holiday_schedules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
