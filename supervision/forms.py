@@ -52,6 +52,24 @@ class DecisionForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the pattern of Django's documentation); the content checks
+    are the service's."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class ComplaintForm(forms.Form):
     """An online complaint (supervision.services.complaints.complaint_file checks the rest)."""
 
@@ -65,6 +83,10 @@ class ComplaintForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("What happened, where it shows (quote the posting's "
                                        "words), and what you ask the regulator to do."))
+    attachments = MultipleFileField(
+        label=_("Evidence (optional)"), required=False,
+        widget=MultipleFileInput(attrs={"multiple": True, "accept": ".pdf,.png,.jpg,.jpeg"}),
+        help_text=_("Up to 5 files, PDF, PNG or JPEG. Only the regulator sees them."))
 
 
 class ComplaintDecisionForm(forms.Form):

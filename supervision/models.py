@@ -101,3 +101,25 @@ class Complaint(TimeStampedModel):
     @property
     def is_decided(self) -> bool:
         return self.status in (self.Status.UPHELD, self.Status.DISMISSED, self.Status.NOT_ACCEPTED)
+
+
+class ComplaintAttachment(models.Model):
+    """Evidence filed with a complaint: PDF or image, checked by its content like the agencies'
+    papers (agencies/services/papers.py::paper_file_check); private to the complainant and the
+    regulator (``supervision.see_complainant``), stored under MEDIA_ROOT/complaints/, which is
+    never served as plain media."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments",
+                                  verbose_name=_("complaint"))
+    file = models.FileField(_("file"), upload_to="complaints/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -23,6 +23,8 @@ urlpatterns = [
     path("complaints/", c.complaint_list, name="complaints"),
     path("complaints/new/", c.complaint_new, name="complaint-new"),
     path("complaints/<int:complaint_id>/", c.complaint_detail, name="complaint"),
+    path("complaints/<int:complaint_id>/files/<int:attachment_id>/", c.attachment_file,
+         name="complaint-file"),
     path("complaints/<int:complaint_id>/handle/", c.complaint_handle, name="complaint-handle"),
     path("inspections/", v.public_inspections, name="inspections"),
     path("inspections/<int:inspection_id>/", v.public_inspection, name="inspection"),

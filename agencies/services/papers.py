@@ -161,7 +161,8 @@ def _check_dates(kind: str, issued_on, expires_on) -> None:
                                field="expires_on")
 
 
-def _original_name(upload) -> str:
+def upload_name(upload) -> str:
+    """The uploaded file's own name, without any path and unprintable characters."""
     name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(ch for ch in name if ch.isprintable())[:255] or "paper"
 
@@ -193,7 +194,7 @@ def paper_upload(*, actor, agency: Agency, paper: PaperInput, upload) -> Paper:
     row = Paper(agency=agency, kind=paper.kind, qualification=qualification,
                 title=paper.title.strip(), number=paper.number.strip(),
                 authority=paper.authority.strip(), issued_on=paper.issued_on,
-                expires_on=paper.expires_on, original_name=_original_name(upload),
+                expires_on=paper.expires_on, original_name=upload_name(upload),
                 content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
                 uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
                 uploaded_at=timezone.now())

@@ -51,6 +51,9 @@ class ComplaintInput(StrictFieldsMixin, serializers.Serializer):
     agency = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
                                       allow_null=True, default=None)
     text = TextField(max_length=5000)
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=5,
+        help_text=_("Evidence, multipart only: up to 5 PDF, PNG or JPEG files."))
 
     def validate_project(self, value):
         if value is None:
@@ -78,7 +81,7 @@ class HandleInput(StrictFieldsMixin, serializers.Serializer):
 class ComplaintList(generics.ListAPIView):
     serializer_class = ComplaintSerializer
     pagination_class = StandardPagination
-    parser_classes = API_PARSERS
+    parser_classes = API_PARSERS  # JSON, or multipart with the evidence as ``attachments``
 
     def get_queryset(self):
         mine = self.request.query_params.get("mine") in ("1", "true")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from agencies.services.papers import paper_file_check, upload_name
 from bidding.models import Project
 from bidding.services.postings import project_withdraw_ordered
 from core.audit import audit_record
@@ -24,11 +25,12 @@ from core.workdays import add_working_days
 from credit.models import CreditEvent
 from credit.services.ledger import credit_event_record
 from supervision import permissions  # noqa: F401  (registers supervision.*)
-from supervision.models import Complaint
+from supervision.models import Complaint, ComplaintAttachment
 
 Subject, Category, Status, Remedy = (Complaint.Subject, Complaint.Category, Complaint.Status,
                                      Complaint.Remedy)
 MIN_TEXT, MAX_TEXT, MIN_REASON = 20, 5000, 10
+MAX_ATTACHMENTS = 5
 _SUBJECT_CATEGORIES = {
     Subject.POSTING: {Category.DESIGNATION, Category.UNFAIR_TERMS, Category.REFUSED,
                       Category.OTHER},
@@ -53,9 +55,11 @@ def _text(value, *, field: str, least: int, most: int, message: str) -> str:
 @transaction.atomic
 def complaint_file(*, actor, subject: str, category: str, text: str,
                    project: Project | None = None, agency: Agency | None = None,
-                   now=None) -> Complaint:
-    """File a complaint about a posting, a selection or an agency; it is routed to the
-    regulator of the project's (else the agency's) region with its two deadlines."""
+                   attachments=(), now=None) -> Complaint:
+    """File a complaint about a posting, a selection or an agency, with up to five files of
+    evidence (PDF or images, checked by content as the agencies' papers are); it is routed to
+    the regulator of the project's (else the agency's) region with its two deadlines. Call it as
+    the outermost transaction: the files it wrote are removed when it fails."""
     require_perm(actor, "supervision.file_complaint")
     now = now or timezone.now()
     if subject not in Subject.values:
@@ -83,6 +87,17 @@ def complaint_file(*, actor, subject: str, category: str, text: str,
     if duplicate:
         raise Conflict(_("You already have an open complaint about this; the regulator is "
                          "handling it."), code="duplicate")
+    attachments = [a for a in attachments if a is not None]
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationFailed(_("At most %(n)s files.") % {"n": MAX_ATTACHMENTS},
+                               field="attachments")
+    checked = []
+    for upload in attachments:
+        try:
+            checked.append((upload, paper_file_check(upload)))
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"{upload_name(upload)}: {exc}", field="attachments",
+                                   code=exc.code) from exc
     region = (project.region if project is not None and project.region_id else
               agency.region if agency is not None else None)
     conf = _rules()
@@ -93,12 +108,31 @@ def complaint_file(*, actor, subject: str, category: str, text: str,
         decide_by=add_working_days(now, conf["COMPLAINT_DECIDE_WORKING_DAYS"]))
     complaint.number = f"TS{timezone.localtime(now).year}{complaint.pk:06d}"
     complaint.save(update_fields=["number"])
+    stored = []
+    try:
+        for upload, info in checked:
+            row = ComplaintAttachment(complaint=complaint, original_name=upload_name(upload),
+                                      content_type=info.content_type, size=info.size,
+                                      sha256=info.sha256)
+            row.file.save(row.original_name, upload, save=False)
+            stored.append(row)
+            row.save()
+        _audit_filed(actor, complaint, project, agency, region, stored)
+    except BaseException:
+        for row in stored:
+            row.file.storage.delete(row.file.name)
+        raise
+    return complaint
+
+
+def _audit_filed(actor, complaint, project, agency, region, stored) -> None:
+    subject, category = complaint.subject, complaint.category
     audit_record(actor=actor, action="complaint.filed", obj=complaint, data={
         "number": complaint.number, "subject": subject, "category": category,
         "project": project.pk if project else None, "agency": agency.pk if agency else None,
         "complainant": actor.pk, "region": region.code if region else None,
-        "accept_by": complaint.accept_by, "decide_by": complaint.decide_by})
-    return complaint
+        "accept_by": complaint.accept_by, "decide_by": complaint.decide_by,
+        "attachments": [[a.original_name, a.content_type, a.size, a.sha256] for a in stored]})
 
 
 def _locked(actor, complaint) -> Complaint:

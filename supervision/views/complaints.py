@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from agencies.views.papers import paper_file_response
 from bidding.models import Project
 from core.access import csv_response, regulator_required, wants_csv
 from core.errors import MarketplaceError
@@ -35,7 +36,7 @@ def complaint_new(request):
             initial[key] = int(value)
     if "agency" in initial and "project" not in initial:
         initial.update(subject=Complaint.Subject.AGENCY, category=Complaint.Category.CONDUCT)
-    form = ComplaintForm(request.POST or None, initial=initial)
+    form = ComplaintForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         project, agency = _target(Project, data["project"]), _target(Agency, data["agency"])
@@ -47,7 +48,8 @@ def complaint_new(request):
             try:
                 complaint = svc.complaint_file(
                     actor=request.user, subject=data["subject"], category=data["category"],
-                    text=data["text"], project=project, agency=agency)
+                    text=data["text"], project=project, agency=agency,
+                    attachments=data["attachments"])
             except MarketplaceError as exc:
                 apply_error(form, exc)
             else:
@@ -74,6 +76,17 @@ def complaint_detail(request, complaint_id: int):
         "see_complainant": has_perm(request.user, "supervision.see_complainant", complaint),
         "can_handle": has_perm(request.user, "supervision.handle_complaint", complaint),
         "decision_form": ComplaintDecisionForm()})
+
+
+def attachment_file(request, complaint_id: int, attachment_id: int):
+    """One file of evidence, for the complainant and the regulator only."""
+    complaint = sel.complaint_detail(complaint_id)
+    if complaint is None or not has_perm(request.user, "supervision.see_complainant", complaint):
+        raise Http404
+    attachment = complaint.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return paper_file_response(attachment)
 
 
 @regulator_required

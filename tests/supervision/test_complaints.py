@@ -3,6 +3,7 @@ and the API, routed to the regulator of the region with working-day deadlines, d
 public outcome; upheld against an agency a credit event (the exit rules count them), against a
 posting the posting withdrawn by order."""
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -15,7 +16,7 @@ from credit.models import CreditEvent
 from supervision.models import Complaint
 from supervision.services import complaints as svc
 from tests.factories import bidding as bf
-from tests.factories.agencies import agency_user
+from tests.factories.agencies import agency_user, pdf_bytes, png_bytes
 from tests.factories.core import purchaser_user, regulator_user
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +171,66 @@ def test_only_the_regulator_of_the_region_handles_it():
     assert svc.complaint_accept(actor=local, complaint=complaint).status == "accepted"
     with pytest.raises(ValidationFailed):
         svc.complaint_decide(actor=local, complaint=complaint, upheld=True, outcome="短")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+def _stored(media):
+    root = media / "complaints"
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_evidence_is_checked_by_content_private_and_never_half_saved(media):
+    project = bf.project()
+    complainant = agency_user(bf.bidding_agency(project))
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(complainant)
+    fields = {"subject": "posting", "category": "designation", "project": project.pk,
+              "text": FACTS}
+    fake = SimpleUploadedFile("公告截图.pdf", b"<html>not a pdf</html>",
+                              content_type="application/pdf")
+    refused = client.post("/complaints/new/", {**fields, "attachments": [
+        SimpleUploadedFile("ok.pdf", pdf_bytes(), content_type="application/pdf"), fake]})
+    assert refused.status_code == 200 and "公告截图.pdf" in refused.content.decode()
+    assert Complaint.objects.count() == 0 and _stored(media) == []
+    filed = client.post("/complaints/new/", {**fields, "attachments": [
+        SimpleUploadedFile("公告截图.png", png_bytes(), content_type="image/png")]})
+    assert filed.status_code == 302
+    complaint = Complaint.objects.get()
+    attachment = complaint.attachments.get()
+    assert attachment.content_type == "image/png" and len(_stored(media)) == 1
+    url = f"/complaints/{complaint.pk}/files/{attachment.pk}/"
+    assert url in client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert client.get(url).status_code == 200
+    regulator = Client()
+    regulator.force_login(regulator_user())
+    response = regulator.get(url)
+    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    for outsider in (None, purchaser_user()):
+        other = Client()
+        if outsider is not None:
+            other.force_login(outsider)
+        assert other.get(url).status_code == 404
+    assert Client().get(f"/media/{attachment.file.name}").status_code == 404
+    event = complaint_events(complaint)
+    assert event["attachments"][0][3] == attachment.sha256
+
+
+def complaint_events(complaint):
+    from core.audit import event_for
+    return event_for(complaint, "complaint.filed").data
+
+
+def test_evidence_through_the_api_multipart(media):
+    agency = bf.bidding_agency(bf.project())
+    response = _api(purchaser_user()).post("/api/v1/complaints/", {
+        "subject": "agency", "category": "conduct", "agency": agency.pk, "text": CONDUCT,
+        "attachments": [SimpleUploadedFile("合同.pdf", pdf_bytes(),
+                                           content_type="application/pdf")]},
+        format="multipart")
+    assert response.status_code == 201, response.json()
+    assert Complaint.objects.get().attachments.count() == 1
