@@ -130,8 +130,7 @@ def retired_message(region: Region) -> str:
 
 
 def unknown_message(code: str) -> str:
-    return _("Unknown region code %(code)s: give a GB/T 2260 code such as 420111.") % {
-        "code": code}
+    return _("Unknown region code: %(codes)s") % {"codes": code}
 
 
 def region_lookup(code, *, field: str = "region", allow_retired: bool = False) -> Region:

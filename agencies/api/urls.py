@@ -1,9 +1,10 @@
 from django.urls import path
 
-from agencies.api import qualifications
+from agencies.api import qualifications, regions
 from agencies.api import registry as api_views
 
 urlpatterns = [
+    path("regions/", regions.RegionList.as_view(), name="api-regions"),
     path("agencies/", api_views.AgencyListCreate.as_view(), name="api-agencies"),
     path("agencies/<int:pk>/", api_views.AgencyDetail.as_view(), name="api-agency"),
     path("agencies/<int:pk>/offers/<int:item_id>/", api_views.AgencyOffer.as_view(),

@@ -61,7 +61,7 @@ def test_the_filter_selects_render_the_markup_of_djangos_own_select(params):
     form = AgencyFilter(params, queryset=agency_directory_queryset()).form
     selects = [name for name, field in form.fields.items()
                if isinstance(field.widget, PlainSelect)]
-    assert set(selects) == {"item", "category", "region", "min_stars", "nature", "sort"}
+    assert set(selects) == {"item", "category", "min_stars", "nature", "sort"}  # region: core/widgets.py
     for name in selects:
         ours = str(form[name])
         field = form.fields[name]

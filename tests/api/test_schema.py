@@ -10,6 +10,7 @@ OUR_PATHS = [
     "/api/v1/agencies/", "/api/v1/agencies/{id}/", "/api/v1/agencies/{id}/offers/{item_id}/",
     "/api/v1/agencies/{id}/qualifications/",
     "/api/v1/agencies/{id}/qualifications/{qualification_id}/",
+    "/api/v1/regions/",
 ]
 
 
