@@ -19,6 +19,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from agencies.models import Agency, Qualification
 from agencies.selectors.directory import min_fee_subquery
@@ -65,6 +67,7 @@ class PlainSelect(forms.Select):
                            flatatt(widget["attrs"]), options)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class RegionFilter(django_filters.Filter):
     """A region at any level, picked with the cascading selects (``core/widgets.py``)."""
 

@@ -133,6 +133,14 @@ def unknown_message(code: str) -> str:
     return _("Unknown region code: %(codes)s") % {"codes": code}
 
 
+def refuse_retired(regions, *, field: str) -> None:
+    """``ValidationFailed`` naming the first abolished region among ``regions`` (services check
+    what they are given, whoever built it)."""
+    for region in regions:
+        if region is not None and region.is_retired:
+            raise ValidationFailed(retired_message(region), field=field)
+
+
 def region_lookup(code, *, field: str = "region", allow_retired: bool = False) -> Region:
     """The current region with this code, or ``ValidationFailed`` naming the code: unknown, or
     abolished (with the year, when the data gives it)."""
