@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.db.models import Q
-from django.utils.html import format_html, format_html_join
+from django.db.models import Count, Max, Q
+from django.forms.utils import flatatt
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -54,10 +56,38 @@ def _chain(region: Region | None) -> list[str]:
     return [province, city if has_city else "", region.code]
 
 
+_OPTIONS: dict = {}
+
+
+def _options_html() -> tuple[str, str, str]:
+    """The province, city and county options (cities and counties in an ``<optgroup>`` per
+    parent), built once per process and state of the table (one cheap query to check)."""
+    key = tuple(current_regions().aggregate(n=Count("id"), top=Max("id")).values())
+    if key not in _OPTIONS:
+        rows = list(current_regions().select_related("parent").only(
+            "code", "name", "level", "parent__code", "parent__name"))
+        out = []
+        for level in LEVELS:
+            regions = [r for r in rows if r.level == level]
+            if level == Region.Level.PROVINCE:
+                out.append("".join(format_html('<option value="{}">{}</option>', r.code, r.name)
+                                   for r in regions))
+                continue
+            groups: dict = {}
+            for r in regions:
+                groups.setdefault((r.parent.code, r.parent.name), []).append(r)
+            out.append("".join(format_html(
+                '<optgroup label="{}" data-parent="{}">{}</optgroup>', label, code,
+                mark_safe("".join(format_html('<option value="{}">{}</option>', r.code, r.name)
+                                  for r in members)))
+                for (code, label), members in groups.items()))
+        _OPTIONS.clear()
+        _OPTIONS[key] = tuple(out)
+    return _OPTIONS[key]
+
+
 class RegionSelect(forms.Widget):
     """Three selects, ``<name>_0`` (province), ``<name>_1`` (city), ``<name>_2`` (county)."""
-
-    template_name = "core/widgets/region_select.html"
 
     def __init__(self, attrs=None, empty_label=None):
         super().__init__(attrs)
@@ -78,46 +108,28 @@ class RegionSelect(forms.Widget):
         region = _region_of(value)
         return _chain(region)
 
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
+    def render(self, name, value, attrs=None, renderer=None):
+        """Written in Python, not through a template per option: the county select alone
+        carries about 2,900 options."""
         chosen = self._chosen(value)
-        rows = list(current_regions().select_related("parent").only(
-            "code", "name", "level", "parent__code", "parent__name"))
-        by_level = {level: [r for r in rows if r.level == level] for level in LEVELS}
+        attrs = self.build_attrs(self.attrs, attrs)
+        base_id = attrs.pop("id", None) or f"id_{name}"
         empty = [self.empty_label or gettext("Province…"), gettext("City…"), gettext("County…")]
-
-        def option(region, selected):
-            return format_html('<option value="{}"{}>{}</option>', region.code,
-                               mark_safe(" selected") if region.code == selected else "",
-                               region.name)
-
-        def grouped(regions, selected):
-            groups, order = {}, []
-            for r in regions:
-                key = (r.parent.code, r.parent.name)
-                if key not in groups:
-                    groups[key] = []
-                    order.append(key)
-                groups[key].append(r)
-            return format_html_join("", '<optgroup label="{}" data-parent="{}">{}</optgroup>', (
-                (label, code, mark_safe("".join(option(r, selected) for r in groups[(code, label)])))
-                for code, label in order))
-
-        base_id = context["widget"]["attrs"].get("id") or f"id_{name}"
         selects = []
-        for i, level in enumerate(LEVELS):
-            if i == 0:
-                options = mark_safe("".join(option(r, chosen[0]) for r in by_level[level]))
-            else:
-                options = grouped(by_level[level], chosen[i])
-            selects.append({
-                "name": f"{name}_{i}", "id": base_id if i == 0 else f"{base_id}_{i}",
-                "level": level, "label": Region.Level(level).label, "empty": empty[i],
-                "options": options})
-        context["widget"]["selects"] = selects
-        context["widget"]["first_attrs"] = {k: v for k, v in context["widget"]["attrs"].items()
-                                            if k != "id"}
-        return context
+        for i, (level, options) in enumerate(zip(LEVELS, _options_html())):
+            selected = chosen[i]
+            if selected:
+                options = options.replace(f'<option value="{selected}">',
+                                          f'<option value="{selected}" selected>', 1)
+            selects.append(format_html(
+                '<select name="{}" id="{}" data-level="{}" aria-label="{}"{}>'
+                '<option value="">{}</option>{}</select>',
+                f"{name}_{i}", base_id if i == 0 else f"{base_id}_{i}", level,
+                Region.Level(level).label, flatatt(attrs) if i == 0 else "", empty[i],
+                mark_safe(options)))
+        return format_html('<span class="region-picker" data-region-picker>{}</span>'
+                           '<script src="{}" defer></script>',
+                           mark_safe("".join(selects)), static("js/regions.js"))
 
     def id_for_label(self, id_):
         return id_
