@@ -121,12 +121,13 @@ class RegionSelect(forms.Widget):
             if selected:
                 options = options.replace(f'<option value="{selected}">',
                                           f'<option value="{selected}" selected>', 1)
+            # the first select is named by the field's <label>, the others by their level
+            named = flatatt(attrs) if i == 0 else format_html(
+                ' aria-label="{}"', Region.Level(level).label)
             selects.append(format_html(
-                '<select name="{}" id="{}" data-level="{}" aria-label="{}"{}>'
-                '<option value="">{}</option>{}</select>',
-                f"{name}_{i}", base_id if i == 0 else f"{base_id}_{i}", level,
-                Region.Level(level).label, flatatt(attrs) if i == 0 else "", empty[i],
-                mark_safe(options)))
+                '<select name="{}" id="{}" data-level="{}"{}><option value="">{}</option>{}'
+                '</select>', f"{name}_{i}", base_id if i == 0 else f"{base_id}_{i}", level,
+                named, empty[i], mark_safe(options)))
         return format_html('<span class="region-picker" data-region-picker>{}</span>'
                            '<script src="{}" defer></script>',
                            mark_safe("".join(selects)), static("js/regions.js"))

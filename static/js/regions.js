@@ -10,16 +10,20 @@
     root.dataset.ready = "1";
     var selects = root.querySelectorAll("select");
     var province = selects[0], city = selects[1], county = selects[2];
-    var groups = {city: [].slice.call(city.querySelectorAll("optgroup")),
-                  county: [].slice.call(county.querySelectorAll("optgroup"))};
+    // a copy of every group, taken before the selects are narrowed
+    function snapshot(select) {
+      return [].slice.call(select.querySelectorAll("optgroup")).map(function (g) {
+        return {parent: g.dataset.parent, node: g.cloneNode(true)};
+      });
+    }
+    var groups = {city: snapshot(city), county: snapshot(county)};
 
     function fill(select, list, parents) {
       var keep = select.value;
-      while (select.options.length > 1) select.remove(1);
-      [].slice.call(select.querySelectorAll("optgroup")).forEach(function (g) { g.remove(); });
+      while (select.children.length > 1) select.removeChild(select.lastChild);
       list.forEach(function (group) {
-        if (parents.indexOf(group.dataset.parent) >= 0) {
-          [].slice.call(group.children).forEach(function (o) {
+        if (parents.indexOf(group.parent) >= 0) {
+          [].slice.call(group.node.children).forEach(function (o) {
             select.appendChild(o.cloneNode(true));
           });
         }
