@@ -158,7 +158,8 @@ def risk_falling_scores(*, now: dt.datetime | None = None, days: int = 90,
                                          score_after__isnull=False)
               .order_by("-occurred_at", "-id").values("score_after")[:1])
     out = []
-    for agency in (Agency.objects.filter(agency_q(jurisdiction), pk__in=changed).annotate(score_before=Subquery(before))
+    for agency in (Agency.objects.filter(agency_q(jurisdiction), pk__in=changed)
+                   .annotate(score_before=Subquery(before))
                    .order_by("name")):
         was = agency.score_before if agency.score_before is not None else base
         if was - agency.credit_score >= threshold:
@@ -173,7 +174,8 @@ def risk_repeated_complaints(*, now: dt.datetime | None = None,
     months (voided events excluded)."""
     now = now or timezone.now()
     rows = (CreditEvent.objects.filter(
-        agency_q(jurisdiction, "agency__"), voided=False, occurred_at__gte=now - dt.timedelta(days=365),
+        agency_q(jurisdiction, "agency__"), voided=False,
+        occurred_at__gte=now - dt.timedelta(days=365),
         kind__in=[CreditEvent.Kind.COMPLAINT_UPHELD, CreditEvent.Kind.OBJECTION_UPHELD])
         .values("agency_id").annotate(n=Count("id")).filter(n__gte=settings.MARKETPLACE["RISK_COMPLAINTS_12M"])
         .order_by("-n"))
@@ -312,7 +314,8 @@ def inspectors_pool():
     return Inspector.objects.order_by("code")
 
 
-__all__ = ["jurisdiction_of", "agency_q", "project_q", "overview_figures", "risk_summary", "risk_falling_scores", "risk_repeated_complaints",
+__all__ = ["jurisdiction_of", "agency_q", "project_q", "overview_figures", "risk_summary",
+           "risk_falling_scores", "risk_repeated_complaints",
            "risk_bidding_pairs", "risk_dominant_winners", "objection_queue",
            "sanctions_to_confirm", "tied_agencies", "inspections_all", "inspection_detail",
            "inspectors_pool"]
