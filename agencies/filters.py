@@ -19,11 +19,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from agencies.models import Agency, Qualification
 from agencies.selectors.directory import min_fee_subquery
 from core.catalogue import SERVICE_CLASS_SLUG, Category, Product, StockRecord
 from core.models import Region
+from core.regions import around_region, within_region
+from core.widgets import RegionField
 
 SORT_CREDIT = "credit"
 SORT_CHOICES = [
@@ -63,6 +67,13 @@ class PlainSelect(forms.Select):
                            flatatt(widget["attrs"]), options)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class RegionFilter(django_filters.Filter):
+    """A region at any level, picked with the cascading selects (``core/widgets.py``)."""
+
+    field_class = RegionField
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return "\u3000" * (obj.depth - 1) + obj.name
@@ -83,9 +94,8 @@ class AgencyFilter(django_filters.FilterSet):
     category = CategoryFilter(
         label=pgettext_lazy("agencies", "Category"), method="filter_category", empty_label=_("All categories"),
         queryset=lambda request: Category.objects.order_by("path"), widget=PlainSelect)
-    region = django_filters.ModelChoiceFilter(
-        label=_("Region served"), queryset=lambda request: Region.objects.order_by("code"),
-        method="filter_region", empty_label=_("All regions"), widget=PlainSelect)
+    region = RegionFilter(label=_("Region served"), method="filter_region",
+                          empty_label=_("All regions"))
     qualification = django_filters.CharFilter(
         label=_("Qualification"), method="filter_qualification",
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 测绘资质")}))
@@ -124,12 +134,16 @@ class AgencyFilter(django_filters.FilterSet):
             product__categories__path__startswith=value.path).values("partner_id"))
 
     def filter_region(self, queryset, name, value):
-        """Agencies that serve ``value``: located there, listing it among the regions they
-        serve, or listing no region at all (``serves_everywhere``: they serve everywhere)."""
+        """Agencies that serve ``value``, at any level: registered there or anywhere under it,
+        listing among the regions they serve ``value``, a region above it or one under it, or
+        listing no region at all (``serves_everywhere``). Code prefixes make it one query with
+        two indexed subqueries, whatever the depth."""
         if value is None:
             return queryset
-        serving = ServedRegion.objects.filter(region=value).values("agency_id")
-        return queryset.filter(Q(region=value) | Q(serves_everywhere=True) | Q(pk__in=serving))
+        inside = Region.objects.filter(within_region(value)).values("pk")
+        serving = ServedRegion.objects.filter(around_region(value, "region")).values("agency_id")
+        return queryset.filter(Q(region__in=inside) | Q(serves_everywhere=True)
+                               | Q(pk__in=serving))
 
     def filter_qualification(self, queryset, name, value):
         text = (value or "").strip()

@@ -22,7 +22,7 @@ from agencies.services.registry import (
     uscc_taken_message,
 )
 from core.errors import MarketplaceError
-from core.models import Region
+from core.widgets import RegionField, RegionsField
 
 INTEGRITY_POINTS = [
     _("No price fixing: we set our fees independently and never agree prices with other "
@@ -45,19 +45,21 @@ def _profile_fields() -> dict:
         widgets={
             "description": TEXTAREA,
             "gov_tie_details": TEXTAREA,
-            "service_regions": forms.CheckboxSelectMultiple(attrs={"class": "region-choices"}),
             "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "registered_capital": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
         },
     )
     fields["name"].label = _("Agency name")
-    fields["region"].label = pgettext_lazy("agencies", "Region where registered")
-    fields["region"].queryset = Region.objects.order_by("code")
-    fields["region"].empty_label = _("Choose the region where the agency is registered")
-    fields["service_regions"].queryset = Region.objects.order_by("code")
-    fields["service_regions"].help_text = _(
-        "Tick the regions you serve; leave all blank if you serve every region. "
-        "This only helps purchasers find you: no region is ever excluded from a project.")
+    fields["region"] = RegionField(
+        label=pgettext_lazy("agencies", "Region where registered"),
+        empty_label=_("Choose the region where the agency is registered"),
+        help_text=_("As precise as you like: province, city or county (e.g. 湖北省 · 武汉市 · "
+                    "洪山区)."))
+    fields["service_regions"] = RegionsField(
+        label=_("Regions served"), required=False, help_text=_(
+            "Codes or names, separated by ；, at any level (e.g. 420100 武汉市；110000 北京市); "
+            "leave blank if you serve every region. This only helps purchasers find you: no "
+            "region is ever excluded from a project."))
     fields["nature"].choices = [("", _("Choose…")), *Agency.Nature.choices]
     fields["registered_capital"].help_text = _("Optional. Never used to rank or exclude.")
     fields["registered_capital"].validators.append(MinValueValidator(0))
@@ -159,8 +161,8 @@ class AgencyProfileForm(_ProfileFieldsMixin, forms.Form):
 
     def __init__(self, *args, agency: Agency, **kwargs):
         initial = {name: getattr(agency, name) for name in PROFILE_FIELDS}
-        initial["region"] = agency.region_id
-        initial["service_regions"] = [r.pk for r in agency.service_regions.all()]
+        initial["region"] = agency.region
+        initial["service_regions"] = list(agency.service_regions.all())
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self._add_profile_fields()

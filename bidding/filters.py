@@ -5,15 +5,26 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from bidding.models import Project
 from core.catalogue import service_items
-from core.models import Region
+from core.regions import within_region
 from core.roles import organisation_of
+from core.widgets import RegionField
 
 
 def _item_queryset(request=None):
     return service_items().prefetch_related(None)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RegionFilter(django_filters.Filter):
+    """A region at any level (the cascading selects of ``core/widgets.py``; the API gives its
+    code, ``region=420100``)."""
+
+    field_class = RegionField
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -27,9 +38,8 @@ class ProjectFilter(django_filters.FilterSet):
                                          empty_label=_("All statuses"))
     method = django_filters.ChoiceFilter(choices=Project.Method.choices,
                                          label=_("Selection method"), empty_label=_("All methods"))
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(parent__isnull=True), method="filter_region",
-        label=_("Region"), empty_label=_("All regions"))
+    region = RegionFilter(method="filter_region", label=_("Region"),
+                          empty_label=_("All regions"))
     published_after = django_filters.DateFilter(
         field_name="published_at", lookup_expr="date__gte", label=_("Published from"),
         widget=forms.DateInput(attrs={"type": "date"}))
@@ -54,7 +64,7 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_region(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(Q(region=value) | Q(region__parent=value))
+        return queryset.filter(within_region(value, "region"))  # there, or any level under it
 
     def filter_mine(self, queryset, name, value):
         if not value:

@@ -14,7 +14,8 @@ from bidding.services.postings import (
     QualificationInput,
 )
 from core.catalogue import service_items
-from core.models import Organisation, Region
+from core.models import Organisation
+from core.widgets import RegionField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -92,7 +93,9 @@ class ProjectForm(forms.ModelForm):
         self.fields["item"].queryset = service_items().prefetch_related(None)
         self.fields["approval_department"].queryset = Organisation.objects.filter(
             kind=Organisation.Kind.APPROVAL)
-        self.fields["region"].queryset = Region.objects.order_by("code")
+        self.fields["region"] = RegionField(
+            label=self.fields["region"].label, required=False,
+            help_text=self.fields["region"].help_text, empty_label=_("Province…"))
         for name in ("signup_deadline", "selection_at"):
             self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M",
                                                "%Y-%m-%d %H:%M:%S"]

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 
-from core.models import Region
+from core.widgets import RegionField
 
 
 class SignInForm(AuthenticationForm):
@@ -30,8 +30,7 @@ class PurchaserSignupForm(forms.Form):
     uscc = forms.CharField(
         label=_("Unified social credit code"), max_length=24, required=False,
         help_text=_("18 characters, as printed on the business licence."))
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(),
-                                    required=False, empty_label=_("— choose —"))
+    region = RegionField(label=_("Region"), required=False, empty_label=_("— choose —"))
     contact_name = forms.CharField(label=_("Contact person"), max_length=64)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32)
     email = forms.EmailField(label=_("E-mail"), required=False)

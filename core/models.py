@@ -17,21 +17,62 @@ class TimeStampedModel(models.Model):
 
 
 class Region(models.Model):
-    """An administrative region (province level, plus cities where useful). Shown and used to
-    filter listings; never used to exclude anyone from joining or bidding (R1, R3)."""
+    """An administrative division of GB/T 2260 at any level: province, prefecture-level city,
+    county (``core/regions.py`` loads them from python-stdnum's data, past divisions included,
+    with the years they were in use). Shown and used to filter listings and to route a
+    regulator's work; never used to exclude anyone from joining or bidding (R1, R3).
+
+    The code says where a region sits: ``42…`` is in 湖北省, ``4201…`` in 武汉市. Counties of the
+    four municipalities and counties directly under a province hang under the province."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=64)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children", verbose_name=_("parent"))
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices,
+                             default=Level.PROVINCE, db_index=True)
+    valid_from = models.PositiveSmallIntegerField(
+        _("in use from (year)"), null=True, blank=True,
+        help_text=_("Blank: since before the first edition of the data."))
+    valid_until = models.PositiveSmallIntegerField(
+        _("abolished in (year)"), null=True, blank=True,
+        help_text=_("Blank: still in use. Set: the division was abolished or merged."))
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
+        indexes = [models.Index(fields=["parent", "valid_until", "code"],
+                                name="region_children_idx")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_retired(self) -> bool:
+        return self.valid_until is not None
+
+    @property
+    def prefix(self) -> str:
+        """The leading digits every code under this region shares (``42``, ``4201``, the whole
+        code of a county)."""
+        return {self.Level.PROVINCE: self.code[:2], self.Level.CITY: self.code[:4]}.get(
+            self.level, self.code)
+
+    @property
+    def ancestor_codes(self) -> list[str]:
+        """Codes of the province and city above this region (a code may name no row: the
+        municipalities' 市辖区 groupings are not regions)."""
+        if self.level == self.Level.PROVINCE:
+            return []
+        if self.level == self.Level.CITY:
+            return [self.code[:2] + "0000"]
+        return [self.code[:2] + "0000", self.code[:4] + "00"]
 
 
 class Organisation(TimeStampedModel):

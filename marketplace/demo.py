@@ -42,6 +42,7 @@ DEMO_LOGINS = {
         ("中介服务机构", "demo_agency3"),
         ("审批部门", "demo_approval"),
         ("监管部门", "demo_regulator"),
+        ("监管部门（武汉市）", "demo_regulator_wuhan"),
     ],
 }
 
@@ -112,6 +113,8 @@ def _load_agencies(items: dict[str, Product]):
     existing = set(Agency.objects.values_list("uscc", flat=True))
     for index, (city, region_code, brand, speciality) in enumerate(data.AGENCY_SEEDS):
         code = make_uscc(USCC_BASE + index, region=region_code[:2] + "0100")
+        # Some agencies are registered in a district (武汉市洪山区 …), the rest in a province.
+        home = regions[data.AGENCY_DISTRICTS.get(index, region_code)]
         if code in existing:
             continue
         name = f"{city}{brand}{data.SUFFIX[speciality]}"
@@ -140,12 +143,13 @@ def _load_agencies(items: dict[str, Product]):
             nature=Agency.Nature.ENTERPRISE, legal_representative=_person(rng),
             registered_capital=Decimal(rng.choice([50, 100, 200, 300, 500, 1000, 2000])),
             address=f"{regions[region_code].name}{city}市高新区创业路{rng.randint(1, 299)}号",
-            region=regions[region_code], contact_name=_person(rng),
+            region=home, contact_name=_person(rng),
             contact_phone=f"0{rng.randint(10, 999)}-{rng.randint(6000000, 89999999)}",
             contact_email=f"service{index + 1}@example.cn", integrity_accepted=True,
             description=f"{name}成立于{rng.randint(1998, 2020)}年，专业从事"
                         f"{'、'.join(data.SPECIALITIES[speciality][:3])}等技术服务。",
-            service_regions=[regions[region_code]], offers=offers, qualifications=quals,
+            service_regions=[home.parent if home.level == home.Level.COUNTY else home],
+            offers=offers, qualifications=quals,
             practitioners=practitioners,
             gov_tie_declared=tie is not None,
             gov_tie_department=tie["department"] if tie else "",
@@ -182,7 +186,15 @@ def _load_accounts() -> None:
     if not User.objects.filter(username="demo_approval").exists():
         staff_create(kind=Organisation.Kind.APPROVAL, organisation_name="武汉市行政审批局",
                      username="demo_approval", password=PASSWORD, region=hubei)
-    if not User.objects.filter(username="demo_regulator").exists():
+    # A city regulator: its workspace shows 武汉市 and its districts only. Created before
+    # demo_regulator, whose account marks the demo as loaded (``demo_loaded``).
+    if not User.objects.filter(username="demo_regulator_wuhan").exists():
         staff_create(kind=Organisation.Kind.REGULATOR,
                      organisation_name="武汉市政务服务和大数据管理局（中介服务监管）",
-                     username="demo_regulator", password=PASSWORD, region=hubei)
+                     username="demo_regulator_wuhan", password=PASSWORD,
+                     region=regions.get("420100"))
+    if not User.objects.filter(username="demo_regulator").exists():
+        # No region: the platform-wide regulator sees every agency and project.
+        staff_create(kind=Organisation.Kind.REGULATOR,
+                     organisation_name="中介服务网上交易平台监管中心",
+                     username="demo_regulator", password=PASSWORD, region=None)

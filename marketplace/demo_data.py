@@ -328,6 +328,9 @@ SUFFIX = {
     "finance": "资产评估事务所有限公司",
 }
 
+# Seeds (by index) registered in a district rather than their province: 武汉市洪山区, 武昌区.
+AGENCY_DISTRICTS = {0: "420111", 1: "420106"}
+
 # (city, region code (province), brand word, speciality)
 AGENCY_SEEDS = [
     ("武汉", "420000", "楚天", "env"), ("武汉", "420000", "江汉", "survey"),

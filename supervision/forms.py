@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.catalogue import service_items
 from core.models import Region
+from core.widgets import RegionField
 from credit.models import Inspection, InspectionFinding
 from supervision.models import Complaint
 
@@ -13,8 +14,8 @@ class InspectionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     item = forms.ModelChoiceField(label=_("Service item"), required=False,
                                   queryset=service_items(), empty_label=_("Any item"))
-    region = forms.ModelChoiceField(label=_("Region"), required=False,
-                                    queryset=Region.objects.all(), empty_label=_("Any region"))
+    region = RegionField(label=_("Region"), required=False, empty_label=_("Any region"),
+                         help_text=_("Agencies registered in this region or under it."))
     grade = forms.ChoiceField(label=_("Credit grade"), required=False, choices=GRADE_CHOICES)
     agency_count = forms.IntegerField(label=_("Agencies to draw"), min_value=1, max_value=200,
                                       initial=5)
@@ -23,6 +24,28 @@ class InspectionForm(forms.Form):
     source = forms.ChoiceField(label=_("Findings recorded as"),
                                choices=Inspection.Source.choices,
                                initial=Inspection.Source.INDUSTRY_DEPARTMENT)
+
+    def __init__(self, *args, jurisdiction: Region | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jurisdiction = jurisdiction
+        if jurisdiction is not None:
+            self.fields["region"].initial = jurisdiction
+            self.fields["region"].help_text = _(
+                "Agencies registered in this region or under it; blank: all of %(area)s.") % {
+                "area": jurisdiction.name}
+
+    def clean_region(self):
+        """A regulator draws from its own jurisdiction: blank means all of it, and a region
+        outside it is refused."""
+        region, area = self.cleaned_data.get("region"), self.jurisdiction
+        if area is None:
+            return region
+        if region is None:
+            return area
+        if not region.code.startswith(area.prefix):
+            raise forms.ValidationError(_("%(region)s is outside your jurisdiction (%(area)s).")
+                                        % {"region": region.name, "area": area.name})
+        return region
 
 
 class InspectorForm(forms.Form):

@@ -14,20 +14,13 @@ from core.permissions import add_perm, is_regulator
 from core.roles import organisation_of
 
 
-def code_prefix(code: str) -> str:
-    """The prefix every GB/T 2260 code under ``code`` starts with: 420000 → 42, 420100 → 4201,
-    420111 → 420111."""
-    while len(code) > 2 and code.endswith("00"):
-        code = code[:-2]
-    return code
-
-
 def covers(region, other) -> bool:
     """Does a jurisdiction over ``region`` (None: everywhere) include ``other`` (None: not
-    placed, routed to the regulators over everywhere)?"""
+    placed, routed to the regulators over everywhere)? The prefix rule of
+    ``core/regions.py::within_region``."""
     if region is None:
         return True
-    return other is not None and other.code.startswith(code_prefix(region.code))
+    return other is not None and other.code.startswith(region.prefix)
 
 
 @rules.predicate

@@ -5,8 +5,7 @@ from django.utils import translation
 
 from core.audit import register_actions
 from core.catalogue import service_class
-from core.models import Region
-from core.regions import PROVINCES, ensure_regions
+from core.regions import ensure_regions, regions_loaded
 
 
 def pytest_configure(config):
@@ -64,7 +63,7 @@ def _migration_rows(request):
         request.getfixturevalue("db")
     else:
         return
-    if Region.objects.count() < len(PROVINCES):
+    if not regions_loaded():
         ensure_regions()
 
 

@@ -48,13 +48,20 @@ from agencies.services.registry import (
 from core.api import API_PARSERS, StandardPagination
 from core.catalogue import category_by_id_or_slug
 from core.errors import NotFound, ValidationFailed
-from core.models import Region
 from core.permissions import has_perm, require_perm
+from core.widgets import RegionCodeFormField
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class ItemIdFilter(django_filters.ModelChoiceFilter):
     """A catalogue item by id (typed for the schema)."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RegionCodeFilter(django_filters.Filter):
+    """A current region by its code (an unknown or abolished code is a 400 naming it)."""
+
+    field_class = RegionCodeFormField
 
 
 class AgencyApiFilter(AgencyFilter):
@@ -64,10 +71,12 @@ class AgencyApiFilter(AgencyFilter):
     item = ItemIdFilter(
         label=gettext_lazy("Service item"), queryset=lambda request: public_items(),
         method="filter_item", help_text=gettext_lazy("Catalogue item id: agencies offering it."))
-    region = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Region served"), to_field_name="code", method="filter_region",
-        queryset=lambda request: Region.objects.order_by("code"),
-        help_text=gettext_lazy("Region code (GB/T 2260, e.g. 420000): agencies serving it."))
+    region = RegionCodeFilter(
+        label=gettext_lazy("Region served"), method="filter_region",
+        help_text=gettext_lazy(
+            "Region code at any level (GB/T 2260: province 420000, city 420100, county "
+            "420111): agencies registered there or under it, serving it, a region above it or "
+            "under it, or serving everywhere."))
     category = django_filters.CharFilter(
         method="filter_category_id_or_slug",
         help_text=gettext_lazy("Catalogue category id or slug, sub-categories included."))

@@ -24,6 +24,7 @@ from agencies.services.registry import (
 from core.api import StrictFieldsMixin, TextField
 from core.errors import ValidationFailed
 from core.models import Region
+from core.regions import regions_lookup
 
 MAX_DAYS = 3650
 MAX_LIST = 200
@@ -156,13 +157,12 @@ class RegisteredAgencySerializer(AgencyDetailSerializer):
 # --- input ------------------------------------------------------------------------------------
 
 def regions_by_code(codes: list[str]) -> list[Region]:
-    """The regions with these codes (one query); refuse unknown codes by name."""
-    found = {r.code: r for r in Region.objects.filter(code__in=set(codes))}
-    unknown = [c for c in codes if c not in found]
-    if unknown:
-        raise serializers.ValidationError(_("Unknown region code: %(codes)s") % {
-            "codes": ", ".join(unknown[:5])})
-    return [found[c] for c in dict.fromkeys(codes)]
+    """The current regions with these codes (one query); refuse an unknown or abolished code by
+    name (``core/regions.py::regions_lookup``)."""
+    try:
+        return regions_lookup(codes, field="region")
+    except ValidationFailed as exc:
+        raise serializers.ValidationError(str(exc)) from exc
 
 
 class RegionCodeField(TextField):

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from agencies.api import papers, qualifications
+from agencies.api import papers, qualifications, regions
 from agencies.api import registry as api_views
 
 urlpatterns = [
+    path("regions/", regions.RegionList.as_view(), name="api-regions"),
     path("agencies/mine/papers/", papers.MyPapers.as_view(), name="api-my-papers"),
     path("agencies/mine/papers/<int:paper_id>/", papers.MyPaper.as_view(), name="api-my-paper"),
     path("agencies/<int:pk>/papers/", papers.AgencyPapers.as_view(), name="api-agency-papers"),

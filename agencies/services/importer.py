@@ -57,6 +57,7 @@ from core.catalogue import SERVICE_CLASS_SLUG, Product
 from core.errors import MarketplaceError, ValidationFailed
 from core.models import Region
 from core.money import parse_decimal
+from core.regions import current_regions
 
 COLUMNS = {
     "机构名称": "name", "统一社会信用代码": "uscc", "机构性质": "nature",
@@ -189,19 +190,21 @@ class Lookups:
     """Regions and catalogue items loaded once for the whole file."""
 
     def __init__(self):
-        self.regions = list(Region.objects.order_by("code"))
+        self.regions = list(current_regions())  # every level, abolished codes left out
         self.items = {p.title: p for p in Product.objects.filter(
             product_class__slug=SERVICE_CLASS_SLUG, is_public=True)}
 
     def region(self, text: str) -> Region:
         value = text.strip()
-        for region in self.regions:
-            if value in (region.code, region.name):
-                return region
-        if len(value) >= 2:
+        matches = [r for r in self.regions if value in (r.code, r.name)]
+        if len(matches) > 1:  # e.g. 朝阳区, in 北京市 and in 长春市
+            raise RowError(_("“%(region)s” is the name of several regions: give one of the "
+                             "codes %(codes)s.") % {"region": value,
+                                                    "codes": "、".join(r.code for r in matches)})
+        if not matches and len(value) >= 2:
             matches = [r for r in self.regions if r.name.startswith(value)]
-            if len(matches) == 1:
-                return matches[0]
+        if len(matches) == 1:
+            return matches[0]
         raise RowError(_("Unknown region “%(region)s”.") % {"region": value})
 
     def item(self, title: str) -> Product:

@@ -22,6 +22,7 @@ from core.identity.claims import PortalIdentity
 from core.locking import lock
 from core.models import Member, Organisation, Region
 from core.permissions import has_perm, require_perm
+from core.regions import refuse_retired
 from core.services.accounts import portal_uscc
 from core.services.identity import identity_link
 from core.uscc import uscc_validate
@@ -149,6 +150,8 @@ def agency_register(*, registration: Registration,
     if identity is not None:
         reg.uscc = portal_uscc(identity, reg.uscc)
     code = _check_registration(reg)
+    refuse_retired([reg.region], field="region")
+    refuse_retired(reg.service_regions, field="service_regions")
     # The checks above read; a concurrent registration of the same name or code can still win
     # between them and these inserts. Its unique constraints then refuse ours: say which.
     try:
@@ -213,6 +216,10 @@ def agency_update(*, actor, agency: Agency, changes: dict, service_regions=None)
             "f": ", ".join(sorted(unknown))})
     agency = lock(Agency, agency, missing=_("No such agency."))
     before = {name: getattr(agency, name) for name in changes}
+    if "region" in changes and changes["region"] != agency.region:
+        refuse_retired([changes["region"]], field="region")
+    if service_regions is not None:
+        refuse_retired(service_regions, field="service_regions")
     for name, value in changes.items():
         setattr(agency, name, value)
     if agency.gov_tie_declared and not (agency.gov_tie_department or "").strip():

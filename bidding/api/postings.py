@@ -120,7 +120,8 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
     approval_department = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(kind=Organisation.Kind.APPROVAL), required=False,
         allow_null=True)
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False,
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(
+        valid_until__isnull=True), required=False,
                                                 allow_null=True)
     qualifications = RequiredQualificationSerializer(many=True, required=False)
     avoidances = ProjectAvoidanceInSerializer(many=True, required=False)

@@ -1,10 +1,14 @@
 from django.db import migrations
 
-from core.regions import ensure_regions
+from core.regions import PROVINCES
 
 
 def load(apps, schema_editor):
-    ensure_regions(apps.get_model("core", "Region"))
+    """The provinces (code and name only: the table has no other column yet); every other
+    level is loaded by 0007_regions_every_level."""
+    region = apps.get_model("core", "Region")
+    for code, name in PROVINCES:
+        region.objects.get_or_create(code=code, defaults={"name": name})
 
 
 class Migration(migrations.Migration):

@@ -28,6 +28,7 @@ from core.errors import Conflict, ValidationFailed
 from core.locking import lock
 from core.money import parse_decimal
 from core.permissions import require_perm
+from core.regions import within_region
 from core.transitions import transition
 from credit import permissions  # noqa: F401  (registers the credit permissions)
 from credit.models import Inspection, InspectionFinding, Inspector
@@ -76,7 +77,7 @@ def inspection_pool(*, item=None, region=None, grade: str = ""):
     if item is not None:
         qs = qs.filter(partner__stockrecords__product=item)
     if region is not None:
-        qs = qs.filter(region__in=[region, *region.children.all()])
+        qs = qs.filter(within_region(region, "region"))  # any level: by code prefix
     if grade:
         qs = qs.filter(credit_grade=grade)
     return qs.distinct().order_by("uscc")

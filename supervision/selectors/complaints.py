@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from core.models import Organisation
 from core.permissions import has_perm
-from core.roles import organisation_of
+from core.regions import within_region
 from core.workdays import working_days_between
 from supervision.models import Complaint
-from supervision.permissions import code_prefix
+from supervision.selectors.workspace import jurisdiction_of
 
 _RELATED = ("project", "agency", "region", "complainant_org")
 
 
-def _jurisdiction(qs, org: Organisation | None):
-    if org is None or org.region_id is None:
-        return qs
-    return qs.filter(region__code__startswith=code_prefix(org.region.code))
+def _jurisdiction(qs, area):
+    return qs if area is None else qs.filter(within_region(area, "region"))
 
 
 def public_complaints():
@@ -38,8 +35,7 @@ def complaint_queue(user, *, now=None):
     """The open complaints of the regulator's jurisdiction, each with ``days_left`` (working
     days to its next deadline: acceptance, then decision) and ``overdue``."""
     now = now or timezone.now()
-    org = organisation_of(user)
-    rows = list(_jurisdiction(Complaint.objects.select_related(*_RELATED), org)
+    rows = list(_jurisdiction(Complaint.objects.select_related(*_RELATED), jurisdiction_of(user))
                 .filter(status__in=Complaint.OPEN).order_by("decide_by", "pk"))
     for c in rows:
         due = c.accept_by if c.status == Complaint.Status.RECEIVED else c.decide_by

@@ -43,8 +43,9 @@ def _error(request, exc: MarketplaceError) -> None:
 
 @regulator_required
 def overview(request):
-    figures = sel.overview_figures()
-    risks = sel.risk_summary()
+    area = sel.jurisdiction_of(request.user)
+    figures = sel.overview_figures(jurisdiction=area)
+    risks = sel.risk_summary(jurisdiction=area)
     projects = figures["projects"]
     project_rows = [
         (label, [projects["counts"][m].get(s, 0) for s, _l in projects["statuses"]])
@@ -73,19 +74,21 @@ def overview(request):
         return csv_response("regulator-overview", [_("Figure"), _("Value")], rows)
     return render(request, "supervision/regulator_overview.html", {
         "section": "overview", "figures": figures, "risks": risks, "chart_data": chart_data,
-        "project_rows": project_rows, "statuses": projects["statuses"],
+        "project_rows": project_rows, "statuses": projects["statuses"], "jurisdiction": area,
         # Reminders (issue 11 notifies from the same selector): papers about to expire.
         "papers_expiring": list(papers_expiring()[:PAPERS_SHOWN]),
         "paper_warning_days": settings.MARKETPLACE["PAPER_EXPIRY_WARNING_DAYS"],
-        "queue": {"appeals": _count_appeals(), "objections": sel.objection_queue().count(),
-                  "sanctions": sel.sanctions_to_confirm().count(),
-                  "ties": sel.tied_agencies().filter(reviewed_at__isnull=True).count(),
+        "queue": {"appeals": _count_appeals(area),
+                  "objections": sel.objection_queue(jurisdiction=area).count(),
+                  "sanctions": sel.sanctions_to_confirm(jurisdiction=area).count(),
+                  "ties": sel.tied_agencies(jurisdiction=area).filter(
+                      reviewed_at__isnull=True).count(),
                   "risks": sum(len(v) for v in risks.values())},
     })
 
 
-def _count_appeals() -> int:
-    return appeal_queue().count()
+def _count_appeals(area) -> int:
+    return appeal_queue().filter(sel.agency_q(area, "rating__agency__")).count()
 
 
 RISK_LISTS = ("falling", "complaints", "pairs", "winners")
@@ -93,7 +96,7 @@ RISK_LISTS = ("falling", "complaints", "pairs", "winners")
 
 @regulator_required
 def risks(request):
-    summary = sel.risk_summary()
+    summary = sel.risk_summary(jurisdiction=sel.jurisdiction_of(request.user))
     if wants_csv(request):
         which = request.GET.get("list", "falling")
         if which == "falling":
@@ -122,7 +125,7 @@ def risks(request):
 
 @regulator_required
 def objections(request):
-    queue = list(sel.objection_queue())
+    queue = list(sel.objection_queue(jurisdiction=sel.jurisdiction_of(request.user)))
     if wants_csv(request):
         return csv_response("objections", [
             _("Filed"), _("Project"), _("Purchaser"), _("Winner"), _("Filed by"),
@@ -157,7 +160,7 @@ def objection_decide(request, objection_id: int):
 
 @regulator_required
 def sanctions(request):
-    queue = list(sel.sanctions_to_confirm())
+    queue = list(sel.sanctions_to_confirm(jurisdiction=sel.jurisdiction_of(request.user)))
     if wants_csv(request):
         return csv_response("sanctions-to-confirm", [
             _("Proposed"), _("Agency"), _("USCC"), _("Kind"), _("Trigger"), _("Reason")],
@@ -191,7 +194,7 @@ def sanction_decide(request, sanction_id: int):
 
 @regulator_required
 def ties(request):
-    agencies = list(sel.tied_agencies())
+    agencies = list(sel.tied_agencies(jurisdiction=sel.jurisdiction_of(request.user)))
     if wants_csv(request):
         return csv_response("red-hat-ties", [
             _("Agency"), _("USCC"), _("Region"), _("Department tied to"), _("Details"),
@@ -220,7 +223,8 @@ def tie_review(request, agency_id: int):
 
 @regulator_required
 def inspections(request):
-    form = InspectionForm(request.POST or None)
+    area = sel.jurisdiction_of(request.user)
+    form = InspectionForm(request.POST or None, jurisdiction=area)
     inspector_form = InspectorForm(request.POST or None, prefix="inspector")
     if request.method == "POST":
         if "inspector-code" in request.POST:
@@ -232,7 +236,7 @@ def inspections(request):
                 else:
                     messages.success(request, _("The inspector is added to the pool."))
                     return redirect("supervision:regulator-inspections")
-            form = InspectionForm()
+            form = InspectionForm(jurisdiction=area)
         else:
             inspector_form = InspectorForm(prefix="inspector")
             if form.is_valid():
@@ -249,7 +253,7 @@ def inspections(request):
                     messages.success(request, _("The inspection is announced; its pool and "
                                                 "seed commitment are public."))
                     return redirect("supervision:regulator-inspection", inspection.pk)
-    listing = sel.inspections_all()
+    listing = sel.inspections_all(jurisdiction=area)
     if wants_csv(request):
         return csv_response("inspections", [
             _("Announced"), _("Title"), _("Status"), _("Agencies"), _("Inspectors"),

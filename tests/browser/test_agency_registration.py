@@ -14,8 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_new_agency_registers_in_chinese_and_finds_itself_in_the_directory(page, live_server):
-    Region.objects.get_or_create(code="420000", defaults={"name": "湖北省"})
-    Region.objects.get_or_create(code="650000", defaults={"name": "新疆维吾尔自治区"})
     item = service_item(title="地质灾害危险性评估", category="地质灾害")
     code = make_uscc(424242)
 
@@ -33,9 +31,16 @@ def test_a_new_agency_registers_in_chinese_and_finds_itself_in_the_directory(pag
     page.get_by_label("机构性质").select_option(label="企业")
     page.get_by_label("法定代表人").fill("黄志强")
     page.get_by_label("注册资本（万元）").fill("200")
+    # the cascading picker: choosing the province narrows the cities, the city the counties
     page.get_by_label("所在地区").select_option(label="湖北省")
+    cities = page.locator("#id_region_1 option").all_inner_texts()
+    assert "恩施土家族苗族自治州" in cities and "长沙市" not in cities
+    page.locator("#id_region_1").select_option(label="恩施土家族苗族自治州")
+    counties = page.locator("#id_region_2 option").all_inner_texts()
+    assert "恩施市" in counties and "洪山区" not in counties
+    page.locator("#id_region_2").select_option(label="恩施市")
     page.get_by_label(re.compile(r"^地址")).fill("湖北省恩施市施州大道8号")
-    page.get_by_label("新疆维吾尔自治区").check()
+    page.locator("#id_service_regions").fill("新疆维吾尔自治区")
     page.get_by_label(re.compile(r"^联系人")).fill("向工")
     page.get_by_label("联系电话").fill("0718-8221234")
 
@@ -72,3 +77,4 @@ def test_a_new_agency_registers_in_chinese_and_finds_itself_in_the_directory(pag
     agency = Agency.objects.get(uscc=code)
     assert agency.partner.stockrecords.get().price == 26000
     assert [r.code for r in agency.service_regions.all()] == ["650000"]
+    assert agency.region == Region.objects.get(code="422801")

@@ -56,6 +56,8 @@ def purchaser_user(**org_fields):
 
 
 def regulator_user(**org_fields):
+    """A regulator of the whole platform, or of ``region=`` (its jurisdiction, any level)."""
+    org_fields.setdefault("region", None)
     return user_of(Organisation.Kind.REGULATOR, name="市场监督管理局", **org_fields)
 
 
