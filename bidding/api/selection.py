@@ -20,7 +20,7 @@ from bidding.api.awards import (
     text_field,
 )
 from bidding.models import SignUp
-from bidding.services import methods
+from bidding.services import draws, methods
 from core.errors import ValidationFailed
 
 # --- output serializers -------------------------------------------------------------------------
@@ -68,7 +68,7 @@ class DrawRun(ActionView):
     @extend_schema(summary="Run the random draw (reveals the seed)", request=None,
                    responses={201: AwardDetailOutput})
     def post(self, request, pk):
-        return self.award(methods.draw_run(actor=request.user, project=project_or_404(pk)), 201)
+        return self.award(draws.draw_run(actor=request.user, project=project_or_404(pk)), 201)
 
 
 class QuoteSubmit(ActionView):

@@ -16,7 +16,7 @@ from agencies.models import Agency
 from bidding.eligibility import eligibility_problems
 from bidding.models import Award, Project, SignUp
 from bidding.rules import earliest_signup_deadline
-from bidding.services import contracts, deliveries, methods
+from bidding.services import contracts, deliveries, draws, methods
 from bidding.services import postings as services
 from bidding.services.auctions import auction_close, bid_place
 from core.catalogue import Product
@@ -145,7 +145,7 @@ def live_bidding(owner, item, title, usernames, bids, **over) -> Award:
 def random_draw(owner, item, title, usernames, **over) -> Award:
     project = post(owner, item, title, Method.RANDOM_DRAW, **over)
     sign_up(project, users_named(*usernames))
-    return methods.draw_run(actor=owner, project=close(project))
+    return draws.draw_run(actor=owner, project=close(project))
 
 
 def sealed_quotes(owner, item, title, method, quotes, **over) -> Project:

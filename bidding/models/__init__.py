@@ -2,6 +2,7 @@
 objections, contracts, deliveries). Writes go through ``bidding.services.*``; reads through
 ``bidding.selectors.*``. Import them from here."""
 from bidding.models.awards import Award, Contract, Delivery, Objection
+from bidding.models.draws import DrawCommitment, DrawContribution
 from bidding.models.projects import (
     Avoidance,
     Bid,
@@ -12,5 +13,6 @@ from bidding.models.projects import (
     SignUp,
 )
 
-__all__ = ["Avoidance", "Award", "Bid", "Contract", "Delivery", "EvaluationScore", "Objection",
+__all__ = ["Avoidance", "Award", "Bid", "Contract", "Delivery", "DrawCommitment",
+           "DrawContribution", "EvaluationScore", "Objection",
            "Project", "ProjectDocument", "ProjectQualification", "SignUp"]

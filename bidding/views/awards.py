@@ -28,7 +28,7 @@ from bidding import draw
 from bidding.eligibility import pickable_agencies
 from bidding.models import Award, Delivery, EvaluationScore, Objection, Project, SignUp
 from bidding.selectors import awards as sel
-from bidding.services import contracts, deliveries, methods, objections
+from bidding.services import contracts, deliveries, draws, methods, objections
 from core.errors import MarketplaceError, NotFound
 from core.permissions import has_perm
 from core.roles import kind_of, organisation_of
@@ -279,7 +279,7 @@ def selection_action(request, pk, action):
     back = reverse("bidding:selection", args=[project.pk])
     post, user = request.POST, request.user
     if action == "draw":
-        fn, ok = (lambda: methods.draw_run(actor=user, project=project)), _("The draw was run.")
+        fn, ok = (lambda: draws.draw_run(actor=user, project=project)), _("The draw was run.")
     elif action == "quote":
         fn, ok = (lambda: methods.quote_submit(actor=user, project=project,
                                                quote=post.get("quote", ""))), \
