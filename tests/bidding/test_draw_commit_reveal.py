@@ -7,6 +7,8 @@ import datetime as dt
 import hashlib
 import io
 import secrets
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -15,6 +17,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from rest_framework.test import APIClient
 
 from bidding import draw
 from bidding.models import (
@@ -360,3 +363,88 @@ def test_published_values_recompute_the_ranking_and_any_changed_reveal_is_caught
         last = changed["reveal"][-1]
         changed["reveal"] = changed["reveal"][:-1] + ("1" if last == "0" else "0")
         assert not draw.verify_commit_reveal(comp).ok
+
+
+# --- API and pages -------------------------------------------------------------------------------
+
+
+def _api(user=None):
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def test_api_sign_up_with_a_commitment_reveal_and_the_published_notice():
+    w = World(n=0)
+    detail = _api().get(f"/api/v1/projects/{w.project.pk}/").json()
+    assert detail["draw_platform_commitment"] == DrawCommitment.objects.get().commitment
+    agencies = [bf.bidding_agency(w.project) for _ in range(3)]
+    bad = _api(_user_of(agencies[0])).post(f"/api/v1/projects/{w.project.pk}/signups/",
+                                           {"draw_commitment": "xyz"}, format="json")
+    assert bad.status_code == 400 and "draw_commitment" in bad.json()["errors"]
+    contribution = secrets.token_hex(32)
+    for i, agency in enumerate(agencies):
+        r = _api(_user_of(agency)).post(
+            f"/api/v1/projects/{w.project.pk}/signups/",
+            {"draw_commitment": sha(contribution) if i == 0 else ""}, format="json")
+        assert r.status_code == 201, r.content
+    w.agencies = agencies
+    w.close()
+    url = f"/api/v1/projects/{w.project.pk}/draw/reveal/"
+    wrong = _api(_user_of(agencies[0])).post(url, {"contribution": secrets.token_hex(32)},
+                                             format="json")
+    assert wrong.status_code == 400 and "contribution" in wrong.json()["errors"]
+    assert "does not match" in wrong.json()["detail"]
+    nothing = _api(_user_of(agencies[1])).post(url, {"contribution": contribution},
+                                               format="json")
+    assert nothing.status_code == 409
+    ok = _api(_user_of(agencies[0])).post(url, {"contribution": contribution}, format="json")
+    assert ok.status_code == 200 and ok.json()["reveal"] == contribution
+    award_id = ok.json()["award"]  # the only committed agency revealed: drawn at once
+    notice = _api().get(f"/api/v1/awards/{award_id}/").json()["computation"]
+    assert notice["platform_secret"] == w.secret()
+    assert notice["contributions"] == [{
+        "uscc": agencies[0].uscc, "agency": agencies[0].name,
+        "signup": SignUp.objects.get(agency=agencies[0]).pk, "commitment": sha(contribution),
+        "committed_at": notice["contributions"][0]["committed_at"], "reveal": contribution,
+        "revealed_at": notice["contributions"][0]["revealed_at"]}]
+    assert "python3 -c" in notice["one_liner"]
+
+
+def test_one_liner_on_the_notice_recomputes_the_winner():
+    w = World(n=3, committing=(0, 1))
+    w.close()
+    w.reveal(0)
+    w.end_window()
+    award = draws.draw_run(actor=w.owner, project=w.project.pk)
+    line = award.computation["one_liner"]
+    code = line[len('python3 -c "'):-1]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == [award.computation["seed"], award.agency.uscc]
+
+
+def test_pages_sign_up_form_reveal_form_and_award_notice(client):
+    w = World(n=2, committing=(0,))
+    newcomer = bf.bidding_agency(w.project)
+    client.force_login(_user_of(newcomer))
+    page = client.get(f"/projects/{w.project.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert DrawCommitment.objects.get().commitment in page
+    assert 'name="draw_commitment"' in page and "js/draw.js" in page
+    contribution = secrets.token_hex(32)
+    client.post(f"/projects/{w.project.pk}/signup/", {"draw_commitment": sha(contribution)})
+    assert DrawContribution.objects.get(signup__agency=newcomer).commitment == sha(contribution)
+    w.agencies.append(newcomer)
+    w.contributions[2] = contribution
+    w.close()
+    page = client.get(f"/projects/{w.project.pk}/selection/").content.decode()
+    assert "data-draw-reveal" in page and sha(contribution) in page
+    client.post(f"/projects/{w.project.pk}/selection/reveal/", {"contribution": "0" * 64})
+    assert not DrawContribution.objects.exclude(reveal="").exists()
+    client.post(f"/projects/{w.project.pk}/selection/reveal/", {"contribution": contribution})
+    w.end_window()
+    award = draws.draw_run(actor=w.owner, project=w.project.pk)
+    notice = client.get(f"/awards/{award.pk}/").content.decode()
+    assert w.secret() in notice and contribution in notice
+    assert sha(w.contributions[0]) in notice  # agency 0 committed but never revealed
