@@ -1,7 +1,7 @@
 """The publicly verifiable random draw (随机抽取), pure functions only (no database).
 
-Commit–reveal protocol (scheme ``commit-reveal``, docs/design.md §3, "Random draw"), so that
-no single party — neither the platform nor any agency — controls the outcome:
+Commit–reveal protocol (scheme ``commit-reveal``; docs/design.md §3, the selection methods), so
+that no single party — neither the platform nor any agency — controls the outcome:
 
 1. **The platform commits at publication**, before anyone can sign up. Its secret is
    ``platform_secret = HMAC-SHA256(DRAW_SECRET_KEY, "draw|<project id>|<salt>")`` (hex), where

@@ -191,8 +191,8 @@ class SignUpForm(forms.Form):
         required=False, max_length=200, label=_("Your draw commitment (optional)"),
         help_text=_("SHA-256 (64 hexadecimal characters) of a secret contribution of 64 "
                     "hexadecimal characters that you keep and reveal after sign-up closes. "
-                    "This page makes one for you; without scripts, make your own, e.g. "
-                    "openssl rand -hex 32, then printf %s CONTRIBUTION | sha256sum."))
+                    "This page makes one for you; without scripts, make your own with these "
+                    "two commands:"))
 
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -448,3 +448,22 @@ def test_pages_sign_up_form_reveal_form_and_award_notice(client):
     notice = client.get(f"/awards/{award.pk}/").content.decode()
     assert w.secret() in notice and contribution in notice
     assert sha(w.contributions[0]) in notice  # agency 0 committed but never revealed
+
+
+def test_the_draw_pages_render_entirely_in_chinese(client):
+    from tests.marketplace.test_translations import _english_words, _visible_text
+
+    w = World(n=3, committing=(0,))
+    client.force_login(_user_of(bf.bidding_agency(w.project)))  # may still sign up
+    pages = [f"/projects/{w.project.pk}/"]
+    w.close()
+    client.force_login(_user_of(w.agencies[0]))
+    pages += [f"/projects/{w.project.pk}/", f"/projects/{w.project.pk}/selection/"]
+    for url in pages:
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert not _english_words(_visible_text(page)), url
+    w.end_window()
+    award = draws.draw_run(actor=w.owner, project=w.project.pk)
+    page = client.get(f"/awards/{award.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "未揭示" in page
+    assert not _english_words(_visible_text(page))
