@@ -34,6 +34,8 @@ from bidding.services.postings import project_create, project_publish
 from bidding.services.signups import signup_create
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import AuditEvent
+from tests.concurrency import at_once
+from tests.conftest import requires_postgres
 from tests.factories import bidding as bf
 from tests.factories.agencies import service_item
 
@@ -467,3 +469,16 @@ def test_the_draw_pages_render_entirely_in_chinese(client):
     page = client.get(f"/awards/{award.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "未揭示" in page
     assert not _english_words(_visible_text(page))
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_last_reveals_at_once_are_both_counted_and_make_one_award():
+    w = World(n=3, committing=(0, 1))
+    w.close()
+    at_once(2, lambda i: w.reveal(i).pk)
+    award = w.award()
+    assert Award.objects.filter(project=w.project).count() == 1
+    assert award.computation["seed"] == sha(
+        w.secret() + "|" + "|".join(sorted(w.contributions.values())))
+    assert _verify(w.project)[0]
