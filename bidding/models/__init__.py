@@ -1,5 +1,5 @@
-"""The models of bidding: ``projects`` (projects, sign-ups, bids, scores) and ``awards`` (awards,
-objections, contracts, deliveries). Writes go through ``bidding.services.*``; reads through
+"""The models of bidding: ``projects`` (projects, sign-ups, bids, scores), ``awards`` (awards,
+objections, contracts, deliveries) and ``draws`` (the random draw's commitments and reveals). Writes go through ``bidding.services.*``; reads through
 ``bidding.selectors.*``. Import them from here."""
 from bidding.models.awards import Award, Contract, Delivery, Objection
 from bidding.models.draws import DrawCommitment, DrawContribution
