@@ -10,6 +10,8 @@ ACTIONS = {
     "project.updated": _("Project changed"),
     "bid.placed": _("Bid placed"),
     "auction.closed": _("Auction closed"),
+    "draw.committed": _("Draw commitment published"),
+    "draw.contribution_revealed": _("Draw contribution revealed"),
     "draw.revealed": _("Random draw run"),
     "quote.sealed": _("Sealed quote submitted"),
     "quotes.opened": _("Sealed quotes opened"),

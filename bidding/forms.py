@@ -190,6 +190,15 @@ class SignUpForm(forms.Form):
         queryset=Practitioner.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, label=_("Practitioners for this project"))
 
+    # Random draw (bidding/draw.py): sha256 of the agency's secret contribution; the page's
+    # script fills it in (static/js/draw.js); checked by the service (64 hex characters).
+    draw_commitment = forms.CharField(
+        required=False, max_length=200, label=_("Your draw commitment (optional)"),
+        help_text=_("SHA-256 (64 hexadecimal characters) of a secret contribution of 64 "
+                    "hexadecimal characters that you keep and reveal after sign-up closes. "
+                    "This page makes one for you; without scripts, make your own with these "
+                    "two commands:"))
+
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
         if agency is not None:

@@ -4,6 +4,7 @@ Embedded default (no variable set): SQLite in ``db.sqlite3`` and the in-memory c
 ``DATABASE_URL`` (postgres://…) and ``REDIS_URL`` (redis://…) switch to the real services.
 """
 import datetime as dt
+import hashlib
 import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -131,6 +132,11 @@ DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"
 SECRET_KEY = _read("SECRET_KEY", str, "") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+# The random draw's server key (bidding/draw.py): each draw project's platform secret is
+# HMAC-SHA256(DRAW_SECRET_KEY, project, salt), so the database alone never holds a secret before
+# its draw. Changing it makes the pending draws' commitments unmatchable: set it once.
+DRAW_SECRET_KEY = _read("DRAW_SECRET_KEY", _text, "") or hashlib.sha256(
+    ("draw-secret-key|" + SECRET_KEY).encode()).hexdigest()
 ALLOWED_HOSTS = _names("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = _names("CSRF_TRUSTED_ORIGINS",
                               ["http://127.0.0.1:8000", "http://localhost:8000"])
@@ -493,6 +499,8 @@ MARKETPLACE = {
     "MIN_SIGNUPS_COMPETITIVE": _read("MIN_SIGNUPS_COMPETITIVE", _nonnegative_int, 3),
     "DIRECT_SELECTION_MAX_AMOUNT": _read("DIRECT_SELECTION_MAX_AMOUNT", _amount,
                                          Decimal("100000")),
+    # Random draw: how long agencies may reveal their contributions after sign-up closes.
+    "DRAW_REVEAL_MINUTES": _read("DRAW_REVEAL_MINUTES", _nonnegative_int, 60),
     "ANTI_SNIPING_MINUTES": _read("ANTI_SNIPING_MINUTES", _nonnegative_int, 3),
     "ANTI_SNIPING_EXTENSION_MINUTES": _read("ANTI_SNIPING_EXTENSION_MINUTES",
                                             _nonnegative_int, 3),

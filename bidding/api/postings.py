@@ -100,6 +100,14 @@ class ProjectDetailSerializer(ProjectListSerializer):
 
     def get_calendar_note(self, project) -> str:
         return calendar_note(project.signup_deadline, project.selection_at)
+    # Commit–reveal draw (bidding/draw.py): the platform's commitment, published at publication.
+    draw_platform_commitment = serializers.CharField(source="draw.commitment", read_only=True,
+                                                     default=None, allow_null=True)
+    draw_committed_at = serializers.DateTimeField(source="draw.committed_at", read_only=True,
+                                                  default=None, allow_null=True)
+    draw_reveal_ends_at = serializers.DateTimeField(source="draw.reveal_ends_at",
+                                                    read_only=True, default=None,
+                                                    allow_null=True)
 
     class Meta(ProjectListSerializer.Meta):
         fields = ProjectListSerializer.Meta.fields + [
@@ -108,9 +116,11 @@ class ProjectDetailSerializer(ProjectListSerializer):
             "budget_line", "service_days", "qualification_mode", "practitioner_count",
             "other_requirements", "step", "price_weight", "quality_weight", "auction_minutes",
             "auction_ends_at", "enquiry_phone", "complaint_phone", "status_reason",
-            "draw_commitment", "qualifications", "avoidances", "documents", "calendar_source",
-            "calendar_note"]
-        # ``draw_seed`` is never here: it is revealed by the draw (bidding.services.awards).
+            "draw_commitment", "draw_platform_commitment", "draw_committed_at",
+            "draw_reveal_ends_at", "qualifications", "avoidances", "documents",
+            "calendar_source", "calendar_note"]
+        # ``draw_seed`` and the platform's secret are never here: the draw reveals them
+        # (bidding.services.draws). ``draw_commitment`` is the legacy scheme's.
 
 
 class ProjectWriteSerializer(serializers.ModelSerializer):
@@ -148,6 +158,10 @@ class WithdrawSerializer(serializers.Serializer):
 class SignUpInSerializer(serializers.Serializer):
     practitioners = serializers.ListField(child=serializers.IntegerField(), required=False,
                                           default=list)
+    draw_commitment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200, trim_whitespace=True,
+        help_text="Random draw: sha256 (64 hex) of the contribution you keep and reveal after "
+                  "sign-up closes (bidding/draw.py).")
 
 
 class ProjectSignUpSerializer(serializers.ModelSerializer):
@@ -263,7 +277,8 @@ class ProjectSignUps(APIView):
         serializer.is_valid(raise_exception=True)
         signup = signups.signup_create(
             actor=request.user, project=_project(pk, request),
-            practitioners=serializer.validated_data["practitioners"])
+            practitioners=serializer.validated_data["practitioners"],
+            draw_commitment=serializer.validated_data["draw_commitment"])
         return Response(ProjectSignUpSerializer(signup).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Cancel your own sign-up while sign-up is open", request=None,

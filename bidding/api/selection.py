@@ -1,7 +1,8 @@
 """JSON API of the selection methods other than live bidding, under ``/api/v1/projects/<id>/``
-(docs/conventions.md, "API"): run the random draw, submit and open sealed quotes, enter
-evaluation scores and run the evaluation, pick directly. Each answers with the award it made
-(``bidding.api.awards.AwardDetailOutput``)."""
+(docs/conventions.md, "API"): run the random draw and reveal a draw contribution, submit and
+open sealed quotes, enter evaluation scores and run the evaluation, pick directly. Each answers
+with the award it made (``bidding.api.awards.AwardDetailOutput``), the reveal with the
+contribution."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from bidding.api.awards import (
     text_field,
 )
 from bidding.models import SignUp
-from bidding.services import methods
+from bidding.services import draws, methods
 from core.errors import ValidationFailed
 
 # --- output serializers -------------------------------------------------------------------------
@@ -32,6 +33,19 @@ class QuoteOutput(serializers.Serializer):
 
     def get_detail(self, signup) -> str:
         return str(_("Your sealed quote is recorded."))
+
+
+class RevealOutput(serializers.Serializer):
+    signup = serializers.IntegerField(source="signup_id")
+    commitment = serializers.CharField()
+    reveal = serializers.CharField()
+    revealed_at = IsoDateTime()
+    award = serializers.SerializerMethodField()
+
+    def get_award(self, row) -> int | None:
+        """The award, when this reveal was the last one and the draw ran at once."""
+        award = row.signup.project.awards.filter(rank=1).first()
+        return award.pk if award else None
 
 
 class ScoreOutput(serializers.Serializer):
@@ -46,6 +60,10 @@ class ScoreOutput(serializers.Serializer):
 
 class QuoteInput(serializers.Serializer):
     quote = RawField(required=False, default="")
+
+
+class RevealInput(serializers.Serializer):
+    contribution = RawField(required=False, default="")
 
 
 SIGNUP_MESSAGE = _("Name a sign-up of this project.")
@@ -65,10 +83,21 @@ class DirectPickInput(serializers.Serializer):
 
 
 class DrawRun(ActionView):
-    @extend_schema(summary="Run the random draw (reveals the seed)", request=None,
+    @extend_schema(summary="Run the random draw (reveals the platform secret and the seed)", request=None,
                    responses={201: AwardDetailOutput})
     def post(self, request, pk):
-        return self.award(methods.draw_run(actor=request.user, project=project_or_404(pk)), 201)
+        return self.award(draws.draw_run(actor=request.user, project=project_or_404(pk)), 201)
+
+
+class DrawReveal(ActionView):
+    input_class = RevealInput
+
+    @extend_schema(summary="Reveal your agency's draw contribution (after sign-up closes)",
+                   request=RevealInput, responses={200: RevealOutput})
+    def post(self, request, pk):
+        row = draws.draw_contribution_reveal(actor=request.user, project=project_or_404(pk),
+                                             **self.input())
+        return Response(RevealOutput(row).data, status=200)
 
 
 class QuoteSubmit(ActionView):

@@ -34,6 +34,8 @@ urlpatterns = [
     path("deliveries/<int:pk>/return/", awards.DeliveryDecide.as_view(accept=False),
          name="api-delivery-return"),
     path("projects/<int:pk>/draw/", selection.DrawRun.as_view(), name="api-draw"),
+    path("projects/<int:pk>/draw/reveal/", selection.DrawReveal.as_view(),
+         name="api-draw-reveal"),
     path("projects/<int:pk>/quote/", selection.QuoteSubmit.as_view(), name="api-quote"),
     path("projects/<int:pk>/open-quotes/", selection.QuotesOpen.as_view(), name="api-open-quotes"),
     path("projects/<int:pk>/scores/", selection.ScoreEnter.as_view(), name="api-scores"),

@@ -17,7 +17,10 @@ period is ended at its decision time so that the contract can be signed. States 
   violation that suspends it), the runner-up offered the award and completing the service;
 - work in progress: a result delivered and awaiting acceptance (demo_agency1), a contract
   uploaded by the purchaser and awaiting the agency's confirmation (demo_agency3);
-- a random draw whose seed commitment is published (awaiting the draw);
+- a random draw in its reveal window (commit–reveal: the platform committed at publication,
+  four agencies at sign-up, two have revealed; demo_agency3 may still reveal on the selection
+  page, though its contribution is in no browser); the two drawn projects show the full
+  protocol, one committed contribution never revealed;
 - postings with sign-up open (an enterprise's random draw needing 测绘资质 with its legal basis,
   and a department-funded average-price comparison with its budget line, R6);
 - a failed project (流标: too few sign-ups), a withdrawn one (public reason), and a draft.
@@ -47,9 +50,11 @@ from bidding.demo.steps import (
     posting_fields,
     problems_of,
     random_draw,
+    reveal,
     sealed_quotes,
     sign_contract,
     sign_up,
+    sign_up_committing,
     user_named,
 )
 from bidding.models import Award, Project
@@ -246,12 +251,14 @@ def _open_and_other_postings(enterprise, government) -> list[Project]:
     made = []
     boundary = item_titled("土地勘测定界")
 
-    # A random draw: sign-up closed, the seed's commitment published, awaiting the draw.
+    # A random draw: sign-up closed, the reveal window open, two of four contributions revealed.
     draw = post(enterprise, boundary, "长江新材料二期项目用地勘测定界", Method.RANDOM_DRAW,
                  amount=Decimal("36000"), qualifications=SURVEY_QUALIFICATION)
-    sign_up(draw, [u for u in offering_users(boundary, 12, prefer=("demo_agency3",))
-                    if not problems_of(u, draw)][:4])
+    drawers = [u for u in offering_users(boundary, 12, prefer=("demo_agency3",))
+               if not problems_of(u, draw)][:4]
+    kept = sign_up_committing(draw, drawers)
     made.append(close(draw))
+    reveal(draw, drawers[1:3], kept)
 
     # Sign-up open: an enterprise's random draw (demo_agency3 may still sign up) …
     open_draw = post(enterprise, boundary, "长江新材料研发楼项目土地勘测定界", Method.RANDOM_DRAW,

@@ -5,6 +5,7 @@ period ended at its decision time)."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import zlib
 from decimal import Decimal
 
@@ -13,10 +14,11 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from agencies.models import Agency
+from bidding.draw import commitment_of
 from bidding.eligibility import eligibility_problems
-from bidding.models import Award, Project, SignUp
+from bidding.models import Award, DrawCommitment, Project, SignUp
 from bidding.rules import earliest_signup_deadline
-from bidding.services import contracts, deliveries, methods
+from bidding.services import contracts, deliveries, draws, methods
 from bidding.services import postings as services
 from bidding.services.auctions import auction_close, bid_place
 from core.catalogue import Product
@@ -142,10 +144,42 @@ def live_bidding(owner, item, title, usernames, bids, **over) -> Award:
     return auction(close(project, selection_minutes_ago=20), bids)
 
 
+def sign_up_committing(project: Project, users) -> dict:
+    """Sign ``users`` up for a random draw, each committing to a fresh contribution (what the
+    sign-up page's script does in the browser). Returns username → contribution."""
+    kept = {}
+    for user in users:
+        kept[user.username] = secrets.token_hex(32)
+        services.signup_create(actor=user, project=project,
+                               draw_commitment=commitment_of(kept[user.username]))
+    return kept
+
+
+def reveal(project: Project, users, kept: dict) -> None:
+    for user in users:
+        draws.draw_contribution_reveal(actor=user, project=project,
+                                       contribution=kept[user.username])
+
+
+def end_reveals(project: Project) -> None:
+    """Move the clock: the reveal window of ``project`` is over."""
+    DrawCommitment.objects.filter(project=project).update(
+        reveal_ends_at=timezone.now() - dt.timedelta(seconds=1))
+
+
 def random_draw(owner, item, title, usernames, **over) -> Award:
+    """A commit–reveal draw with several parties: all but the last agency commit at sign-up;
+    after sign-up closes all but the last of those reveal (one commitment is never revealed,
+    and counts for nothing); when the window is over the platform reveals its secret."""
     project = post(owner, item, title, Method.RANDOM_DRAW, **over)
-    sign_up(project, users_named(*usernames))
-    return methods.draw_run(actor=owner, project=close(project))
+    users = users_named(*usernames)
+    committing = users[:-1]
+    kept = sign_up_committing(project, committing)
+    sign_up(project, users[-1:])
+    project = close(project)
+    reveal(project, committing[:-1], kept)
+    end_reveals(project)
+    return draws.draw_run(actor=owner, project=project)
 
 
 def sealed_quotes(owner, item, title, method, quotes, **over) -> Project:

@@ -1,7 +1,9 @@
-"""The models of bidding: ``projects`` (projects, sign-ups, bids, scores) and ``awards`` (awards,
-objections, contracts, deliveries). Writes go through ``bidding.services.*``; reads through
-``bidding.selectors.*``. Import them from here."""
+"""The models of bidding: ``projects`` (projects, sign-ups, bids, scores), ``awards`` (awards,
+objections, contracts, deliveries) and ``draws`` (the random draw's commitments and reveals).
+Writes go through ``bidding.services.*``; reads through ``bidding.selectors.*``. Import them
+from here."""
 from bidding.models.awards import Award, Contract, Delivery, Objection
+from bidding.models.draws import DrawCommitment, DrawContribution
 from bidding.models.projects import (
     Avoidance,
     Bid,
@@ -12,5 +14,6 @@ from bidding.models.projects import (
     SignUp,
 )
 
-__all__ = ["Avoidance", "Award", "Bid", "Contract", "Delivery", "EvaluationScore", "Objection",
+__all__ = ["Avoidance", "Award", "Bid", "Contract", "Delivery", "DrawCommitment",
+           "DrawContribution", "EvaluationScore", "Objection",
            "Project", "ProjectDocument", "ProjectQualification", "SignUp"]

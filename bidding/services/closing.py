@@ -4,8 +4,10 @@
 and sets the auction's end; a single valid bidder skips the auction and is awarded at the
 ceiling (amount mode) or at the floor, i.e. the smallest discount rate (discount mode) — the
 value least favourable to the bidder, so skipping the auction never pays it more than an auction
-could have; the random draw gets a secret seed whose sha256 commitment is published at once
-(the seed stays secret until the draw, ``bidding.services.methods``/``bidding.draw``).
+could have; the random draw opens its reveal window (``DRAW_REVEAL_MINUTES``: agencies reveal
+the contributions they committed at sign-up, ``bidding.services.draws``/``bidding.draw``). A
+draw published before commit–reveal gets, as it did, a secret seed whose sha256 commitment is
+published at once (the legacy scheme).
 
 The moves are ``Project.transitions`` ``close_signups`` and ``fail``; the project row is locked
 first (``core.locking.lock``), so closing is serialised with sign-ups and withdrawal.
@@ -26,6 +28,7 @@ from bidding.eligibility import eligible_signups
 from bidding.models import Project, SignUp
 from bidding.services.awards import award_create
 from bidding.services.common import lock_project
+from bidding.services.draws import reveal_window_open
 from core.errors import Conflict
 from core.transitions import transition
 
@@ -65,7 +68,7 @@ def _signups_close(*, project: Project, now=None) -> tuple[Project, bool]:
     expired since it signed up drops out) and, per method: live bidding labels the valid
     bidders A, B… in sign-up order and sets ``auction_ends_at``; when only one of them is still
     valid it is awarded at once without an auction (see the module docstring); the random draw
-    commits to a secret seed."""
+    opens its reveal window (or, under the legacy scheme, commits to a secret seed)."""
     project = lock_project(project)
     now = now or timezone.now()
     if project.status != Status.PUBLISHED:
@@ -109,10 +112,14 @@ def _signups_close(*, project: Project, now=None) -> tuple[Project, bool]:
         data["labels"] = {s.label: s.pk for s in valid}
         data["auction_ends_at"] = project.auction_ends_at
     elif project.method == Method.RANDOM_DRAW:
-        project.draw_seed = secrets.token_hex(32)
-        project.draw_commitment = commitment_of(project.draw_seed)
-        update += ["draw_seed", "draw_commitment"]
-        data["draw_commitment"] = project.draw_commitment  # never the seed
+        commitment = reveal_window_open(project=project, now=now)
+        if commitment is not None:  # commit–reveal: the platform committed at publication
+            data["draw_reveal_ends_at"] = commitment.reveal_ends_at
+        else:  # published before commit–reveal: the legacy seed, committed now
+            project.draw_seed = secrets.token_hex(32)
+            project.draw_commitment = commitment_of(project.draw_seed)
+            update += ["draw_seed", "draw_commitment"]
+            data["draw_commitment"] = project.draw_commitment  # never the seed
     transition(project, "close_signups", actor=None, fields=update, data=data)
 
     if project.method == Method.LIVE_BIDDING and len(valid) == 1:

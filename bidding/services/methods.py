@@ -1,6 +1,6 @@
-"""The selection methods other than live bidding (docs/design.md §3): random
-draw, average-price comparison (sealed single quotes), comprehensive evaluation by a named panel,
-direct selection.
+"""The selection methods other than live bidding (docs/design.md §3): average-price comparison
+(sealed single quotes), comprehensive evaluation by a named panel, direct selection; the random
+draw's commit–reveal steps are ``bidding.services.draws``, built on the helpers here.
 
 Each method's execution is one service: it locks the project, checks the state, computes the
 result, publishes the computation and the full ``ranking`` (the order in which sign-ups are
@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from bidding import (
-    draw,
     permissions,  # noqa: F401  (registers the bidding.* permissions)
     rules,
 )
@@ -96,52 +95,6 @@ def _finish(*, project: Project, actor, ranking: list[dict], computation: dict) 
     return award_create(project=project, signup=winner, price=Decimal(ranking[0]["price"]),
                         quote=None if quote is None else Decimal(quote),
                         computation=computation, actor=actor, rank=1)
-
-
-# --- random draw (随机抽取) --------------------------------------------------------------------
-
-
-@transaction.atomic
-def draw_run(*, actor, project) -> Award:
-    """Reveal the committed seed and draw the winner among the eligible sign-ups (see
-    ``bidding.draw`` for the exact, published formula)."""
-    project = lock_project(project)
-    _require_runner(actor, project)
-    _require_method(project, Method.RANDOM_DRAW)
-    if (existing := _existing_award(project)) is not None:
-        return existing
-    _require_selecting(project)
-    seed = project.draw_seed
-    if not seed or not project.draw_commitment:
-        raise Conflict(_("No seed commitment was published when sign-up closed."))
-    if draw.commitment_of(seed) != project.draw_commitment:
-        raise Conflict(_("The stored seed does not match the published commitment; the draw "
-                         "cannot be run. Report this to the regulator."))
-    candidates = _candidates(project)
-    if not candidates:
-        raise Conflict(_("There is no eligible candidate to draw from."))
-    by_uscc = {s.agency.uscc: s for s in candidates}
-    rounds = draw.draw_ranking(seed, list(by_uscc))
-    ranking = [_entry(project, by_uscc[r["uscc"]], round=r["round"], digest=r["digest"],
-                      index=r["index"], n=r["n"]) for r in rounds]
-    ordered = sorted(by_uscc)
-    computation = {
-        "method": Method.RANDOM_DRAW,
-        "seed": seed,
-        "commitment": project.draw_commitment,
-        "candidates": [{"uscc": u, "agency": by_uscc[u].agency.name, "signup": by_uscc[u].pk}
-                       for u in ordered],
-        "formula": draw.FORMULA,
-        "digest": rounds[0]["digest"],
-        "index": rounds[0]["index"],
-        "winner_uscc": rounds[0]["uscc"],
-        "one_liner": draw.one_liner(seed, ordered),
-        "drawn_at": timezone.now(),
-    }
-    audit_record(actor=actor, action="draw.revealed", obj=project,
-                 data={"seed": seed, "commitment": project.draw_commitment,
-                       "candidates": ordered, "winner": rounds[0]["uscc"]})
-    return _finish(project=project, actor=actor, ranking=ranking, computation=computation)
 
 
 # --- sealed quotes (average-price comparison; also the price in comprehensive evaluation) ----

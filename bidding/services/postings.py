@@ -26,6 +26,7 @@ from bidding.models import Avoidance, Project, ProjectDocument, ProjectQualifica
 from bidding.rules import posting_problems, problems_by_field
 from bidding.services.closing import close_due_signups, signups_close  # noqa: F401  (re-export)
 from bidding.services.common import lock_project
+from bidding.services.draws import draw_commit
 from bidding.services.signups import signup_cancel, signup_create  # noqa: F401  (re-export)
 from core.audit import audit_record
 from core.errors import Conflict, ValidationFailed, from_django_validation
@@ -216,6 +217,8 @@ def project_publish(*, actor, project: Project, now=None) -> Project:
         "qualifications": [[q.name, q.grade, q.legal_basis] for q in project.qualifications.all()],
         "avoidances": [[a.agency_id, a.reason] for a in project.avoidances.all()],
     })
+    if project.method == Project.Method.RANDOM_DRAW:
+        draw_commit(project=project, now=now)  # before anyone can sign up (bidding.draw)
     return project
 
 

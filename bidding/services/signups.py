@@ -13,6 +13,7 @@ from agencies.models import Agency, Practitioner
 from bidding.eligibility import require_eligible
 from bidding.models import Project, SignUp
 from bidding.services.common import agency_of, lock_project
+from bidding.services.draws import contribution_commit, parse_commitment
 from core.audit import audit_record
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.transitions import transition
@@ -27,9 +28,13 @@ def _practitioners_for(agency: Agency, practitioners) -> list[Practitioner]:
 
 
 @transaction.atomic
-def signup_create(*, actor, project: Project, practitioners=(), now=None) -> SignUp:
-    """An eligible agency signs up while sign-up is open, naming practitioners if asked."""
+def signup_create(*, actor, project: Project, practitioners=(), draw_commitment="",
+                  now=None) -> SignUp:
+    """An eligible agency signs up while sign-up is open, naming practitioners if asked; for a
+    random draw it may commit to a contribution (``draw_commitment``: sha256 hex of 64 hex
+    characters it keeps, revealed after sign-up closes, ``bidding.services.draws``)."""
     agency = agency_of(actor)
+    draw_commitment = parse_commitment(draw_commitment)
     project = lock_project(project)
     now = now or timezone.now()
     if not project.signup_open(now):
@@ -42,15 +47,18 @@ def signup_create(*, actor, project: Project, practitioners=(), now=None) -> Sig
     # The project lock serialises sign-ups of the project, so the row read here cannot change.
     signup = SignUp.objects.filter(project=project, agency=agency).first()
     data = {"project": project.pk, "agency": agency.pk, "practitioners": [p.pk for p in people]}
+    if signup is not None and signup.status == SignUp.Status.ACTIVE:
+        raise Conflict(_("Your agency has already signed up for this project."))
     if signup is None:
         signup = SignUp.objects.create(project=project, agency=agency)
-        signup.practitioners.set(people)
-        audit_record(actor=actor, action="signup.created", obj=signup, data=data)
-        return signup
-    if signup.status == SignUp.Status.ACTIVE:
-        raise Conflict(_("Your agency has already signed up for this project."))
+    if project.method == Project.Method.RANDOM_DRAW or draw_commitment:
+        data["draw_commitment"] = contribution_commit(
+            project=project, signup=signup, commitment=draw_commitment, now=now)
     signup.practitioners.set(people)
-    transition(signup, "renew", actor=actor, data=data)
+    if signup.status == SignUp.Status.ACTIVE:  # just created
+        audit_record(actor=actor, action="signup.created", obj=signup, data=data)
+    else:
+        transition(signup, "renew", actor=actor, data=data)
     return signup
 
 

@@ -28,7 +28,8 @@ from bidding import draw
 from bidding.eligibility import pickable_agencies
 from bidding.models import Award, Delivery, EvaluationScore, Objection, Project, SignUp
 from bidding.selectors import awards as sel
-from bidding.services import contracts, deliveries, methods, objections
+from bidding.selectors.draws import contribution_of, draw_state
+from bidding.services import contracts, deliveries, draws, methods, objections
 from core.errors import MarketplaceError, NotFound
 from core.permissions import has_perm
 from core.roles import kind_of, organisation_of
@@ -261,12 +262,16 @@ def selection(request, pk):
     if is_purchaser and project.method == Project.Method.DIRECT and award is None:
         offering = list(pickable_agencies(project))
     now = timezone.now()
+    state = draw_state(project, now=now) if project.method == Project.Method.RANDOM_DRAW \
+        else None
     return render(request, "bidding/method_selection.html", {
+        "draw": state, "my_contribution": contribution_of(my_signup),
         "project": project, "award": award, "is_purchaser": is_purchaser,
         "my_signup": my_signup, "signups": [(s, scores.get(s.pk, [])) for s in signups],
         "quote_count": sum(1 for s in signups if s.quote is not None),
         "offering": offering,
-        "selection_due": not project.selection_at or now >= project.selection_at,
+        "selection_due": state.ready if state is not None
+        else not project.selection_at or now >= project.selection_at,
         "quotes_open": project.status in (Project.Status.PUBLISHED, Project.Status.SELECTING)
         and (not project.selection_at or now < project.selection_at),
     })
@@ -279,7 +284,11 @@ def selection_action(request, pk, action):
     back = reverse("bidding:selection", args=[project.pk])
     post, user = request.POST, request.user
     if action == "draw":
-        fn, ok = (lambda: methods.draw_run(actor=user, project=project)), _("The draw was run.")
+        fn, ok = (lambda: draws.draw_run(actor=user, project=project)), _("The draw was run.")
+    elif action == "reveal":
+        fn, ok = (lambda: draws.draw_contribution_reveal(
+            actor=user, project=project, contribution=post.get("contribution", ""))), \
+            _("Your contribution was revealed.")
     elif action == "quote":
         fn, ok = (lambda: methods.quote_submit(actor=user, project=project,
                                                quote=post.get("quote", ""))), \

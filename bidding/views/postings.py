@@ -34,6 +34,7 @@ from bidding.rules import (
     signup_min_working_days,
 )
 from bidding.selectors import projects as selectors
+from bidding.selectors.draws import contribution_of, draw_state
 from bidding.services import postings as services
 from bidding.services import signups
 from core.catalogue import item_attributes
@@ -88,7 +89,10 @@ def project_detail(request, pk: int):
         "signup": active_signup,
         "signup_open": signup_open,
         "problems": problems,
-        "signup_form": SignUpForm(agency=agency) if agency and project.practitioner_count else None,
+        "signup_form": SignUpForm(agency=agency),
+        "draw": draw_state(project, now=now) if project.method == Project.Method.RANDOM_DRAW
+        else None,
+        "my_contribution": contribution_of(active_signup),
         "withdraw_form": WithdrawForm(),
         "calendar_note": calendar_note(project.signup_deadline, project.selection_at),
         "calendar_basis": calendar_basis(project.signup_deadline, project.selection_at),
@@ -300,8 +304,10 @@ def project_signup(request, pk: int):
     form = SignUpForm(request.POST, agency=agency)
     people = list(form.cleaned_data["practitioners"]) if form.is_valid() else \
         request.POST.getlist("practitioners")
+    commitment = request.POST.get("draw_commitment", "")
     return _act(request, pk, lambda p: signups.signup_create(actor=request.user, project=p,
-                                                             practitioners=people),
+                                                             practitioners=people,
+                                                             draw_commitment=commitment),
                 _("Signed up. You will be told when the selection starts."))
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from bidding import signals
 from bidding.models import Award, Project
-from bidding.services import contracts, methods
+from bidding.services import contracts, draws
 from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories import bidding as bf
@@ -16,7 +16,7 @@ from tests.factories import bidding as bf
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_contract_deadline_runs_supersede_once_and_offer_the_runner_up_once():
     project, _s = bf.selecting(method=Project.Method.RANDOM_DRAW, bidders=3)
-    award = methods.draw_run(actor=project.created_by, project=project)
+    award = draws.draw_run(actor=project.created_by, project=project)
     Award.objects.filter(pk=award.pk).update(
         objection_until=timezone.now() - dt.timedelta(days=20),
         status=Award.Status.CONTRACTING,
@@ -37,6 +37,6 @@ def test_two_concurrent_contract_deadline_runs_supersede_once_and_offer_the_runn
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_draws_make_one_award():
     project, _s = bf.selecting(method=Project.Method.RANDOM_DRAW, bidders=3)
-    results = at_once(2, lambda i: methods.draw_run(actor=None, project=project.pk).pk)
+    results = at_once(2, lambda i: draws.draw_run(actor=None, project=project.pk).pk)
     assert len(set(results)) == 1
     assert Award.objects.filter(project=project).count() == 1

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bidding import signals
 from bidding.models import Award, Contract, Delivery, Objection, Project, SignUp
-from bidding.services import contracts, deliveries, methods, objections
+from bidding.services import contracts, deliveries, draws, objections
 from bidding.services.auctions import auction_close, bid_place
 from core.audit import audit_verify
 from core.errors import Conflict, NotAllowed, ValidationFailed
@@ -30,7 +30,7 @@ def pdf(name="contract.pdf"):
 
 def drawn(bidders=3):
     project, signups = bf.selecting(method=Method.RANDOM_DRAW, bidders=bidders)
-    award = methods.draw_run(actor=project.created_by, project=project)
+    award = draws.draw_run(actor=project.created_by, project=project)
     return award, signups
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bidding.models import Award, Contract, Project
-from bidding.services import methods
+from bidding.services import draws
 from tests.factories import bidding as bf
 from tests.factories.awards import approval_user_of, made_award
 from tests.factories.core import PASSWORD, purchaser_user
@@ -25,7 +25,7 @@ def agency_user(agency):
 
 def test_award_notice_is_public_and_shows_code_qr_contacts_and_draw_computation(client):
     project, _s = bf.selecting(method=Project.Method.RANDOM_DRAW)
-    award = methods.draw_run(actor=project.created_by, project=project)
+    award = draws.draw_run(actor=project.created_by, project=project)
     html = client.get(reverse("bidding:award-detail", args=[award.pk])).content.decode()
     assert award.code in html and "<svg" in html and "/verify/?code=" + award.code in html
     assert project.complaint_phone in html and project.enquiry_phone in html

@@ -11,7 +11,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from bidding import draw
 from bidding.models import Award, Project
-from bidding.services import methods
+from bidding.services import draws, methods
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from tests.factories import bidding as bf
 
@@ -24,7 +24,7 @@ Method = Project.Method
 
 def test_draw_winner_is_the_published_formula_over_sorted_usccs_and_recomputes():
     project, signups = bf.selecting(method=Method.RANDOM_DRAW, bidders=4)
-    award = methods.draw_run(actor=project.created_by, project=project)
+    award = draws.draw_run(actor=project.created_by, project=project)
     comp = award.computation
     usccs = sorted(s.agency.uscc for s in signups)
     import hashlib
@@ -38,7 +38,7 @@ def test_draw_winner_is_the_published_formula_over_sorted_usccs_and_recomputes()
 
 def test_draw_verify_command_prints_ok_and_mismatch_for_a_tampered_seed():
     project, _s = bf.selecting(method=Method.RANDOM_DRAW, bidders=3)
-    award = methods.draw_run(actor=project.created_by, project=project)
+    award = draws.draw_run(actor=project.created_by, project=project)
     out = io.StringIO()
     call_command("draw_verify", str(project.pk), stdout=out)
     assert out.getvalue().startswith("OK")
@@ -53,7 +53,7 @@ def test_draw_verify_command_prints_ok_and_mismatch_for_a_tampered_seed():
 
 def test_draw_verify_reports_a_winner_that_does_not_follow_from_the_seed():
     project, _s = bf.selecting(method=Method.RANDOM_DRAW, bidders=3)
-    award = methods.draw_run(actor=project.created_by, project=project)
+    award = draws.draw_run(actor=project.created_by, project=project)
     comp = dict(award.computation)
     others = [c["uscc"] for c in comp["candidates"] if c["uscc"] != comp["winner_uscc"]]
     comp["winner_uscc"] = others[0]
@@ -65,7 +65,7 @@ def test_draw_refuses_a_seed_that_does_not_match_the_commitment():
     project, _s = bf.selecting(method=Method.RANDOM_DRAW, bidders=3)
     Project.objects.filter(pk=project.pk).update(draw_seed="f" * 64)
     with pytest.raises(Conflict):
-        methods.draw_run(actor=project.created_by, project=project)
+        draws.draw_run(actor=project.created_by, project=project)
     assert not Award.objects.exists()
 
 
@@ -73,12 +73,12 @@ def test_draw_is_idempotent_and_refused_before_selection_time_and_to_other_purch
     project, _s = bf.selecting(method=Method.RANDOM_DRAW, bidders=3,
                                selection_at=timezone.now() + dt.timedelta(hours=1))
     with pytest.raises(Conflict):
-        methods.draw_run(actor=project.created_by, project=project)
+        draws.draw_run(actor=project.created_by, project=project)
     Project.objects.filter(pk=project.pk).update(selection_at=timezone.now())
     with pytest.raises(NotAllowed):
-        methods.draw_run(actor=bf.purchaser(), project=project)
-    first = methods.draw_run(actor=project.created_by, project=project)
-    again = methods.draw_run(actor=project.created_by, project=project)
+        draws.draw_run(actor=bf.purchaser(), project=project)
+    first = draws.draw_run(actor=project.created_by, project=project)
+    again = draws.draw_run(actor=project.created_by, project=project)
     assert first.pk == again.pk and Award.objects.count() == 1
 
 
@@ -86,7 +86,7 @@ def test_draw_skips_suspended_agencies():
     project, signups = bf.selecting(method=Method.RANDOM_DRAW, bidders=3)
     Agency.objects.filter(pk__in=[signups[0].agency_id, signups[1].agency_id]).update(
         standing=Agency.Standing.SUSPENDED)
-    award = methods.draw_run(actor=project.created_by, project=project)
+    award = draws.draw_run(actor=project.created_by, project=project)
     assert award.signup_id == signups[2].pk
     assert len(award.computation["candidates"]) == 1
 

@@ -94,6 +94,9 @@ ROWS = {
     "api/v1/deliveries/<int:pk>/return/": ("/api/v1/deliveries/{delivery}/return/",
                                            {"reason": "x"}, set()),
     "api/v1/projects/<int:pk>/draw/": ("/api/v1/projects/{drawn}/draw/", {}, set()),
+    # Only an agency signed up for that project (none of the roles here) may reveal.
+    "api/v1/projects/<int:pk>/draw/reveal/": ("/api/v1/projects/{drawn}/draw/reveal/",
+                                              {"contribution": "0" * 64}, set()),
     "api/v1/projects/<int:pk>/quote/": ("/api/v1/projects/{quoting}/quote/",
                                         {"quote": "80000"}, set()),
     "api/v1/projects/<int:pk>/open-quotes/": ("/api/v1/projects/{quoted}/open-quotes/", {},

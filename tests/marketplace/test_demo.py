@@ -112,3 +112,20 @@ def test_demo_takes_awards_through_the_whole_life_cycle_to_ratings_and_five_star
     assert live.auction_ends_at > timezone.now() + dt.timedelta(hours=4)
     assert f"/projects/{live.pk}/auction/" in loaded["output"]
     assert audit_verify().ok
+
+
+def test_demo_draws_are_commit_reveal_with_a_missing_reveal_and_verify(loaded):
+    from bidding.models import Award, DrawCommitment, Project
+
+    drawn = Award.objects.filter(method=Project.Method.RANDOM_DRAW, rank=1)
+    assert drawn.count() >= 2
+    for award in drawn:
+        comp = award.computation
+        assert comp["scheme"] == "commit-reveal"
+        reveals = [c["reveal"] for c in comp["contributions"]]
+        assert len(reveals) >= 2 and None in reveals and any(reveals)
+        out = io.StringIO()
+        call_command("draw_verify", str(award.project_id), stdout=out)
+        assert out.getvalue().startswith("OK")
+    waiting = DrawCommitment.objects.get(project__status=Project.Status.SELECTING)
+    assert waiting.reveal_ends_at and not waiting.secret
