@@ -72,7 +72,7 @@ def test_a_city_regulator_draws_inspections_from_its_jurisdiction_only(client, s
     refused = client.post("/regulator/inspections/", {**form, "region": "430100"})
     assert refused.status_code == 200
     assert refused.context["form"].errors["region"] == [
-        "长沙市 is outside your jurisdiction (武汉市)."]
+        "长沙市 不在您的管辖范围（武汉市）内。"]
     assert not Inspection.objects.exists()
     blank = InspectionForm({**form, "region_0": ""}, jurisdiction=region("420100"))
     assert blank.is_valid() and blank.cleaned_data["region"].code == "420100"

@@ -169,7 +169,8 @@ def _check_chinese(client, url):
     assert '<html lang="zh-hans">' in page, url
     text = _visible_text(page)
     assert not _english_words(text), url
-    assert not [w for w in LEFTOVERS if w in text], url
+    # 资源县 (Guangxi, 450329) is a county in every region picker, not Oscar's "resource".
+    assert not [w for w in LEFTOVERS if w in text.replace("资源县", "")], url
 
 
 def test_public_pages_render_entirely_in_chinese(client, pages):
