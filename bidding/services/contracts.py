@@ -187,7 +187,7 @@ def award_decline(*, actor, award: Award, reason: str) -> Award | None:
         return award_offer_next(project=award.project, previous=award, actor=actor,
                                 why=_("the winner is suspended or expelled"))
     signals.purchaser_defaulted.send(sender=Award, award=award, missed=False, actor=actor,
-                                     reason=award.status_reason)
+                                     reason=reason)
     project = award.project
     project.status_reason = award.status_reason
     transition(project, "fail", actor=actor, fields=["status_reason"],
@@ -231,10 +231,8 @@ def contract_deadlines_enforce(*, now=None) -> dict:
                 continue
             fault = party_at_fault(award)
             if fault == PURCHASER:
-                signals.purchaser_defaulted.send(
-                    sender=Award, award=award, missed=True, actor=None,
-                    reason=_("The purchaser did not confirm the contract uploaded by the "
-                             "winner before the deadline."))
+                signals.purchaser_defaulted.send(sender=Award, award=award, missed=True,
+                                                 actor=None, reason="")
                 counts["purchaser_late"] += 1
                 continue
             if fault is None:

@@ -68,8 +68,7 @@ def purchaser_rating_submit(*, actor, award, clarity, cooperation, fairness, pay
         purchaser=org, kind=PurchaserCreditEvent.Kind.RATING,
         source=PurchaserCreditEvent.Source.AGENCY, actor=actor, stars=rating.average,
         award=award, ref=rating,
-        reason=_("Rating by %(agency)s for %(project)s")
-        % {"agency": award.agency.name, "project": award.project.title})
+        reason=f"{award.agency.name}：{award.project.title}（{award.code}）")
     rating.save(update_fields=["credit_event"])
     audit_record(actor=actor, action="purchaser_rating.submitted", obj=rating,
                  data={"award": award.pk, "purchaser": org.pk, "agency": award.agency_id,

@@ -15,6 +15,7 @@ from tests.factories import ratings as rf
 from tests.factories.agencies import agency, agency_user
 from tests.factories.awards import made_award
 from tests.factories.bidding import purchaser
+from tests.marketplace.test_translations import _check_chinese
 
 pytestmark = pytest.mark.django_db
 STARS = {"clarity": 4, "cooperation": 5, "fairness": 3, "payment": 4}
@@ -156,3 +157,17 @@ def test_the_purchaser_api_shows_score_events_and_ratings():
     assert APIClient().get(f"/api/v1/awards/{award.pk}/purchaser-rating/").json()[0][
         "reply"]["text"] == "谢谢"
     assert APIClient().get("/api/v1/purchasers/999999/").status_code == 404
+
+
+def test_the_purchaser_pages_render_entirely_in_chinese(client):
+    award = rf.accepted_award()
+    rating = rate(award)
+    purchaser_rating_reply(actor=award.project.created_by, rating=rating, text="感谢评价。")
+    purchaser_credit_event_record(purchaser=award.project.purchaser, kind="award_declined",
+                                  source="operator", award=made_award(), reason="放弃中选")
+    fresh = rf.accepted_award()
+    client.force_login(rf.agency_user(fresh.agency))
+    for url in (f"/purchasers/{award.project.purchaser_id}/",
+                f"/ratings/award/{award.pk}/purchaser/",
+                f"/ratings/award/{fresh.pk}/purchaser/", "/credit/model/"):
+        _check_chinese(client, url)
