@@ -112,3 +112,19 @@ def test_demo_takes_awards_through_the_whole_life_cycle_to_ratings_and_five_star
     assert live.auction_ends_at > timezone.now() + dt.timedelta(hours=4)
     assert f"/projects/{live.pk}/auction/" in loaded["output"]
     assert audit_verify().ok
+
+
+def test_demo_holds_purchasers_to_account_too(loaded, client):
+    """Two-sided accountability: the agencies rated the purchasers after acceptance (one reply)
+    and the demo government department carries a late contract on its purchaser credit."""
+    from credit.models import PurchaserCredit, PurchaserCreditEvent
+    from ratings.models import PurchaserRating
+
+    assert PurchaserRating.objects.count() >= 4
+    assert PurchaserRating.objects.filter(reply__isnull=False).exists()
+    late = PurchaserCreditEvent.objects.get(kind=PurchaserCreditEvent.Kind.CONTRACT_MISSED)
+    assert late.purchaser.name == "武汉市交通运输局"
+    assert PurchaserCredit.objects.get(purchaser=late.purchaser).score < 80
+    page = client.get(f"/purchasers/{late.purchaser_id}/").content.decode()
+    assert "合同逾期未确认" in page
+    assert audit_verify().ok
