@@ -124,6 +124,8 @@ add_perm("bidding.view_contract", is_award_purchaser | is_award_winner,
          _("Only the purchaser or the winning agency may download the contract and the result."))
 add_perm("bidding.refuse_contract", is_award_winner,
          _("Only the agency that won this award may do this."))
+add_perm("bidding.decline_award", is_award_purchaser,
+         _("Only the purchaser of this project may do this."))
 add_perm("bidding.submit_delivery", is_award_winner,
          _("Only the agency that won this award may do this."))
 add_perm("bidding.decide_delivery", is_award_purchaser,

@@ -15,3 +15,10 @@ delivery_decided = Signal()
 
 objection_decided = Signal()
 """A regulator decided an objection. Args: ``objection``, ``upheld`` (bool), ``actor``."""
+
+purchaser_defaulted = Signal()
+"""The purchaser failed its part of the award (two-sided accountability, docs/design.md R9): the
+signing deadline passed while the contract awaited the purchaser (``missed`` True), or the
+purchaser declined the award without a cause the rules accept (``missed`` False). Args:
+``award``, ``missed``, ``actor``, ``reason`` (the purchaser's own words when it declined,
+public; empty for a missed deadline)."""

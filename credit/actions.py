@@ -18,6 +18,7 @@ ACTIONS = {
     "sanction.appeal_decided": _("Sanction appeal decided"),
     "inspection.announced": _("Inspection announced"),
     "inspector.added": _("Inspector added"),
+    "purchaser_credit.event_recorded": _("Purchaser credit event recorded"),
 }
 
 # The rows the trail describes and where each event keeps their audited fields: audit_verify
@@ -27,6 +28,11 @@ register_audited("credit.creditevent", {
                               "points": "points", "stars": "stars", "score_after": "score",
                               "voided": Fixed(False)},
     "credit.event_voided": {"voided": Fixed(True), "voided_reason": "reason"},
+})
+register_audited("credit.purchasercreditevent", {
+    "purchaser_credit.event_recorded": {"purchaser": "purchaser", "kind": "kind",
+                                        "source": "source", "points": "points",
+                                        "stars": "stars", "score_after": "score"},
 })
 _SANCTION_CREATED = {"agency": "agency", "kind": "kind", "trigger": "trigger",
                      "ends_at": "ends_at", "blacklist_until": "blacklist_until"}

@@ -2,7 +2,9 @@
 so that the credit list shows a realistic spread of grades — a few five-star agencies (R9
 "five-star first"), most at four or three stars, a few weak ones warned by the exit mechanism —
 plus one late delivery, one proposed expulsion after three upheld complaints, one regulator
-finding with a warning. The refusal to sign (a suspension) is the real one of ``bidding.demo``.
+finding with a warning; and, on the purchasers' side, one contract the demo government department
+left unconfirmed past the signing deadline (a purchaser credit event). The refusal to sign (a
+suspension) is the real one of ``bidding.demo``.
 Runs after ``bidding.demo`` and ``ratings.demo``; everything goes through ``credit.services.ledger``.
 
 The scoring model is not touched: ``credit.scoring`` needs 92 points for five stars, i.e.
@@ -18,8 +20,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from agencies.models import Agency
-from credit.models import CreditEvent
+from credit.models import CreditEvent, PurchaserCreditEvent
 from credit.services.ledger import credit_event_record
+from credit.services.purchasers import purchaser_credit_event_record
 from credit.services.sanctions import sanction_impose
 
 K, S = CreditEvent.Kind, CreditEvent.Source
@@ -128,11 +131,29 @@ def load(stdout=None) -> None:
         elif agency.pk not in special:
             _History(agency, now).tier(rng.choices(names, weights)[0])
     refused, complained = _special_cases(by_username, now)
+    late_purchaser = _purchaser_late_contract(now)
     stars = sorted(Agency.objects.values_list("credit_stars", flat=True), reverse=True)
     spread = ", ".join(f"{n}★ {stars.count(n)}" for n in sorted(set(stars), reverse=True))
     _say(stdout, f"credit demo: {CreditEvent.objects.count()} credit events; {spread}"
                  + (f"; suspended {refused.agency.name} (refused to sign)" if refused else "")
-                 + (f"; expulsion proposed for {complained.name}" if complained else ""))
+                 + (f"; expulsion proposed for {complained.name}" if complained else "")
+                 + (f"; late contract of {late_purchaser.name}" if late_purchaser else ""))
+
+
+def _purchaser_late_contract(now: dt.datetime):
+    """Two-sided accountability: from before the platform, a contract the demo government
+    department did not confirm before the signing deadline. Returns the purchaser, or None."""
+    user = (get_user_model().objects.filter(username="demo_government")
+            .select_related("member__organisation").first())
+    if user is None:
+        return None
+    org = user.member.organisation
+    purchaser_credit_event_record(
+        purchaser=org, kind=PurchaserCreditEvent.Kind.CONTRACT_MISSED,
+        source=PurchaserCreditEvent.Source.OPERATOR, occurred_at=now - dt.timedelta(days=90),
+        reason="汉十高速公路连接线改扩建工程水土保持方案编制：中选机构上传的合同逾期未确认"
+               + DEMO_MARK)
+    return org
 
 
 def _special_cases(by_username: dict[str, Agency], now: dt.datetime):

@@ -5,8 +5,9 @@ it."""
 from __future__ import annotations
 
 from bidding import signals
-from credit.models import CreditEvent
+from credit.models import CreditEvent, PurchaserCreditEvent
 from credit.services.ledger import credit_event_record
+from credit.services.purchasers import purchaser_credit_event_record
 
 
 def on_award_refused(sender, *, award, missed=False, actor=None, **kwargs):
@@ -41,8 +42,22 @@ def on_objection_decided(sender, *, objection, upheld, actor=None, **kwargs):
         reason=objection.decision or f"{award.project}（{award.code}）")
 
 
+def on_purchaser_defaulted(sender, *, award, missed, actor=None, reason="", **kwargs):
+    """The purchaser did not do its part (two-sided accountability): an event on the
+    purchaser's own credit, once per award and kind; the agency's credit is not touched."""
+    kind = (PurchaserCreditEvent.Kind.CONTRACT_MISSED if missed
+            else PurchaserCreditEvent.Kind.AWARD_DECLINED)
+    purchaser_credit_event_record(
+        purchaser=award.project.purchaser_id, kind=kind,
+        source=PurchaserCreditEvent.Source.OPERATOR, actor=actor, award=award,
+        reason=f"{award.project}（{award.code}）: {reason}" if reason
+        else f"{award.project}（{award.code}）")
+
+
 def connect() -> None:
     signals.award_refused.connect(on_award_refused, dispatch_uid="credit.award_refused")
     signals.delivery_decided.connect(on_delivery_decided, dispatch_uid="credit.delivery_decided")
     signals.objection_decided.connect(on_objection_decided,
                                       dispatch_uid="credit.objection_decided")
+    signals.purchaser_defaulted.connect(on_purchaser_defaulted,
+                                        dispatch_uid="credit.purchaser_defaulted")

@@ -29,13 +29,19 @@ ledger enters as integer hundredths grouped by (kind, source, day) (``group_rows
 incremental update after one event and a full recompute read the same rows, group them with the
 same function and score them with the same ``Scorer.score``, so they give the same number to the
 last digit.
+
+**Purchasers** (two-sided accountability) are scored by the same ``Scorer`` with
+``purchaser_params``: the same base, decay and smoothed star average, their own points
+(``PURCHASER_POINTS``: contract left unconfirmed past the deadline −8, award declined without an
+accepted cause −10) and two sources of equal weight, the agencies' ratings and the platform's
+own records (``PURCHASER_WEIGHTS``).
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -61,6 +67,16 @@ DEFAULT_POINTS: dict[str, Decimal] = {
     "repair": Decimal("5"),
 }
 """Points of each event kind under this rule version (before source weight and decay)."""
+
+PURCHASER_POINTS: dict[str, Decimal] = {
+    "rating": Decimal("0"),
+    "contract_missed": Decimal("-8"),
+    "award_declined": Decimal("-10"),
+}
+"""Points of each purchaser event kind under this rule version."""
+
+PURCHASER_WEIGHTS: tuple[tuple[str, float], ...] = (("agency", 1.0), ("operator", 1.0))
+"""A purchaser's sources: the agencies' ratings and the platform's records, equal weight."""
 
 STAR_THRESHOLDS: tuple[tuple[float, int], ...] = ((92, 5), (85, 4), (70, 3), (60, 2))
 GRADE_THRESHOLDS: tuple[tuple[float, str], ...] = ((90, "A"), (80, "B"), (70, "C"), (60, "D"))
@@ -103,6 +119,11 @@ def params_from_settings() -> Params:
         prior_weight=float(conf["CREDIT_PRIOR_WEIGHT"]),
         points_per_star=float(conf["CREDIT_POINTS_PER_STAR"]),
     )
+
+
+def purchaser_params(params: Params) -> Params:
+    """The purchasers' model: ``params`` (base, decay, star prior) with their own sources."""
+    return replace(params, weights=PURCHASER_WEIGHTS)
 
 
 class Group(NamedTuple):

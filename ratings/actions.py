@@ -7,6 +7,8 @@ from core.audit_rows import Fixed, Moved, register_audited
 ACTIONS = {
     "rating.submitted": _("Rating submitted"),
     "rating.replied": _("Rating replied to"),
+    "purchaser_rating.submitted": _("Purchaser rated by the agency"),
+    "purchaser_rating.replied": _("Rating of a purchaser replied to"),
 }
 
 
@@ -19,6 +21,12 @@ def _voided_by_decision(data):
 
 # The rows the trail describes and where each event keeps their audited fields: audit_verify
 # compares them with the database (core/audit_rows.py).
+register_audited("ratings.purchaserrating", {
+    "purchaser_rating.submitted": {"award": "award", "purchaser": "purchaser",
+                                   "agency": "agency", "clarity": "clarity",
+                                   "cooperation": "cooperation", "fairness": "fairness",
+                                   "payment": "payment"},
+})
 register_audited("ratings.rating", {
     "rating.submitted": {"award": "award", "agency": "agency", "quality": "quality",
                          "timeliness": "timeliness", "attitude": "attitude", "fees": "fees",

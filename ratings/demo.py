@@ -1,6 +1,7 @@
 """Demo ratings and regulator data (Chinese): a rating on every accepted demo award (some replied
-to, one low rating under appeal), an inspector pool, one published random inspection and one
-announced. Runs after ``bidding.demo``; everything goes through the services (audit included).
+to, one low rating under appeal), the agency's rating of the purchaser on each of them (two-sided
+accountability; one replied to by the purchaser), an inspector pool, one published random
+inspection and one announced. Runs after ``bidding.demo``; everything goes through the services (audit included).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from credit.services.inspections import (
     inspection_publish,
     inspector_add,
 )
+from ratings.services.purchasers import purchaser_rating_reply, purchaser_rating_submit
 from ratings.services.ratings import rating_accepted_at, rating_appeal, rating_reply, rating_submit
 
 # One entry per accepted award, in the order ``bidding.demo`` completes them (then repeated):
@@ -37,6 +39,15 @@ RATINGS = [
      "该项目成果已通过审批部门技术审查，评价所述数据错误系业主提供的基础资料有误，请予复核。"),
     ((5, 4, 5, 5, 5), "响应迅速，现场踏勘认真，推荐。", "", ""),
     ((4, 4, 4, 3, 4), "整体满意，个别环节沟通不够及时。", "", ""),
+]
+# The agencies' ratings of the purchasers, in the same order: stars (clarity, cooperation,
+# fairness, payment), comment, the purchaser's reply.
+PURCHASER_RATINGS = [
+    ((4, 5, 4, 5), "技术要求明确，基础资料提供及时，验收意见客观。", ""),
+    ((5, 4, 5, 4), "需求清晰，外业配合到位；尾款支付略有延迟。",
+     "尾款因财务年度结算顺延五个工作日，已于结算后付清，感谢理解。"),
+    ((3, 3, 4, 3), "临时递补承接，初期资料交接不够完整，需求经两次澄清。", ""),
+    ((5, 5, 5, 5), "业主需求明确、沟通顺畅，验收和付款都很及时。", ""),
 ]
 INSPECTORS = [
     ("ZF0001", "王建国", "市发展和改革委员会"), ("ZF0002", "李秀英", "市住房和城乡建设局"),
@@ -77,6 +88,26 @@ def _load_ratings() -> dict:
     return made
 
 
+def _load_purchaser_ratings() -> dict:
+    made = {"ratings": 0, "replies": 0}
+    awards = (Award.objects.filter(status=Award.Status.ACCEPTED, purchaser_rating__isnull=True)
+              .select_related("project__created_by", "agency__organisation").order_by("pk"))
+    for index, award in enumerate(awards):
+        user = _agency_user(award.agency)
+        if user is None:
+            continue
+        stars, comment, reply = PURCHASER_RATINGS[index % len(PURCHASER_RATINGS)]
+        when = rating_accepted_at(award) + dt.timedelta(hours=3)
+        rating = purchaser_rating_submit(
+            actor=user, award=award, now=when, comment=comment,
+            **dict(zip(("clarity", "cooperation", "fairness", "payment"), stars)))
+        made["ratings"] += 1
+        if reply:
+            purchaser_rating_reply(actor=award.project.created_by, rating=rating, text=reply)
+            made["replies"] += 1
+    return made
+
+
 def _load_inspections(regulator) -> str:
     for code, name, department in INSPECTORS:
         inspector_add(actor=regulator, code=code, name=name, department=department)
@@ -102,6 +133,9 @@ def load(stdout=None) -> None:
         _say(stdout, "ratings demo already loaded or no regulator account")
         return
     made = _load_ratings()
+    by_agencies = _load_purchaser_ratings()
     inspections = _load_inspections(regulator)
     _say(stdout, f"ratings demo: {made['ratings']} ratings ({made['replies']} replied to, "
-                 f"{made['appeals']} appealed), {len(INSPECTORS)} inspectors, {inspections}")
+                 f"{made['appeals']} appealed), {by_agencies['ratings']} ratings of purchasers "
+                 f"({by_agencies['replies']} replied to), {len(INSPECTORS)} inspectors, "
+                 f"{inspections}")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ratings.selectors.purchasers import PURCHASER_DIMENSION_LABELS
 from ratings.selectors.ratings import DIMENSION_LABELS
 
 STAR_CHOICES = [(n, str(n)) for n in range(1, 6)]
@@ -24,6 +25,27 @@ class RatingForm(forms.Form):
 
     def star_fields(self):
         return [self[name] for name in ("quality", "timeliness", "attitude", "fees", "conduct")]
+
+
+def _star_field(label):
+    return forms.TypedChoiceField(label=label, choices=STAR_CHOICES, coerce=int,
+                                  widget=forms.RadioSelect)
+
+
+class PurchaserRatingForm(forms.Form):
+    """The agency's rating of the purchaser (two-sided accountability), the same five-star
+    pattern as ``RatingForm``."""
+
+    clarity = _star_field(PURCHASER_DIMENSION_LABELS["clarity"])
+    cooperation = _star_field(PURCHASER_DIMENSION_LABELS["cooperation"])
+    fairness = _star_field(PURCHASER_DIMENSION_LABELS["fairness"])
+    payment = _star_field(PURCHASER_DIMENSION_LABELS["payment"])
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("Public. Describe the cooperation; no personal data."))
+
+    def star_fields(self):
+        return [self[name] for name in ("clarity", "cooperation", "fairness", "payment")]
 
 
 class ReplyForm(forms.Form):

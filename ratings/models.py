@@ -153,3 +153,71 @@ class RatingAppeal(TimeStampedModel):
         ordering = ["created"]
         verbose_name = _("rating appeal")
         verbose_name_plural = _("rating appeals")
+
+
+PURCHASER_DIMENSIONS = ("clarity", "cooperation", "fairness", "payment")
+"""What the agency rates the purchaser on (需求清晰, 配合及时, 验收公正, 付款及时)."""
+
+
+class PurchaserRating(TimeStampedModel):
+    """The winning agency's rating of the purchaser for one award (one per award), after the
+    purchaser accepted the delivered result: two-sided accountability (docs/design.md R9)."""
+
+    award = models.OneToOneField(Award, on_delete=models.PROTECT,
+                                 related_name="purchaser_rating", verbose_name=_("award"))
+    purchaser = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                  related_name="purchaser_ratings", verbose_name=_("purchaser"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT,
+                               related_name="purchaser_ratings_given",
+                               verbose_name=_("agency"))
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("rated by"))
+    clarity = _stars(_("clear requirements"))
+    cooperation = _stars(_("timely cooperation"))
+    fairness = _stars(_("fair acceptance"))
+    payment = _stars(_("timely payment"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    credit_event = models.ForeignKey("credit.PurchaserCreditEvent", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("credit event"))
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("rating of a purchaser")
+        verbose_name_plural = _("ratings of purchasers")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(clarity__gte=1, clarity__lte=5)
+                           & models.Q(cooperation__gte=1, cooperation__lte=5)
+                           & models.Q(fairness__gte=1, fairness__lte=5)
+                           & models.Q(payment__gte=1, payment__lte=5)),
+                name="purchaser_rating_stars_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purchaser} · {self.average}★"
+
+    @property
+    def stars(self) -> dict[str, int]:
+        return {d: getattr(self, d) for d in PURCHASER_DIMENSIONS}
+
+    @property
+    def average(self) -> Decimal:
+        """Mean of the four dimensions, two decimals (the stars of its credit event)."""
+        total = sum(getattr(self, d) or 0 for d in PURCHASER_DIMENSIONS)
+        return (Decimal(total) / len(PURCHASER_DIMENSIONS)).quantize(Decimal("0.01"),
+                                                                      ROUND_HALF_UP)
+
+
+class PurchaserRatingReply(TimeStampedModel):
+    """The purchaser's public reply to an agency's rating of it (one per rating)."""
+
+    rating = models.OneToOneField(PurchaserRating, on_delete=models.PROTECT,
+                                  related_name="reply", verbose_name=_("rating"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("author"))
+    text = models.TextField(_("reply"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("reply to a rating of a purchaser")
+        verbose_name_plural = _("replies to ratings of purchasers")

@@ -1,4 +1,5 @@
-"""Who may rate, reply, appeal, void and decide appeals: the permissions of ratings, built from
+"""Who may rate (the purchaser its agency, the agency its purchaser), reply, appeal, void and
+decide appeals: the permissions of ratings, built from
 core/permissions.py's predicates. Services require them, templates show buttons with
 ``{% can %}``, API views ask ``has_perm`` — one rule for all three."""
 from __future__ import annotations
@@ -25,6 +26,24 @@ def is_rated_agency(user, rating) -> bool:
         and rating.agency.organisation_id == org.pk
 
 
+@rules.predicate
+def is_award_agency(user, award) -> bool:
+    """``user`` belongs to the agency that won ``award``."""
+    org = organisation_of(user)
+    return award is not None and org is not None and award.agency.organisation_id == org.pk
+
+
+@rules.predicate
+def is_rated_purchaser(user, rating) -> bool:
+    """``user`` belongs to the purchaser that ``rating`` (a ``PurchaserRating``) rates."""
+    org = organisation_of(user)
+    return rating is not None and org is not None and rating.purchaser_id == org.pk
+
+
+add_perm("ratings.rate_purchaser", is_agency & is_award_agency,
+         _("Only the agency that carried out this award may rate its purchaser."))
+add_perm("ratings.reply_purchaser_rating", is_purchaser & is_rated_purchaser,
+         _("Only the rated purchaser may reply to this rating."))
 add_perm("ratings.rate_award", is_purchaser & is_award_purchaser,
          _("Only the purchaser of this project may rate its agency."))
 add_perm("ratings.reply_rating", is_agency & is_rated_agency,

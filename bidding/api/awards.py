@@ -347,6 +347,19 @@ class ContractRefuse(ActionView):
                                                     reason=reason))
 
 
+class AwardDecline(ActionView):
+    input_class = RefuseInput
+
+    @extend_schema(summary="The purchaser declines the award (reason); without an accepted "
+                           "cause it is a purchaser credit event and the project fails",
+                   request=RefuseInput, responses=AwardDetailOutput)
+    def post(self, request, pk):
+        award = sel.award_detail(pk)
+        reason = self.input()["reason"]
+        return self.award(contracts.award_decline(actor=request.user, award=award,
+                                                  reason=reason) or award)
+
+
 class DeliverySubmit(ActionView):
     input_class = DeliverySubmitInput
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("awards/<int:pk>/contract/confirm/", awards.ContractConfirm.as_view(),
          name="api-contract-confirm"),
     path("awards/<int:pk>/refuse/", awards.ContractRefuse.as_view(), name="api-contract-refuse"),
+    path("awards/<int:pk>/decline/", awards.AwardDecline.as_view(), name="api-award-decline"),
     path("awards/<int:pk>/deliveries/", awards.DeliverySubmit.as_view(),
          name="api-delivery-submit"),
     path("objections/<int:pk>/answer/", awards.ObjectionAnswer.as_view(),

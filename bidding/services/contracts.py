@@ -4,6 +4,11 @@ Once the objection period is over with no objection pending, the award is CONTRA
 (the purchaser or the winner) uploads the signed contract, the other confirms it and the service
 starts (IN_SERVICE). The winner may refuse to sign; a deadline passing by the winner's fault
 supersedes the award just the same (``award_refused``), and the runner-up is offered it.
+
+Accountability runs both ways (docs/design.md R9): the deadline passing while the contract awaits
+the purchaser's confirmation is the purchaser's fault (``purchaser_defaulted``, missed=True; the
+award is not taken from the winner), and a purchaser that declines the award without a cause the
+rules accept (``award_decline``) is recorded too (``purchaser_defaulted``, missed=False).
 Each service locks the project, then the award, then the contract.
 """
 from __future__ import annotations
@@ -15,6 +20,7 @@ from django.utils.translation import gettext as _
 
 import bidding.permissions  # noqa: F401  (registers the bidding.* permissions)
 from bidding import signals
+from bidding.eligibility import BARRED
 from bidding.models import Award, Contract, Objection, Project
 from bidding.selectors.awards import has_pending_objection, objection_period_over
 from bidding.services.awards import award_offer_next
@@ -134,15 +140,59 @@ def contract_refuse(*, actor, award: Award, reason: str) -> Award | None:
                           "reason": reason})
 
 
-def winner_at_fault(award: Award) -> bool:
-    """After the deadline: the winner is at fault unless it uploaded a contract the purchaser
-    did not confirm (then the delay is the purchaser's, and nothing is superseded)."""
-    contract = Contract.objects.filter(award=award).first()
+AGENCY, PURCHASER = "agency", "purchaser"
+
+
+def party_at_fault(award: Award) -> str | None:
+    """After the deadline, the side that did not do its part (``AGENCY`` or ``PURCHASER``), from
+    the contract record: uploaded by the winner and unconfirmed → it awaited the purchaser's
+    confirmation (``PURCHASER``); uploaded by the purchaser and unconfirmed → it awaited the
+    winner's (``AGENCY``); nothing uploaded → the winner, who may upload or refuse itself and
+    whose award passes to the runner-up (``AGENCY``); confirmed → nobody (None)."""
+    contract = _contract(award)
     if contract is None:
-        return True
+        return AGENCY
     if contract.confirmed_at:
-        return False
-    return contract.uploaded_by_id != award.agency.organisation_id
+        return None
+    return PURCHASER if contract.uploaded_by_id == award.agency.organisation_id else AGENCY
+
+
+@transaction.atomic
+def award_decline(*, actor, award: Award, reason: str) -> Award | None:
+    """The purchaser declines the award before the contract is confirmed, with a public reason.
+
+    The one cause the rules accept is one the platform can check: the winner is suspended or
+    expelled (R10) — the award is withdrawn and the runner-up offered it (returns the new
+    award, or None when the project fails). Any other reason is a default of the purchaser
+    (``purchaser_defaulted``, missed=False, a purchaser credit event): the award is withdrawn
+    and the project fails; the runner-up is not offered it, or declining would let a purchaser
+    pick among the bidders (R4)."""
+    lock(Project, award.project_id)
+    award = lock(Award, award, related=AWARD_ROWS, missing=_("No such award."))
+    require_perm(actor, "bidding.decline_award", award)
+    Award.transitions.check(award, "withdraw")
+    if Contract.objects.filter(award=award, confirmed_at__isnull=False).exists():
+        raise Conflict(_("The contract has already been confirmed."))
+    reason = required_text(reason, "reason", _("Give the reason for declining the award."))
+    accepted = award.agency.standing in BARRED
+    award.status_reason = (
+        _("The purchaser declined the award: the winner is suspended or expelled (%(reason)s)")
+        if accepted else
+        _("The purchaser declined the award without a cause the rules accept: %(reason)s")
+    ) % {"reason": reason}
+    transition(award, "withdraw", actor=actor, fields=["status_reason"],
+               data={"reason": award.status_reason, "by_purchaser": True,
+                     "accepted_cause": accepted})
+    if accepted:
+        return award_offer_next(project=award.project, previous=award, actor=actor,
+                                why=_("the winner is suspended or expelled"))
+    signals.purchaser_defaulted.send(sender=Award, award=award, missed=False, actor=actor,
+                                     reason=reason)
+    project = award.project
+    project.status_reason = award.status_reason
+    transition(project, "fail", actor=actor, fields=["status_reason"],
+               data={"reason": project.status_reason, "after_award": award.pk})
+    return None
 
 
 def contract_deadlines_enforce(*, now=None) -> dict:
@@ -151,10 +201,14 @@ def contract_deadlines_enforce(*, now=None) -> dict:
 
     - NOTICE awards whose objection period is over with no objection pending → CONTRACTING;
     - CONTRACTING awards past the contract deadline where the winner did not do its part →
-      SUPERSEDED (``award_refused`` with missed=True) and the runner-up offered the award.
+      SUPERSEDED (``award_refused`` with missed=True) and the runner-up offered the award;
+    - where the purchaser did not (``party_at_fault``) → ``purchaser_defaulted`` with
+      missed=True, the award left with the winner. Sent again on each run while the award
+      waits; the receiver records it once per award.
     """
     now = now or timezone.now()
-    counts = {"contracting": 0, "superseded": 0, "reoffered": 0, "failed": 0}
+    counts = {"contracting": 0, "superseded": 0, "reoffered": 0, "failed": 0,
+              "purchaser_late": 0}
     due_notice = (Award.objects.filter(status=Award.Status.NOTICE, objection_until__lte=now)
                   .exclude(objections__status__in=Objection.PENDING)
                   .values_list("pk", "project_id"))
@@ -173,7 +227,15 @@ def contract_deadlines_enforce(*, now=None) -> dict:
             lock(Project, project_id)
             award = lock(Award, pk, related=AWARD_ROWS)
             if award.status != Award.Status.CONTRACTING or not award.contract_deadline \
-                    or award.contract_deadline >= now or not winner_at_fault(award):
+                    or award.contract_deadline >= now:
+                continue
+            fault = party_at_fault(award)
+            if fault == PURCHASER:
+                signals.purchaser_defaulted.send(sender=Award, award=award, missed=True,
+                                                 actor=None, reason="")
+                counts["purchaser_late"] += 1
+                continue
+            if fault is None:
                 continue
             nxt = _supersede(award=award, actor=None, missed=True,
                              reason=_("The winner did not sign the contract before the "

@@ -17,7 +17,7 @@ from agencies.models import Agency
 from core.access import csv_response, wants_csv
 from core.errors import MarketplaceError
 from credit import scoring
-from credit.models import CreditEvent, Sanction
+from credit.models import CreditEvent, PurchaserCreditEvent, Sanction
 from credit.selectors import ledger as selectors
 from credit.services import ledger, sanctions
 
@@ -69,7 +69,12 @@ def credit_model(request):
     points = [(CreditEvent.Kind(k).label, v) for k, v in scoring.DEFAULT_POINTS.items()
               if k != scoring.RATING]
     weights = [(CreditEvent.Source(s).label, w, params.factor(s)) for s, w in params.weights]
+    buyer = scoring.purchaser_params(params)
     return render(request, "credit/credit_model.html", {
+        "purchaser_points": [(PurchaserCreditEvent.Kind(k).label, v)
+                             for k, v in scoring.PURCHASER_POINTS.items() if k != scoring.RATING],
+        "purchaser_weights": [(PurchaserCreditEvent.Source(s).label, buyer.factor(s))
+                              for s, _w in buyer.weights],
         "version": scoring.RULE_VERSION, "params": params, "points": points,
         "weights": weights, "star_thresholds": scoring.STAR_THRESHOLDS,
         "grade_thresholds": scoring.GRADE_THRESHOLDS, "conf": _exit_rules(),

@@ -26,6 +26,7 @@ from bidding.rules import earliest_signup_deadline
 from credit.models import InspectionFinding, Sanction
 from credit.services.inspections import inspection_announce, inspection_draw
 from ratings.models import RatingAppeal
+from ratings.services.purchasers import purchaser_rating_submit
 from supervision.models import Complaint
 from tests.factories import bidding as bf
 from tests.factories import ratings as rf
@@ -85,6 +86,9 @@ ROWS = {
                                                  {}, set()),
     "api/v1/awards/<int:pk>/refuse/": ("/api/v1/awards/{award}/refuse/", {"reason": "x"},
                                        set()),
+    # only the award's purchaser declines it (two-sided accountability, R9)
+    "api/v1/awards/<int:pk>/decline/": ("/api/v1/awards/{award}/decline/", {"reason": "x"},
+                                        set()),
     "api/v1/awards/<int:pk>/deliveries/": ("/api/v1/awards/{award}/deliveries/", {}, set()),
     "api/v1/objections/<int:pk>/answer/": ("/api/v1/objections/{objection}/answer/",
                                            {"answer": "答复"}, set()),
@@ -123,6 +127,12 @@ ROWS = {
     "api/v1/sanctions/<int:pk>/appeal/": ("/api/v1/sanctions/{sanction}/appeal/",
                                           {"text": "x"}, set()),
     # only the rated agency replies or appeals; regulators void and decide appeals
+    # only the award's agency rates its purchaser; only the rated purchaser replies
+    "api/v1/awards/<int:award_id>/purchaser-rating/": (
+        "/api/v1/awards/{award}/purchaser-rating/", dict.fromkeys(
+            ("clarity", "cooperation", "fairness", "payment"), 5), set()),
+    "api/v1/purchaser-ratings/<int:pk>/reply/": (
+        "/api/v1/purchaser-ratings/{purchaser_rating}/reply/", {"text": "x"}, set()),
     "api/v1/ratings/<int:pk>/reply/": ("/api/v1/ratings/{rating}/reply/", {"text": "x"}, set()),
     "api/v1/ratings/<int:pk>/appeal/": ("/api/v1/ratings/{rating}/appeal/", {"reason": "x"},
                                         set()),
@@ -185,6 +195,9 @@ def world():
         "selection_at": (deadline + dt.timedelta(days=1)).isoformat(),
         "enquiry_phone": "027-11112222", "complaint_phone": "027-33334444"}
     rated = rf.rating()
+    purchaser_rated = purchaser_rating_submit(
+        actor=rf.agency_user(rated.agency), award=rated.award, clarity=4, cooperation=4,
+        fairness=4, payment=4)
     rating_appeal = RatingAppeal.objects.create(rating=rated, reason="评价不实",
                                                 filed_by=rf.agency_user(rated.agency))
     rf.inspectors(2)
@@ -203,7 +216,7 @@ def world():
         category=Complaint.Category.CONDUCT, agency=victim, text="机构未按合同约定提供服务" * 3,
         accept_by=timezone.now(), decide_by=timezone.now())
     return {
-        "complaint": complaint.pk,
+        "complaint": complaint.pk, "purchaser_rating": purchaser_rated.pk,
         "rating": rated.pk, "rating_appeal": rating_appeal.pk, "inspection": inspection.pk,
         "finding": finding.pk, "qualification": qualification.pk,
         "paper": paper(victim, content=png_bytes()).pk,

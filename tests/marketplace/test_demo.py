@@ -129,3 +129,19 @@ def test_demo_draws_are_commit_reveal_with_a_missing_reveal_and_verify(loaded):
         assert out.getvalue().startswith("OK")
     waiting = DrawCommitment.objects.get(project__status=Project.Status.SELECTING)
     assert waiting.reveal_ends_at and not waiting.secret
+
+
+def test_demo_holds_purchasers_to_account_too(loaded, client):
+    """Two-sided accountability: the agencies rated the purchasers after acceptance (one reply)
+    and the demo government department carries a late contract on its purchaser credit."""
+    from credit.models import PurchaserCredit, PurchaserCreditEvent
+    from ratings.models import PurchaserRating
+
+    assert PurchaserRating.objects.count() >= 4
+    assert PurchaserRating.objects.filter(reply__isnull=False).exists()
+    late = PurchaserCreditEvent.objects.get(kind=PurchaserCreditEvent.Kind.CONTRACT_MISSED)
+    assert late.purchaser.name == "武汉市交通运输局"
+    assert PurchaserCredit.objects.get(purchaser=late.purchaser).score < 80
+    page = client.get(f"/purchasers/{late.purchaser_id}/").content.decode()
+    assert "合同逾期未确认" in page
+    assert audit_verify().ok
