@@ -43,6 +43,13 @@ def _nonnegative_int(text: str) -> int:
     return value
 
 
+def _odd_positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1 or value % 2 == 0:
+        raise ValueError("expected an odd whole number >= 1")
+    return value
+
+
 def _number(text: str) -> float:
     value = float(text)
     if value != value or value in (float("inf"), float("-inf")):
@@ -415,6 +422,16 @@ MARKETPLACE = {
     "OBJECTION_WORKING_DAYS": _read("OBJECTION_WORKING_DAYS", _nonnegative_int, 3),
     "CONTRACT_WORKING_DAYS": _read("CONTRACT_WORKING_DAYS", _nonnegative_int, 5),
     "RATING_WORKING_DAYS": _read("RATING_WORKING_DAYS", _nonnegative_int, 10),
+    # Comprehensive evaluation by a drawn expert panel (bidding.services.panels): the panel's
+    # size (odd), the hours the experts have to score, and how long an expert who sat on a
+    # panel for a purchaser is not drawn again for the same purchaser.
+    "EVALUATION_PANEL_SIZE": _read("EVALUATION_PANEL_SIZE", _odd_positive_int, 3),
+    "EXPERT_SCORING_HOURS": _read("EXPERT_SCORING_HOURS", _nonnegative_int, 48),
+    "EXPERT_COOLDOWN_DAYS": _read("EXPERT_COOLDOWN_DAYS", _nonnegative_int, 90),
+    # The platform secret the panel seed is derived from (bidding.services.panels.panel_seed);
+    # defaults to SECRET_KEY. The seed's sha256 is published on the project before sign-up
+    # closes.
+    "PANEL_SEED_SECRET": _read("PANEL_SEED_SECRET", _text, "") or SECRET_KEY,
 }
 
 LOGGING = {

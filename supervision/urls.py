@@ -1,5 +1,6 @@
 from django.urls import path
 
+from supervision.views import experts as ex
 from supervision.views import workspace as v
 
 app_name = "supervision"
@@ -18,6 +19,15 @@ urlpatterns = [
     path("regulator/inspections/", v.inspections, name="regulator-inspections"),
     path("regulator/inspections/<int:inspection_id>/", v.inspection_manage,
          name="regulator-inspection"),
+    path("regulator/experts/", ex.expert_pool, name="regulator-experts"),
+    path("regulator/experts/new/", ex.expert_new, name="regulator-expert-new"),
+    path("regulator/experts/<int:expert_id>/", ex.expert_edit, name="regulator-expert"),
+    path("regulator/experts/<int:expert_id>/<slug:action>/", ex.expert_action,
+         name="regulator-expert-action"),
+    path("regulator/panels/", ex.panel_list, name="regulator-panels"),
+    path("regulator/panels/<int:panel_id>/", ex.panel_detail, name="regulator-panel"),
+    path("regulator/panels/<int:panel_id>/<slug:action>/", ex.panel_action,
+         name="regulator-panel-action"),
     path("inspections/", v.public_inspections, name="inspections"),
     path("inspections/<int:inspection_id>/", v.public_inspection, name="inspection"),
 ]

@@ -5,7 +5,8 @@ and sets the auction's end; a single valid bidder skips the auction and is award
 ceiling (amount mode) or at the floor, i.e. the smallest discount rate (discount mode) — the
 value least favourable to the bidder, so skipping the auction never pays it more than an auction
 could have; the random draw gets a secret seed whose sha256 commitment is published at once
-(the seed stays secret until the draw, ``bidding.services.methods``/``bidding.draw``).
+(the seed stays secret until the draw, ``bidding.services.methods``/``bidding.draw``);
+comprehensive evaluation gets its expert panel drawn (``bidding.services.panels.panel_draw``).
 
 The moves are ``Project.transitions`` ``close_signups`` and ``fail``; the project row is locked
 first (``core.locking.lock``), so closing is serialised with sign-ups and withdrawal.
@@ -114,6 +115,11 @@ def _signups_close(*, project: Project, now=None) -> tuple[Project, bool]:
         update += ["draw_seed", "draw_commitment"]
         data["draw_commitment"] = project.draw_commitment  # never the seed
     transition(project, "close_signups", actor=None, fields=update, data=data)
+    if project.method == Method.COMPREHENSIVE:
+        # Deferred import: bidding.services.panels imports this module (bidder_label).
+        from bidding.services.panels import panel_draw
+
+        panel_draw(actor=None, project=project)
 
     if project.method == Method.LIVE_BIDDING and len(valid) == 1:
         _award_single_bidder(project, valid[0])
