@@ -93,8 +93,8 @@ class PanelScores(ActionView):
     @extend_schema(summary="Save my quality scores as a draft, or submit them (final)",
                    request=ScoresInput, responses=PanelOutput)
     def post(self, request, pk):
-        panel = object_or_404(Panel, pk, _("No such panel."))
         data = self.input()
+        panel = object_or_404(Panel, pk, _("No such panel."))
         panels.panel_scores_save(actor=request.user, panel=panel, scores=data["scores"],
                                  submit=data["submit"])
         return Response(PanelOutput(sel.seat_for(request.user, pk)).data)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -324,7 +325,7 @@ def panel_scores_save(*, actor, panel, scores: dict, submit: bool = False) -> Pa
                 changed[bidders[pk].label] = None
             continue
         number = parse_decimal(value, field=field, lo=0, hi=top, message=_("Enter a number."),
-                               limit=1000)
+                               limit=Decimal("1000"))
         if pk in existing:
             if existing[pk].quality_score != number:
                 existing[pk].quality_score = number
