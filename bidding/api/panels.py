@@ -56,7 +56,7 @@ class PanelStateOutput(serializers.Serializer):
 
 # --- input serializers --------------------------------------------------------------------------
 
-SCORES_MESSAGE = _("Send the scores as an object {bidder: score}.")
+SCORES_MESSAGE = _("Send the scores as an object mapping each bidder to its score.")
 
 
 class ScoresInput(serializers.Serializer):

@@ -309,7 +309,7 @@ def panel_scores_save(*, actor, panel, scores: dict, submit: bool = False) -> Pa
     if panel.status != Panel.Status.SCORING or panel.project.awards.exists():
         raise Conflict(_("This panel is not scoring."))
     if not isinstance(scores, dict):
-        raise ValidationFailed(_("Send the scores as an object {bidder: score}."), field="scores")
+        raise ValidationFailed(_("Send the scores as an object mapping each bidder to its score."), field="scores")
     bidders = {s.pk: s for s in bidders_of(panel)}
     top = panel.project.quality_weight
     existing = {s.signup_id: s for s in seat.scores.all()}
