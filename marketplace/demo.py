@@ -42,6 +42,7 @@ DEMO_LOGINS = {
         ("中介服务机构", "demo_agency3"),
         ("审批部门", "demo_approval"),
         ("监管部门", "demo_regulator"),
+        ("评审专家", "demo_expert1"),
     ],
 }
 

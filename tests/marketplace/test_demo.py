@@ -112,3 +112,19 @@ def test_demo_takes_awards_through_the_whole_life_cycle_to_ratings_and_five_star
     assert live.auction_ends_at > timezone.now() + dt.timedelta(hours=4)
     assert f"/projects/{live.pk}/auction/" in loaded["output"]
     assert audit_verify().ok
+
+
+def test_demo_has_an_expert_pool_an_evaluated_panel_and_one_awaiting_demo_expert1(loaded):
+    from bidding.models import Award, Expert, Panel, PanelSeat
+    from bidding.panels import verify_panel_draw
+
+    assert Expert.objects.filter(status=Expert.Status.ACTIVE).count() == 12
+    award = Award.objects.get(method="comprehensive")
+    assert len(award.computation["experts"]) == 3 and verify_panel_draw(
+        award.computation["panel_draw"])
+    counts = Panel.objects.get(project=award.project).draw["excluded_counts"]
+    assert counts["bidder_staff"] == 1 and counts["bidder_tie"] == 1
+    waiting = PanelSeat.objects.get(expert__organisation__members__user__username="demo_expert1",
+                                    status=PanelSeat.Status.SEATED)
+    assert waiting.panel.status == Panel.Status.SCORING
+    assert waiting.panel.seats.filter(status=PanelSeat.Status.SUBMITTED).count() == 1
