@@ -82,6 +82,14 @@ def test_regulator_pages_keep_the_pool(client):
     expert = Expert.objects.get(name="周专家")
     assert response.status_code == 302 and response.url == f"/regulator/experts/{expert.pk}/"
     assert "周专家" in client.get("/regulator/experts/").content.decode()
+    assert client.get(f"/regulator/experts/{expert.pk}/").status_code == 200
+    client.post(f"/regulator/experts/{expert.pk}/tie/", {
+        "uscc": agency().uscc, "name": "某中介", "note": "原工作单位"})
+    client.post(f"/regulator/experts/{expert.pk}/suspend/", {"reason": "缺席评审"})
+    expert.refresh_from_db()
+    assert expert.ties.count() == 1 and expert.status == Expert.Status.SUSPENDED
+    assert client.get("/regulator/panels/").status_code == 200
+    assert "ZJ" in client.get("/regulator/experts/?format=csv").getvalue().decode()
     client.force_login(purchaser_user())
     assert client.get("/regulator/experts/").status_code == 403
     assert client.post("/regulator/experts/new/", {"name": "x"}).status_code == 403
@@ -343,3 +351,17 @@ def test_the_expert_scores_through_the_pages_and_the_api(client):
     api = APIClient()
     api.force_authenticate(project.created_by)
     assert api.post(f"/api/v1/projects/{project.pk}/evaluate/").status_code == 201
+
+
+def test_the_platform_runs_the_evaluation_once_every_expert_has_submitted():
+    import io
+
+    from django.core.management import call_command
+
+    project, signups, panel = xf.panel_project()
+    out = io.StringIO()
+    call_command("run_due_selections", stdout=out, stderr=io.StringIO())
+    assert not project.awards.exists()
+    xf.submit_all(panel, {s.pk: "50" for s in signups})
+    call_command("run_due_selections", stdout=out, stderr=io.StringIO())
+    assert project.awards.filter(rank=1).count() == 1

@@ -1,9 +1,11 @@
 """Periodic work for cron / Celery beat: ``manage.py run_due_selections``.
 
-Runs the random draws and opens the sealed quotes (average-price comparison) of projects whose
+Runs the random draws, opens the sealed quotes (average-price comparison) and computes the
+comprehensive evaluations whose expert panel has submitted every score, for projects whose
 selection time has come, as the platform (actor: system). Safe to run twice at once: each
-service locks the project and returns the existing award when it already ran. Comprehensive
-evaluation and direct selection need the purchaser and are not run here."""
+service locks the project and returns the existing award when it already ran. A comprehensive
+evaluation still waiting for its experts is refused (and retried next time); direct selection
+needs the purchaser and is not run here."""
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -12,7 +14,8 @@ from bidding.services import methods
 from core.errors import MarketplaceError
 
 RUNNERS = {Project.Method.RANDOM_DRAW: methods.draw_run,
-           Project.Method.AVERAGE_PRICE: methods.quotes_open}
+           Project.Method.AVERAGE_PRICE: methods.quotes_open,
+           Project.Method.COMPREHENSIVE: methods.evaluation_run}
 
 
 class Command(BaseCommand):
