@@ -15,7 +15,13 @@ ACTIONS = {
     "draw.revealed": _("Random draw run"),
     "quote.sealed": _("Sealed quote submitted"),
     "quotes.opened": _("Sealed quotes opened"),
-    "evaluation.scored": _("Evaluation score entered"),
+    "evaluation.scored": _("Evaluation score entered"),  # the purchaser's entry, removed
+    "expert.created": _("Expert added to the pool"),
+    "expert.updated": _("Expert changed"),
+    "expert.tie_declared": _("Expert's tie declared"),
+    "expert.tie_removed": _("Expert's tie removed"),
+    "panel.short": _("Too few eligible experts for the panel"),
+    "panel.scores_saved": _("Expert's draft scores saved"),
     "evaluation.run": _("Comprehensive evaluation run"),
     "direct.picked": _("Agency picked directly"),
     # The moves of Award, Objection and Delivery register theirs (``transitions``, models.py).

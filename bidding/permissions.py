@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import add_perm, is_agency, is_purchaser, is_regulator, is_system
-from core.roles import organisation_of
+from core.roles import Kind, kind_of, organisation_of
 
 # --- postings, sign-ups, selection methods, bids ----------------------------------------------
 
@@ -73,10 +73,31 @@ add_perm("bidding.sign_up", is_agency & has_agency_profile & is_signup_open,
          _("Sign-up for this project is not open."))
 add_perm("bidding.run_selection", is_system | is_project_owner,
          _("Only the purchaser of this project may run its selection."))
-add_perm("bidding.enter_scores", is_project_owner,
-         _("Only the purchaser of this project may enter the panel's scores."))
 add_perm("bidding.pick_agency", is_project_owner,
          _("Only the purchaser of this project may pick the agency."))
+
+
+# --- the expert pool and the evaluation panels -------------------------------------------------
+# Regulators keep the pool and watch the panels; only an expert seated on a panel scores it
+# (the purchaser never does: docs/design.md §3, "Comprehensive evaluation by a drawn panel").
+
+is_expert = rules.predicate(lambda user: kind_of(user) == Kind.EXPERT, name="is_expert")
+
+
+@rules.predicate
+def is_seated_on(user, panel) -> bool:
+    """The user is an expert seated on ``panel`` (not replaced)."""
+    org = organisation_of(user)
+    return org is not None and panel is not None and panel.seats.filter(
+        expert__organisation=org).exclude(status="replaced").exists()
+
+
+add_perm("bidding.keep_experts", is_regulator,
+         _("Only a regulator may keep the expert pool."))
+add_perm("bidding.manage_panel", is_regulator,
+         _("Only a regulator may draw or complete an expert panel."))
+add_perm("bidding.score_panel", is_expert & is_seated_on,
+         _("Only an expert seated on this panel may score it."))
 
 
 # --- awards, objections, contracts, deliveries --------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bidding.views import auctions, awards, postings
+from bidding.views import auctions, awards, panels, postings
 
 app_name = "bidding"
 urlpatterns = [
@@ -25,4 +25,6 @@ urlpatterns = [
     path("projects/<int:pk>/selection/", awards.selection, name="selection"),
     path("projects/<int:pk>/selection/<slug:action>/", awards.selection_action,
          name="selection-action"),
+    path("expert/panels/", panels.expert_panels, name="expert-panels"),
+    path("expert/panels/<int:pk>/", panels.expert_panel, name="expert-panel"),
 ]

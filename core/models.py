@@ -83,6 +83,9 @@ class Organisation(TimeStampedModel):
         AGENCY = "agency", _("Intermediary agency")
         APPROVAL = "approval", _("Approval department")
         REGULATOR = "regulator", _("Regulator")
+        # One organisation per individual evaluation expert (bidding.models.experts): the expert
+        # signs in through it; the employer is recorded on the expert, never as a membership.
+        EXPERT = "expert", _("Evaluation expert")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=200)

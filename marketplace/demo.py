@@ -43,6 +43,7 @@ DEMO_LOGINS = {
         ("审批部门", "demo_approval"),
         ("监管部门", "demo_regulator"),
         ("监管部门（武汉市）", "demo_regulator_wuhan"),
+        ("评审专家", "demo_expert1"),
     ],
 }
 

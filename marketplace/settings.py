@@ -44,6 +44,13 @@ def _nonnegative_int(text: str) -> int:
     return value
 
 
+def _odd_positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1 or value % 2 == 0:
+        raise ValueError("expected an odd whole number >= 1")
+    return value
+
+
 def _number(text: str) -> float:
     value = float(text)
     if value != value or value in (float("inf"), float("-inf")):
@@ -517,6 +524,16 @@ MARKETPLACE = {
     "PAPER_IMAGE_MIN_SIDE": _read("PAPER_IMAGE_MIN_SIDE", _positive_int, 200),
     "PAPER_IMAGE_MAX_SIDE": _read("PAPER_IMAGE_MAX_SIDE", _positive_int, 10000),
     "PAPER_EXPIRY_WARNING_DAYS": _read("PAPER_EXPIRY_WARNING_DAYS", _nonnegative_int, 30),
+    # Comprehensive evaluation by a drawn expert panel (bidding.services.panels): the panel's
+    # size (odd), the hours the experts have to score, and how long an expert who sat on a
+    # panel for a purchaser is not drawn again for the same purchaser.
+    "EVALUATION_PANEL_SIZE": _read("EVALUATION_PANEL_SIZE", _odd_positive_int, 3),
+    "EXPERT_SCORING_HOURS": _read("EXPERT_SCORING_HOURS", _nonnegative_int, 48),
+    "EXPERT_COOLDOWN_DAYS": _read("EXPERT_COOLDOWN_DAYS", _nonnegative_int, 90),
+    # The platform secret the panel seed is derived from (bidding.services.panels.panel_seed);
+    # defaults to SECRET_KEY. The seed's sha256 is published on the project before sign-up
+    # closes.
+    "PANEL_SEED_SECRET": _read("PANEL_SEED_SECRET", _text, "") or SECRET_KEY,
 }
 
 LOGGING = {

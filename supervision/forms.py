@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.catalogue import service_items
+from core.catalogue import Category, service_items
 from core.models import Region
 from core.widgets import RegionField
 from credit.models import Inspection, InspectionFinding
@@ -118,3 +118,41 @@ class ComplaintDecisionForm(forms.Form):
         ("uphold", _("Uphold")), ("dismiss", _("Dismiss"))])
     outcome = forms.CharField(label=_("Public reasons"), required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- the expert pool (bidding/services/panels.py) ----------------------------------------------
+
+
+class ExpertForm(forms.Form):
+    """An expert's profile and specialties; the service validates the rules (employer's code,
+    at least one specialty)."""
+
+    name = forms.CharField(label=_("Name"), max_length=64)
+    title = forms.CharField(label=_("Professional title"), max_length=64, required=False)
+    region = forms.ModelChoiceField(label=_("Region"), required=False,
+                                    queryset=Region.objects.all(), empty_label=_("Any region"))
+    employer_name = forms.CharField(label=_("Employer"), max_length=200, required=False)
+    employer_uscc = forms.CharField(label=_("Employer's unified social credit code"),
+                                    max_length=18, required=False,
+                                    help_text=_("When the employer is an organisation."))
+    categories = forms.ModelMultipleChoiceField(label=_("Specialties (categories)"),
+                                                required=False, queryset=None)
+    items = forms.ModelMultipleChoiceField(label=_("Specialties (service items)"),
+                                           required=False, queryset=service_items())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = Category.objects.order_by("path")
+
+
+class ExpertCreateForm(ExpertForm):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+
+class ExpertTieForm(forms.Form):
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18)
+    name = forms.CharField(label=_("Organisation"), max_length=200)
+    note = forms.CharField(label=_("Nature of the tie"), max_length=300,
+                           help_text=_("Former employer, shareholding, a relative working there…"))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from supervision.views import complaints as c
+from supervision.views import experts as ex
 from supervision.views import workspace as v
 
 app_name = "supervision"
@@ -26,6 +27,15 @@ urlpatterns = [
     path("complaints/<int:complaint_id>/files/<int:attachment_id>/", c.attachment_file,
          name="complaint-file"),
     path("complaints/<int:complaint_id>/handle/", c.complaint_handle, name="complaint-handle"),
+    path("regulator/experts/", ex.expert_pool, name="regulator-experts"),
+    path("regulator/experts/new/", ex.expert_new, name="regulator-expert-new"),
+    path("regulator/experts/<int:expert_id>/", ex.expert_edit, name="regulator-expert"),
+    path("regulator/experts/<int:expert_id>/<slug:action>/", ex.expert_action,
+         name="regulator-expert-action"),
+    path("regulator/panels/", ex.panel_list, name="regulator-panels"),
+    path("regulator/panels/<int:panel_id>/", ex.panel_detail, name="regulator-panel"),
+    path("regulator/panels/<int:panel_id>/<slug:action>/", ex.panel_action,
+         name="regulator-panel-action"),
     path("inspections/", v.public_inspections, name="inspections"),
     path("inspections/<int:inspection_id>/", v.public_inspection, name="inspection"),
 ]

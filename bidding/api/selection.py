@@ -1,8 +1,8 @@
 """JSON API of the selection methods other than live bidding, under ``/api/v1/projects/<id>/``
 (docs/conventions.md, "API"): run the random draw and reveal a draw contribution, submit and
-open sealed quotes, enter evaluation scores and run the evaluation, pick directly. Each answers
-with the award it made (``bidding.api.awards.AwardDetailOutput``), the reveal with the
-contribution."""
+open sealed quotes, run the comprehensive evaluation from the drawn panel's scores (the experts
+score through ``bidding/api/panels.py``), pick directly. Each answers with the award it made
+(``bidding.api.awards.AwardDetailOutput``), the reveal with the contribution."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
@@ -18,11 +18,8 @@ from bidding.api.awards import (
     RawField,
     object_or_404,
     project_or_404,
-    text_field,
 )
-from bidding.models import SignUp
 from bidding.services import draws, methods
-from core.errors import ValidationFailed
 
 # --- output serializers -------------------------------------------------------------------------
 
@@ -48,13 +45,6 @@ class RevealOutput(serializers.Serializer):
         return award.pk if award else None
 
 
-class ScoreOutput(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    evaluator = serializers.CharField()
-    price_score = serializers.CharField()
-    quality_score = serializers.CharField()
-
-
 # --- input serializers --------------------------------------------------------------------------
 
 
@@ -64,18 +54,6 @@ class QuoteInput(serializers.Serializer):
 
 class RevealInput(serializers.Serializer):
     contribution = RawField(required=False, default="")
-
-
-SIGNUP_MESSAGE = _("Name a sign-up of this project.")
-
-
-class ScoreInput(serializers.Serializer):
-    signup = serializers.IntegerField(min_value=1, error_messages={
-        "required": SIGNUP_MESSAGE, "invalid": SIGNUP_MESSAGE, "null": SIGNUP_MESSAGE,
-        "min_value": SIGNUP_MESSAGE})
-    evaluator = text_field()
-    price_score = RawField(required=False, default="")
-    quality_score = RawField(required=False, default="")
 
 
 class DirectPickInput(serializers.Serializer):
@@ -116,21 +94,6 @@ class QuotesOpen(ActionView):
                    responses={201: AwardDetailOutput})
     def post(self, request, pk):
         return self.award(methods.quotes_open(actor=request.user, project=project_or_404(pk)), 201)
-
-
-class ScoreEnter(ActionView):
-    input_class = ScoreInput
-
-    @extend_schema(summary="Enter an evaluator's scores for a sign-up", request=ScoreInput,
-                   responses={201: ScoreOutput})
-    def post(self, request, pk):
-        project = project_or_404(pk)
-        data = self.input()
-        signup = SignUp.objects.filter(project=project, pk=data.pop("signup")).first()
-        if signup is None:
-            raise ValidationFailed(SIGNUP_MESSAGE, field="signup")
-        score = methods.evaluation_score_enter(actor=request.user, signup=signup, **data)
-        return Response(ScoreOutput(score).data, status=201)
 
 
 class EvaluationRun(ActionView):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bidding.api import auctions, awards, postings, selection
+from bidding.api import auctions, awards, panels, postings, selection
 
 urlpatterns = [
     path("projects/", postings.ProjectListCreate.as_view(), name="api-projects"),
@@ -39,7 +39,10 @@ urlpatterns = [
          name="api-draw-reveal"),
     path("projects/<int:pk>/quote/", selection.QuoteSubmit.as_view(), name="api-quote"),
     path("projects/<int:pk>/open-quotes/", selection.QuotesOpen.as_view(), name="api-open-quotes"),
-    path("projects/<int:pk>/scores/", selection.ScoreEnter.as_view(), name="api-scores"),
     path("projects/<int:pk>/evaluate/", selection.EvaluationRun.as_view(), name="api-evaluate"),
+    path("panels/", panels.ExpertPanels.as_view(), name="api-expert-panels"),
+    path("panels/<int:pk>/", panels.ExpertPanel.as_view(), name="api-expert-panel"),
+    path("panels/<int:pk>/scores/", panels.PanelScores.as_view(), name="api-panel-scores"),
+    path("panels/<int:pk>/replace/", panels.PanelReplace.as_view(), name="api-panel-replace"),
     path("projects/<int:pk>/direct-pick/", selection.DirectPick.as_view(), name="api-direct-pick"),
 ]

@@ -21,6 +21,8 @@ period is ended at its decision time so that the contract can be signed. States 
   four agencies at sign-up, two have revealed; demo_agency3 may still reveal on the selection
   page, though its contribution is in no browser); the two drawn projects show the full
   protocol, one committed contribution never revealed;
+- an expert pool of twelve (``bidding.demo.experts``): the comprehensive evaluation above is
+  scored by a drawn panel, and a second one waits in the scoring stage for ``demo_expert1``;
 - postings with sign-up open (an enterprise's random draw needing 测绘资质 with its legal basis,
   and a department-funded average-price comparison with its budget line, R6);
 - a failed project (流标: too few sign-ups), a withdrawn one (public reason), and a draft.
@@ -34,6 +36,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
+from bidding.demo import experts
 from bidding.demo.steps import (
     bid,
     close,
@@ -70,7 +73,6 @@ SAFETY_QUALIFICATION = [{"name": "安全评价机构资质", "grade": "",
                          "legal_basis": "《中华人民共和国安全生产法》第七十二条、"
                                         "《安全评价检测检验机构管理办法》第三条"}]
 GOVERNMENT_PHONES = {"enquiry_phone": "027-85002345", "complaint_phone": "027-85009999"}
-EVALUATORS = ("周立新（正高级工程师）", "吴海燕（注册咨询工程师）", "郑国栋（高级经济师）")
 
 
 # --- the demo ---------------------------------------------------------------------------------
@@ -85,6 +87,7 @@ def load(stdout=None) -> None:
     enterprise = user_named("demo_enterprise")
     government = user_named("demo_government")
     made = []
+    experts.load_pool()
 
     live = _open_auction(enterprise)
     made.append(live)
@@ -92,6 +95,7 @@ def load(stdout=None) -> None:
     made += _completed_projects(enterprise, government)
     made += _work_in_progress(enterprise)
     made += _open_and_other_postings(enterprise, government)
+    made.append(experts.scoring_project(enterprise))
 
     if stdout is not None:
         counts = dict(Project.objects.values_list("status")
@@ -180,7 +184,8 @@ def _completed_projects(enterprise, government) -> list[Project]:
         enterprise, item_titled("房产测绘"), "长江新材料职工宿舍楼房产测绘", "demo_agency2", "18000",
         scale="地上11层，建筑面积约2.3万平方米", service_days=10)))
 
-    # Comprehensive evaluation (department): a named panel of three scores four agencies.
+    # Comprehensive evaluation (department): a panel of three drawn from the expert pool scores
+    # four agencies (one expert excluded as agency_22's employee, one for a tie to agency_11).
     quotes = {"agency_04": "128000", "agency_11": "136000", "agency_22": "119000",
               "agency_33": "142000"}
     project = sealed_quotes(
@@ -188,9 +193,9 @@ def _completed_projects(enterprise, government) -> list[Project]:
         Method.COMPREHENSIVE, quotes, ceiling=Decimal("150000"), floor=Decimal("90000"),
         price_weight=30, quality_weight=70, budget_line="2026年部门预算·农村公路建设前期经费",
         scale="改造危桥14座，总投资约1.6亿元", **fiscal)
-    _evaluate(government, project, {
-        "agency_04": ("93.00", (85, 84, 88)), "agency_11": ("87.50", (92, 90, 94)),
-        "agency_22": ("100.00", (78, 80, 76)), "agency_33": ("83.80", (86, 83, 85))})
+    experts.score_all(project, {
+        "agency_04": ("59.5", "58.8", "61.6"), "agency_11": ("64.4", "63", "65.8"),
+        "agency_22": ("54.6", "56", "53.2"), "agency_33": ("60.2", "58.1", "59.5")})
     done.append(complete(methods.evaluation_run(actor=government, project=project)))
 
     # Live bidding (department): demo_agency1 wins.
@@ -221,17 +226,6 @@ def _completed_projects(enterprise, government) -> list[Project]:
         ceiling=Decimal("12000"), floor=Decimal("6000"), service_days=5)
     done.append(complete(methods.quotes_open(actor=enterprise, project=project)))
     return [award.project for award in done]
-
-
-def _evaluate(purchaser, project: Project, scores: dict) -> None:
-    """The panel's scores: username → (price score, quality score of each evaluator)."""
-    signups = {s.agency.organisation.members.first().user.username: s
-               for s in project.signups.select_related("agency__organisation")}
-    for username, (price_score, quality) in scores.items():
-        for evaluator, quality_score in zip(EVALUATORS, quality):
-            methods.evaluation_score_enter(actor=purchaser, signup=signups[username],
-                                           evaluator=evaluator, price_score=price_score,
-                                           quality_score=quality_score)
 
 
 def _work_in_progress(enterprise) -> list[Project]:

@@ -1,9 +1,10 @@
 """The models of bidding: ``projects`` (projects, sign-ups, bids, scores), ``awards`` (awards,
-objections, contracts, deliveries) and ``draws`` (the random draw's commitments and reveals).
-Writes go through ``bidding.services.*``; reads through ``bidding.selectors.*``. Import them
-from here."""
+objections, contracts, deliveries), ``draws`` (the random draw's commitments and reveals) and
+``experts`` (the expert pool and its panels). Writes go through ``bidding.services.*``; reads
+through ``bidding.selectors.*``. Import them from here."""
 from bidding.models.awards import Award, Contract, Delivery, Objection
 from bidding.models.draws import DrawCommitment, DrawContribution
+from bidding.models.experts import Expert, ExpertScore, ExpertTie, Panel, PanelSeat
 from bidding.models.projects import (
     Avoidance,
     Bid,
@@ -15,5 +16,6 @@ from bidding.models.projects import (
 )
 
 __all__ = ["Avoidance", "Award", "Bid", "Contract", "Delivery", "DrawCommitment",
-           "DrawContribution", "EvaluationScore", "Objection",
-           "Project", "ProjectDocument", "ProjectQualification", "SignUp"]
+           "DrawContribution", "EvaluationScore", "Expert", "ExpertScore", "ExpertTie",
+           "Objection", "Panel", "PanelSeat", "Project", "ProjectDocument",
+           "ProjectQualification", "SignUp"]

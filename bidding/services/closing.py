@@ -8,6 +8,7 @@ could have; the random draw opens its reveal window (``DRAW_REVEAL_MINUTES``: ag
 the contributions they committed at sign-up, ``bidding.services.draws``/``bidding.draw``). A
 draw published before commit–reveal gets, as it did, a secret seed whose sha256 commitment is
 published at once (the legacy scheme).
+Comprehensive evaluation gets its expert panel drawn (``bidding.services.panels.panel_draw``).
 
 The moves are ``Project.transitions`` ``close_signups`` and ``fail``; the project row is locked
 first (``core.locking.lock``), so closing is serialised with sign-ups and withdrawal.
@@ -121,6 +122,11 @@ def _signups_close(*, project: Project, now=None) -> tuple[Project, bool]:
             update += ["draw_seed", "draw_commitment"]
             data["draw_commitment"] = project.draw_commitment  # never the seed
     transition(project, "close_signups", actor=None, fields=update, data=data)
+    if project.method == Method.COMPREHENSIVE:
+        # Deferred import: bidding.services.panels imports this module (bidder_label).
+        from bidding.services.panels import panel_draw
+
+        panel_draw(actor=None, project=project)
 
     if project.method == Method.LIVE_BIDDING and len(valid) == 1:
         _award_single_bidder(project, valid[0])

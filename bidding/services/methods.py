@@ -1,12 +1,13 @@
 """The selection methods other than live bidding (docs/design.md §3): average-price comparison
-(sealed single quotes), comprehensive evaluation by a named panel, direct selection; the random
-draw's commit–reveal steps are ``bidding.services.draws``, built on the helpers here.
+(sealed single quotes), comprehensive evaluation by a panel of experts the platform draws
+(``bidding/services/panels.py``), direct selection; the random draw's commit–reveal steps are
+``bidding.services.draws``, built on the helpers here.
 
 Each method's execution is one service: it locks the project, checks the state, computes the
 result, publishes the computation and the full ``ranking`` (the order in which sign-ups are
 offered the award if a winner drops out) and ends in ``award_create``. Running it again after
 the award returns the existing award (idempotent); every step is audited. Who may run what is
-``bidding.permissions`` (``bidding.run_selection``, ``enter_scores``, ``pick_agency``); who may
+``bidding.permissions`` (``bidding.run_selection``, ``pick_agency``); who may
 still be chosen is ``bidding.eligibility``.
 """
 from __future__ import annotations
@@ -20,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from bidding import (
+    draw,
+    evaluation,
     permissions,  # noqa: F401  (registers the bidding.* permissions)
     rules,
 )
@@ -29,13 +32,13 @@ from bidding.eligibility import (
     eligible_signups,
     read_standing_facts,
 )
-from bidding.models import Award, EvaluationScore, Project, SignUp
+from bidding.models import Award, ExpertScore, Panel, PanelSeat, Project, SignUp
 from bidding.services.awards import award_create
 from bidding.services.common import lock_project
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from core.locking import lock
-from core.money import parse_decimal, parse_money
+from core.money import parse_money
 from core.permissions import require_perm
 from core.roles import organisation_of
 from core.transitions import transition
@@ -172,90 +175,87 @@ def quotes_open(*, actor, project) -> Award:
 # --- comprehensive evaluation (综合评价) --------------------------------------------------------
 
 
-@transaction.atomic
-def evaluation_score_enter(*, actor, signup: SignUp, evaluator: str, price_score,
-                           quality_score) -> EvaluationScore:
-    """The purchaser enters a named evaluator's price and quality scores (0–100) for a
-    sign-up; entering again for the same evaluator replaces the scores until the evaluation."""
-    project = lock_project(signup.project_id)
-    require_perm(actor, "bidding.enter_scores", project)
-    _require_method(project, Method.COMPREHENSIVE)
-    if project.status != Project.Status.SELECTING or _existing_award(project):
-        raise Conflict(_("Scores can be entered only while the project awaits selection."))
-    name = (evaluator or "").strip()
-    if not name:
-        raise ValidationFailed(_("Name the evaluator."), field="evaluator")
-    scores = {}
-    for field, value in (("price_score", price_score), ("quality_score", quality_score)):
-        number = parse_decimal(value, field=field, message=_("Enter a number."))
-        if not Decimal("0") <= number <= Decimal("100"):
-            raise ValidationFailed(_("Scores are between 0 and 100."), field=field)
-        scores[field] = number
-    signup = SignUp.objects.get(pk=signup.pk)
-    if signup.project_id != project.pk or signup.status != SignUp.Status.ACTIVE:
-        raise Conflict(_("This sign-up is not active."))
-    score, _created = EvaluationScore.objects.update_or_create(
-        signup=signup, evaluator=name[:64], defaults=scores)
-    audit_record(actor=actor, action="evaluation.scored", obj=score,
-                 data={"signup": signup.pk, "evaluator": score.evaluator,
-                       "price_score": str(score.price_score),
-                       "quality_score": str(score.quality_score)})
-    return score
+def _tiebreak_rounds(seed: str, usccs: list[str]) -> dict[str, int]:
+    return {r["uscc"]: r["round"] for r in draw.draw_ranking(seed, usccs)}
 
 
 @transaction.atomic
 def evaluation_run(*, actor, project) -> Award:
-    """Comprehensive evaluation: each candidate's total = (price weight × mean price score +
-    quality weight × mean quality score) / 100, weights from the posting; every evaluator of
-    the panel must have scored every candidate. Highest total wins, ties to the earlier
-    sign-up."""
+    """Comprehensive evaluation by the drawn panel, once every seated expert has submitted
+    (``bidding/services/panels.py``). Nothing here is typed by the purchaser: the sealed quotes
+    are opened, each valid quote gets its price score by the published formula
+    (``bidding/evaluation.py``), each bidder its quality score from the experts' scores (mean,
+    trimmed from five experts), total = price score + quality score; highest wins, ties to the
+    lower price, then to the draw order of the panel seed. A bidder without a quote is not
+    ranked. The computation publishes the panel (names and employers), every expert's scores,
+    the price inputs, the totals and the draw data."""
     project = lock_project(project)
     _require_runner(actor, project)
     _require_method(project, Method.COMPREHENSIVE)
     if (existing := _existing_award(project)) is not None:
         return existing
     _require_selecting(project)
-    candidates = _candidates(project)
-    if not candidates:
-        raise Conflict(_("There is no eligible candidate to evaluate."))
-    scores = list(EvaluationScore.objects.filter(signup__in=candidates))
-    panel = sorted({s.evaluator for s in scores})
-    if not panel:
-        raise Conflict(_("The panel has not entered any score yet."))
-    by_signup: dict[int, dict[str, EvaluationScore]] = {}
-    for s in scores:
-        by_signup.setdefault(s.signup_id, {})[s.evaluator] = s
-    missing = [f"{c.agency.name}: {e}" for c in candidates for e in panel
-               if e not in by_signup.get(c.pk, {})]
-    if missing:
-        raise Conflict(_("Every evaluator must score every candidate; missing: %(m)s") % {
-            "m": "；".join(missing)})
-    pw, qw = Decimal(project.price_weight), Decimal(project.quality_weight)
+    panel = Panel.objects.filter(project=project).first()
+    if panel is None or panel.status == Panel.Status.SHORT:
+        raise Conflict(_("The expert panel has not been drawn: too few eligible experts. The "
+                         "regulator must complete the pool and draw it."))
+    seats = list(panel.seats.select_related("expert").order_by("rank"))
+    submitted = [s for s in seats if s.status == PanelSeat.Status.SUBMITTED]
+    if panel.status != Panel.Status.COMPLETE:
+        raise Conflict(_("The expert panel has not submitted all its scores yet (%(done)s of "
+                         "%(size)s).") % {"done": len(submitted), "size": panel.size})
+    labelled = {b["signup"]: b["label"] for b in panel.draw.get("bidders", [])}
+    candidates = [c for c in _candidates(project) if c.pk in labelled]
+    quoted = [c for c in candidates if c.quote is not None]
+    if not quoted:
+        raise Conflict(_("No sealed quote was submitted."))
+    scores: dict[int, dict[str, Decimal]] = {}
+    for score in ExpertScore.objects.filter(seat__in=submitted).select_related("seat__expert"):
+        scores.setdefault(score.signup_id, {})[score.seat.expert.code] = score.quality_score
+    prices = {c.pk: project.price_for(c.quote) for c in quoted}
+    base, price_scores = evaluation.price_scores(prices, project.price_weight)
+    tiebreak = _tiebreak_rounds(panel.seed, [c.agency.uscc for c in quoted])
     rows = []
-    for c in candidates:
-        mine = by_signup[c.pk]
-        p = sum(mine[e].price_score for e in panel) / len(panel)
-        q = sum(mine[e].quality_score for e in panel) / len(panel)
-        total = ((pw * p + qw * q) / Decimal("100")).quantize(Decimal("0.01"))
-        rows.append((c, p.quantize(Decimal("0.01")), q.quantize(Decimal("0.01")), total))
-    rows.sort(key=lambda r: (-r[3], r[0].created, r[0].pk))
-    ranking = [_entry(project, c, c.quote, price_score=str(p), quality_score=str(q),
-                      total=str(t)) for c, p, q, t in rows]
+    for c in quoted:
+        quality, trimmed = evaluation.quality_of(list(scores.get(c.pk, {}).values()))
+        rows.append((c, price_scores[c.pk], quality, price_scores[c.pk] + quality))
+    rows.sort(key=lambda r: (-r[3], prices[r[0].pk], tiebreak[r[0].agency.uscc]))
+    ranking = [_entry(project, c, c.quote, label=labelled[c.pk], price_score=str(p),
+                      quality_score=str(q), total=str(t), tiebreak=tiebreak[c.agency.uscc])
+               for c, p, q, t in rows]
+    experts = [{"code": s.expert.code, "name": s.expert.name, "title": s.expert.title,
+                "employer": s.expert.employer_name, "round": s.rank,
+                "submitted_at": s.submitted_at} for s in submitted]
     computation = {
         "method": Method.COMPREHENSIVE,
         "price_weight": project.price_weight,
         "quality_weight": project.quality_weight,
-        "panel": panel,
-        "scores": [{"agency": c.agency.name, "evaluator": e,
-                    "price_score": str(by_signup[c.pk][e].price_score),
-                    "quality_score": str(by_signup[c.pk][e].quality_score)}
-                   for c in candidates for e in panel],
-        "rule": "total = (price_weight × price score + quality_weight × quality score) / 100; "
-                "highest wins; ties to the earlier sign-up",
+        "price_formula": evaluation.PRICE_FORMULA,
+        "quality_rule": evaluation.QUALITY_RULE,
+        "rule": evaluation.TOTAL_RULE,
+        "trimmed": len(submitted) >= evaluation.TRIM_FROM,
+        "base_price": str(base),
+        "experts": experts,
+        "replaced": [{"code": s.expert.code, "name": s.expert.name} for s in seats
+                     if s.status == PanelSeat.Status.REPLACED],
+        "scores": [{"label": labelled[c.pk], "agency": c.agency.name, "quality_score": str(q),
+                    "by_expert": [str(scores.get(c.pk, {}).get(e["code"], "")) for e in experts]}
+                   for c, _p, q, _t in rows],
+        "prices": [{"label": labelled[c.pk], "agency": c.agency.name, "quote": str(c.quote),
+                    "price": str(prices[c.pk]), "price_score": str(p)} for c, p, *_r in rows],
+        "no_quote": [{"label": labelled[c.pk], "agency": c.agency.name}
+                     for c in candidates if c.quote is None],
+        "panel_draw": {"seed": panel.seed, "commitment": panel.commitment,
+                       "candidates": panel.draw.get("candidates", []),
+                       "rounds": panel.draw.get("rounds", []), "size": panel.size,
+                       "excluded_counts": panel.draw.get("excluded_counts", {}),
+                       "drawn_at": panel.drawn_at},
+        "tiebreak": sorted(tiebreak, key=tiebreak.get),
         "evaluated_at": timezone.now(),
     }
     audit_record(actor=actor, action="evaluation.run", obj=project,
-                 data={"panel": panel, "winner": rows[0][0].pk, "total": str(rows[0][3])})
+                 data={"panel": [e["code"] for e in experts], "winner": rows[0][0].pk,
+                       "total": str(rows[0][3]), "base_price": str(base)})
     return _finish(project=project, actor=actor, ranking=ranking, computation=computation)
 
 

@@ -26,9 +26,11 @@ from django.views.decorators.http import require_POST
 from agencies.models import Agency
 from bidding import draw
 from bidding.eligibility import pickable_agencies
-from bidding.models import Award, Delivery, EvaluationScore, Objection, Project, SignUp
+from bidding.models import Award, Delivery, Objection, Project, SignUp
+from bidding.panels import REASONS, panel_commitment, verify_panel_draw
 from bidding.selectors import awards as sel
 from bidding.selectors.draws import contribution_of, draw_state
+from bidding.selectors.panels import panel_progress
 from bidding.services import contracts, deliveries, draws, methods, objections
 from core.errors import MarketplaceError, NotFound
 from core.permissions import has_perm
@@ -120,6 +122,11 @@ def award_detail(request, pk):
         "bids": _table(comp.get("bids") or comp.get("bid_log") or []),
         "objection_until": award.objection_until,
     }
+    if award.method == Project.Method.COMPREHENSIVE and comp.get("panel_draw"):
+        drawn = comp["panel_draw"]
+        context["panel_check"] = verify_panel_draw(drawn)
+        context["excluded"] = [(REASONS[k], n) for k, n in drawn.get("excluded_counts", {}).items()
+                               if k in REASONS]
     context.update(sel.award_facts(award, request.user))
     return render(request, "bidding/award_detail.html", context)
 
@@ -257,10 +264,10 @@ def selection(request, pk):
     award = project.awards.filter(rank=1).first()
     signups = list(project.signups.filter(status=SignUp.Status.ACTIVE)
                    .select_related("agency").order_by("created"))
-    scores = {}
-    if is_purchaser and project.method == Project.Method.COMPREHENSIVE:
-        for s in EvaluationScore.objects.filter(signup__project=project).order_by("evaluator"):
-            scores.setdefault(s.signup_id, []).append(s)
+    panel = commitment = None
+    if project.method == Project.Method.COMPREHENSIVE:
+        panel = panel_progress(project)
+        commitment = panel_commitment(project)
     offering = []
     if is_purchaser and project.method == Project.Method.DIRECT and award is None:
         offering = list(pickable_agencies(project))
@@ -270,7 +277,8 @@ def selection(request, pk):
     return render(request, "bidding/method_selection.html", {
         "draw": state, "my_contribution": contribution_of(my_signup),
         "project": project, "award": award, "is_purchaser": is_purchaser,
-        "my_signup": my_signup, "signups": [(s, scores.get(s.pk, [])) for s in signups],
+        "my_signup": my_signup, "signups": signups, "panel": panel,
+        "panel_commitment": commitment,
         "quote_count": sum(1 for s in signups if s.quote is not None),
         "offering": offering,
         "selection_due": state.ready if state is not None
@@ -299,16 +307,6 @@ def selection_action(request, pk, action):
     elif action == "open":
         fn, ok = (lambda: methods.quotes_open(actor=user, project=project)), \
             _("The quotes were opened.")
-    elif action == "score":
-        def fn():
-            signup = SignUp.objects.filter(project=project, pk=post.get("signup") or 0).first()
-            if signup is None:
-                raise NotFound(_("Choose a candidate."))
-            return methods.evaluation_score_enter(
-                actor=user, signup=signup, evaluator=post.get("evaluator", ""),
-                price_score=post.get("price_score", ""),
-                quality_score=post.get("quality_score", ""))
-        ok = _("The scores were saved.")
     elif action == "evaluate":
         fn, ok = (lambda: methods.evaluation_run(actor=user, project=project)), \
             _("The evaluation was completed.")

@@ -37,6 +37,20 @@ def _create_member(*, username: str, password: str, email: str, organisation: Or
     return user
 
 
+def member_account_create(*, organisation: Organisation, username: str, password: str,
+                          email: str = ""):
+    """A user account in ``organisation`` after the same checks as every sign-up (user name
+    free, password strong enough). For callers that create the organisation and audit the
+    whole change themselves (``bidding/services/panels.py::expert_create``). Precondition:
+    inside the caller's transaction."""
+    errors: dict[str, list[str]] = {}
+    _check_account(username, password, email, errors)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    return _create_member(username=username, password=password, email=email,
+                          organisation=organisation)
+
+
 @transaction.atomic
 def purchaser_register(*, username: str, password: str, name: str, uscc: str,
                        region: Region | None, contact_name: str, contact_phone: str,

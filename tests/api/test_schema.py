@@ -120,7 +120,7 @@ def test_every_write_endpoint_has_a_typed_request_body():
 @pytest.mark.parametrize("name", [
     "/api/v1/sanctions/{id}/reject/", "/api/v1/sanctions/{id}/appeal/",
     "/api/v1/sanctions/{id}/decide/", "/api/v1/projects/{id}/quote/",
-    "/api/v1/projects/{id}/scores/", "/api/v1/awards/{id}/objections/",
+    "/api/v1/panels/{id}/scores/", "/api/v1/awards/{id}/objections/",
     "/api/v1/awards/{id}/refuse/", "/api/v1/awards/{id}/contract/",
     "/api/v1/awards/{id}/deliveries/"])
 def test_the_write_endpoints_the_issue_names_are_typed(name):
@@ -138,7 +138,8 @@ def test_what_pages_can_do_the_api_can_do():
             ("/api/v1/inspections/{id}/publish/", "post"),
             ("/api/v1/inspection-findings/{id}/", "post"),
             ("/api/v1/agencies/{id}/qualifications/", "post"),
-            ("/api/v1/agencies/{id}/qualifications/{qualification_id}/", "delete")]:
+            ("/api/v1/agencies/{id}/qualifications/{qualification_id}/", "delete"),
+            ("/api/v1/panels/{id}/scores/", "post"), ("/api/v1/panels/{id}/replace/", "post")]:
         assert method in paths.get(name, {}), name
 
 

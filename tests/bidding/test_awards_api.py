@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from bidding.models import Award, Project
 from tests.factories import bidding as bf
+from tests.factories import experts as xf
 from tests.factories.awards import made_award
 from tests.factories.core import regulator_user
 
@@ -109,18 +110,19 @@ def test_selection_methods_over_the_api():
     project, signups = bf.selecting(method=Project.Method.RANDOM_DRAW)
     r = api(project.created_by).post(f"/api/v1/projects/{project.pk}/draw/")
     assert r.status_code == 201 and r.json()["computation"]["seed"] == project.draw_seed
-    comp, (a, b) = bf.selecting(method=Project.Method.COMPREHENSIVE, bidders=2,
-                                amount=Decimal("90000"))
+    comp, (a, b, c), panel = xf.panel_project(quotes=["90000", "80000", "85000"])
+    experts = xf.seated_users(panel)
+    for user in experts:
+        r = api(user).post(f"/api/v1/panels/{panel.pk}/scores/",
+                           {"scores": {a.pk: "70", b.pk: "40", c.pk: "40"}, "submit": True},
+                           format="json")
+        assert r.status_code == 200
     buyer = api(comp.created_by)
-    for s, p in ((a, 90), (b, 60)):
-        r = buyer.post(f"/api/v1/projects/{comp.pk}/scores/",
-                       {"signup": s.pk, "evaluator": "王评委", "price_score": p,
-                        "quality_score": 80}, format="json")
-        assert r.status_code == 201
     r = buyer.post(f"/api/v1/projects/{comp.pk}/evaluate/")
     assert r.status_code == 201 and r.json()["agency"]["id"] == a.agency_id
-    r = buyer.post(f"/api/v1/projects/{comp.pk}/scores/", {"signup": "x"}, format="json")
-    assert r.status_code in (400, 409)
+    r = api(experts[0]).post(f"/api/v1/panels/{panel.pk}/scores/", {"scores": "x"},
+                             format="json")
+    assert r.status_code == 400
     direct = bf.project(method=Project.Method.DIRECT)
     r = api(direct.created_by).post(f"/api/v1/projects/{direct.pk}/direct-pick/",
                                     {"agency": "abc"}, format="json")

@@ -148,52 +148,7 @@ def test_sealed_quote_is_not_in_the_audit_trail_before_opening():
     assert not any("81234" in str(e.data) for e in AuditEvent.objects.all())
 
 
-# --- comprehensive evaluation ------------------------------------------------------------------
-
-
-def _score(project, signup, evaluator, p, q):
-    return methods.evaluation_score_enter(actor=project.created_by, signup=signup,
-                                          evaluator=evaluator, price_score=p, quality_score=q)
-
-
-def test_comprehensive_evaluation_uses_the_posting_weights():
-    project, (a, b) = bf.selecting(method=Method.COMPREHENSIVE, bidders=2, amount=Decimal("90000"),
-                                   price_weight=30, quality_weight=70)
-    for name in ("张评委", "李评委"):
-        _score(project, a, name, 100, 60)   # 0.3*100 + 0.7*60 = 72
-        _score(project, b, name, 50, 90)    # 0.3*50 + 0.7*90 = 78
-    award = methods.evaluation_run(actor=project.created_by, project=project)
-    assert award.signup_id == b.pk
-    assert award.computation["ranking"][0]["total"] == "78.00"
-
-
-def test_comprehensive_evaluation_with_price_heavy_weights_picks_the_other():
-    project, (a, b) = bf.selecting(method=Method.COMPREHENSIVE, bidders=2, amount=Decimal("90000"),
-                                   price_weight=80, quality_weight=20)
-    _score(project, a, "张评委", 100, 60)   # 80 + 12 = 92
-    _score(project, b, "张评委", 50, 90)    # 40 + 18 = 58
-    award = methods.evaluation_run(actor=project.created_by, project=project)
-    assert award.signup_id == a.pk
-
-
-def test_comprehensive_evaluation_needs_a_complete_panel_and_valid_scores():
-    project, (a, b) = bf.selecting(method=Method.COMPREHENSIVE, bidders=2, amount=Decimal("90000"))
-    _score(project, a, "张评委", 80, 80)
-    with pytest.raises(Conflict):
-        methods.evaluation_run(actor=project.created_by, project=project)
-    with pytest.raises(ValidationFailed):
-        _score(project, b, "张评委", 120, 80)
-    with pytest.raises(NotAllowed):
-        methods.evaluation_score_enter(actor=bf.purchaser(), signup=b, evaluator="x",
-                                       price_score=1, quality_score=1)
-
-
-def test_comprehensive_tie_goes_to_the_earlier_signup():
-    project, (a, b) = bf.selecting(method=Method.COMPREHENSIVE, bidders=2, amount=Decimal("90000"))
-    _score(project, b, "张评委", 70, 70)
-    _score(project, a, "张评委", 70, 70)
-    award = methods.evaluation_run(actor=project.created_by, project=project)
-    assert award.signup_id == a.pk
+# --- comprehensive evaluation: tests/bidding/test_panels.py (the drawn expert panel) ----------
 
 
 # --- direct selection --------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from ratings.models import RatingAppeal
 from ratings.services.purchasers import purchaser_rating_submit
 from supervision.models import Complaint
 from tests.factories import bidding as bf
+from tests.factories import experts as xf
 from tests.factories import ratings as rf
 from tests.factories.agencies import agency, agency_user, paper, png_bytes, service_item
 from tests.factories.awards import approval_user_of, made_award
@@ -105,9 +106,11 @@ ROWS = {
                                         {"quote": "80000"}, set()),
     "api/v1/projects/<int:pk>/open-quotes/": ("/api/v1/projects/{quoted}/open-quotes/", {},
                                               set()),
-    "api/v1/projects/<int:pk>/scores/": ("/api/v1/projects/{evaluated}/scores/", {
-        "signup": "{evaluated_signup}", "evaluator": "专家甲", "price_score": "80",
-        "quality_score": "80"}, set()),
+    # only an expert seated on the panel scores it (none of the roles here); regulators replace
+    # the experts who missed the deadline
+    "api/v1/panels/<int:pk>/scores/": ("/api/v1/panels/{panel}/scores/", lambda w: {
+        "scores": {w["panel_signup"]: "50"}, "submit": True}, set()),
+    "api/v1/panels/<int:pk>/replace/": ("/api/v1/panels/{panel}/replace/", {}, {"regulator"}),
     "api/v1/projects/<int:pk>/evaluate/": ("/api/v1/projects/{evaluated}/evaluate/", {}, set()),
     "api/v1/projects/<int:pk>/direct-pick/": ("/api/v1/projects/{picked}/direct-pick/",
                                               {"agency": "{agency}"}, set()),
@@ -187,6 +190,7 @@ def world():
                                selection_at=timezone.now() + dt.timedelta(hours=1))
     live, _s = bf.live_auction()
     evaluated = made_award(method=Method.COMPREHENSIVE)
+    _p, panel_signups, panel = xf.panel_project()
     deadline = earliest_signup_deadline() + dt.timedelta(hours=3)
     posting = {  # a valid posting: only the role decides
         "item": item.pk, "title": "某片区控制性详细规划环评", "content": "编制规划环境影响报告书",
@@ -227,7 +231,8 @@ def world():
         # decided already: the permission must be checked before the shortcut (issue 8)
         "drawn": made_award(method=Method.RANDOM_DRAW).project_id,
         "quoted": made_award(method=Method.AVERAGE_PRICE).project_id,
-        "evaluated": evaluated.project_id, "evaluated_signup": evaluated.signup_id,
+        "evaluated": evaluated.project_id, "panel": panel.pk,
+        "panel_signup": str(panel_signups[0].pk),
         "posting": posting,
         "picked": made_award(method=Method.DIRECT).project_id,
     }

@@ -53,7 +53,7 @@ def test_a_json_body_that_is_not_an_object_is_refused_on_every_write_endpoint(bo
     user = project.created_by
     paths = _award_paths(award) + [
         f"/api/v1/projects/{project.pk}/quote/",
-        f"/api/v1/projects/{project.pk}/scores/",
+        "/api/v1/panels/1/scores/",
         f"/api/v1/projects/{project.pk}/direct-pick/",
         f"/api/v1/projects/{project.pk}/bids/",
         f"/api/v1/projects/{project.pk}/withdraw/",

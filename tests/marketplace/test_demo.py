@@ -145,3 +145,19 @@ def test_demo_holds_purchasers_to_account_too(loaded, client):
     page = client.get(f"/purchasers/{late.purchaser_id}/").content.decode()
     assert "合同逾期未确认" in page
     assert audit_verify().ok
+
+
+def test_demo_has_an_expert_pool_an_evaluated_panel_and_one_awaiting_demo_expert1(loaded):
+    from bidding.models import Award, Expert, Panel, PanelSeat
+    from bidding.panels import verify_panel_draw
+
+    assert Expert.objects.filter(status=Expert.Status.ACTIVE).count() == 12
+    award = Award.objects.get(method="comprehensive")
+    assert len(award.computation["experts"]) == 3 and verify_panel_draw(
+        award.computation["panel_draw"])
+    counts = Panel.objects.get(project=award.project).draw["excluded_counts"]
+    assert counts["bidder_staff"] == 1 and counts["bidder_tie"] == 1
+    waiting = PanelSeat.objects.get(expert__organisation__members__user__username="demo_expert1",
+                                    status=PanelSeat.Status.SEATED)
+    assert waiting.panel.status == Panel.Status.SCORING
+    assert waiting.panel.seats.filter(status=PanelSeat.Status.SUBMITTED).count() == 1

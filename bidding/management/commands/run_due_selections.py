@@ -1,11 +1,12 @@
 """Periodic work for cron / Celery beat: ``manage.py run_due_selections``.
 
-Runs the random draws and opens the sealed quotes (average-price comparison) of projects whose
+Runs the random draws, opens the sealed quotes (average-price comparison) and computes the
+comprehensive evaluations whose expert panel has submitted every score, for projects whose
 selection time has come, as the platform (actor: system). A commit–reveal draw runs once its
 reveal window is over (or every committed agency has revealed; ``bidding.selectors.draws``).
 Safe to run twice at once: each service locks the project and returns the existing award when
-it already ran. Comprehensive evaluation and direct selection need the purchaser and are not
-run here."""
+it already ran. A comprehensive evaluation still waiting for its experts is refused (and retried
+next time); direct selection needs the purchaser and is not run here."""
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -14,18 +15,20 @@ from bidding.selectors.draws import draws_due
 from bidding.services import draws, methods
 from core.errors import MarketplaceError
 
+# The draws are due by their own rule (bidding.selectors.draws); these once selection time comes.
+RUNNERS = {Project.Method.AVERAGE_PRICE: methods.quotes_open,
+           Project.Method.COMPREHENSIVE: methods.evaluation_run}
 
 class Command(BaseCommand):
-    help = "Run due random draws and open due sealed quotes."
+    help = "Run due random draws, open due sealed quotes, compute due evaluations."
 
     def handle(self, *args, **options):
         now = timezone.now()
-        quotes = (Project.objects.filter(status=Project.Status.SELECTING,
-                                         method=Project.Method.AVERAGE_PRICE,
-                                         selection_at__lte=now)
-                  .values_list("pk", flat=True))
+        others = (Project.objects.filter(status=Project.Status.SELECTING,
+                                         method__in=list(RUNNERS), selection_at__lte=now)
+                  .values_list("pk", "method"))
         due = [(pk, draws.draw_run) for pk in draws_due(now=now)]
-        due += [(pk, methods.quotes_open) for pk in list(quotes)]
+        due += [(pk, RUNNERS[method]) for pk, method in list(others)]
         done = failed = 0
         for pk, runner in due:
             try:
