@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from agencies.models import Agency
 from bidding.models import Award, Project
-from bidding.services import contracts, methods
+from bidding.services import contracts, draws
 from core.audit import audit_verify
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from core.models import AuditEvent
@@ -33,7 +33,7 @@ def pdf():
 def contracting(bidders=3):
     """A drawn award past its objection period, in CONTRACTING."""
     project, _s = bf.selecting(method=Project.Method.RANDOM_DRAW, bidders=bidders)
-    award = methods.draw_run(actor=project.created_by, project=project)
+    award = draws.draw_run(actor=project.created_by, project=project)
     Award.objects.filter(pk=award.pk).update(
         objection_until=timezone.now() - dt.timedelta(minutes=1))
     award.refresh_from_db()
