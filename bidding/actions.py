@@ -24,6 +24,7 @@ ACTIONS = {
     "panel.scores_saved": _("Expert's draft scores saved"),
     "evaluation.run": _("Comprehensive evaluation run"),
     "direct.picked": _("Agency picked directly"),
+    "panel.committed": _("Expert panel seed committed"),
     # The moves of Award, Objection and Delivery register theirs (``transitions``, models.py).
     "award.made": _("Award made"),
     "objection.filed": _("Objection filed"),

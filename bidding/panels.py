@@ -35,11 +35,11 @@ REASONS = {
 
 
 def panel_seed(project: Project) -> str:
-    """THE seed of the project's panel draw, in one place (the lead points it at the
-    commit–reveal scheme of the random draw at merge). Until then: HMAC-SHA256 of the project's
-    number under the platform secret ``PANEL_SEED_SECRET``, fixed from the moment the project
-    exists, before any bidder is known; its sha256 (``panel_commitment``) is published on the
-    project's selection page while sign-up is open."""
+    """THE seed of the project's panel draw, in one place: HMAC-SHA256 of the project's number
+    under the platform secret ``PANEL_SEED_SECRET``, fixed from the moment the project exists,
+    before any bidder is known. Its sha256 (``panel_commitment``) is written to the audit trail
+    when the project is published (``panel.committed``) and shown on the selection page; the
+    panel draw refuses a seed that no longer matches it (bidding/services/panels.py)."""
     secret = settings.MARKETPLACE["PANEL_SEED_SECRET"].encode("utf-8")
     return hmac.new(secret, f"panel|{project.pk}".encode(), hashlib.sha256).hexdigest()
 

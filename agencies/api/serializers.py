@@ -174,7 +174,7 @@ class RegionCodeField(TextField):
 
     def run_validation(self, data=serializers.empty):
         code = super().run_validation(data)  # a string of at most 12 characters
-        return regions_by_code([code])[0]
+        return None if code is None else regions_by_code([code])[0]
 
 
 class OfferInputSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -12,6 +12,7 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agencies.api.serializers import RegionCodeField
 from agencies.models import Agency
 from bidding.eligibility import eligibility_problems
 from bidding.filters import ProjectFilter
@@ -21,7 +22,7 @@ from bidding.services import postings as services
 from bidding.services import signups
 from core.api import API_PARSERS, StandardPagination
 from core.catalogue import Product
-from core.models import Organisation, Region
+from core.models import Organisation
 from core.permissions import has_perm, require_perm
 from core.workdays import calendar_basis, calendar_note
 
@@ -62,6 +63,8 @@ class ProjectDocumentSerializer(serializers.Serializer):
 class ProjectListSerializer(serializers.ModelSerializer):
     item_title = serializers.CharField(source="item.title", read_only=True)
     purchaser_name = serializers.CharField(source="purchaser.name", read_only=True)
+    region = serializers.CharField(source="region.code", read_only=True, default=None,
+                                   allow_null=True, help_text="GB/T 2260 code")
     region_name = serializers.CharField(source="region.name", read_only=True, default=None,
                                         allow_null=True)
     signup_count = serializers.SerializerMethodField(
@@ -130,9 +133,9 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
     approval_department = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(kind=Organisation.Kind.APPROVAL), required=False,
         allow_null=True)
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(
-        valid_until__isnull=True), required=False,
-                                                allow_null=True)
+    region = RegionCodeField(required=False, allow_null=True, help_text=(
+        "Where the project is, by its GB/T 2260 code at any level (e.g. 420111 洪山区); an "
+        "unknown or abolished code is refused by name."))
     qualifications = RequiredQualificationSerializer(many=True, required=False)
     avoidances = ProjectAvoidanceInSerializer(many=True, required=False)
 

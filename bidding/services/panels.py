@@ -35,7 +35,7 @@ from bidding.models import Expert, ExpertScore, ExpertTie, Panel, PanelSeat, Pro
 from bidding.panels import excluded_counts, panel_commitment, panel_pool, panel_seed
 from bidding.services.closing import bidder_label
 from bidding.services.common import lock_project
-from core.audit import audit_record
+from core.audit import audit_record, event_for
 from core.catalogue import Category, Product
 from core.errors import Conflict, NotAllowed, NotFound, ValidationFailed, from_django_validation
 from core.locking import lock
@@ -238,6 +238,11 @@ def panel_draw(*, actor, project) -> Panel:
         if signup.label != bidder_label(index):
             signup.label = bidder_label(index)
             signup.save(update_fields=["label", "modified"])
+    committed = event_for(project, "panel.committed")
+    if committed is not None and committed.data.get("commitment") != panel_commitment(project):
+        raise Conflict(_("The panel's seed no longer matches the commitment published with the "
+                         "posting (the platform secret changed); the panel cannot be drawn."),
+                       code="commitment_mismatch")
     eligible, exclusions = panel_pool(project, active, now)
     seed = panel_seed(project)
     codes = sorted(e.code for e in eligible)

@@ -26,6 +26,7 @@ from bidding.models import Avoidance, Project, ProjectDocument, ProjectQualifica
 from bidding.rules import posting_problems, problems_by_field
 from bidding.services.closing import close_due_signups, signups_close  # noqa: F401  (re-export)
 from bidding.services.common import lock_project
+from bidding.panels import panel_commitment
 from bidding.services.draws import draw_commit
 from bidding.services.signups import signup_cancel, signup_create  # noqa: F401  (re-export)
 from core.audit import audit_record
@@ -219,6 +220,11 @@ def project_publish(*, actor, project: Project, now=None) -> Project:
     })
     if project.method == Project.Method.RANDOM_DRAW:
         draw_commit(project=project, now=now)  # before anyone can sign up (bidding.draw)
+    elif project.method == Project.Method.COMPREHENSIVE:
+        # The expert panel's seed is fixed now, before any bidder is known: its commitment
+        # goes on the record, and the panel draw refuses a seed that no longer matches it.
+        audit_record(actor=actor, action="panel.committed", obj=project,
+                     data={"commitment": panel_commitment(project)})
     return project
 
 

@@ -446,3 +446,15 @@ def test_the_papers_pages_render_entirely_in_chinese(client, papered):
         client.force_login(user)
         for url in (f"/agencies/{owner.pk}/papers/", f"/agencies/{owner.pk}/"):
             _check_chinese(client, url)
+
+
+def test_the_purchaser_finds_the_winners_papers_from_the_award_notice(client):
+    from tests.factories.awards import made_award
+
+    award = made_award()
+    client.force_login(award.project.created_by)
+    page = client.get(f"/awards/{award.pk}/").content.decode()
+    assert f"/agencies/{award.agency_id}/papers/" in page
+    client.logout()
+    assert f"/agencies/{award.agency_id}/papers/" not in client.get(
+        f"/awards/{award.pk}/").content.decode()

@@ -365,3 +365,30 @@ def test_the_platform_runs_the_evaluation_once_every_expert_has_submitted():
     xf.submit_all(panel, {s.pk: "50" for s in signups})
     call_command("run_due_selections", stdout=out, stderr=io.StringIO())
     assert project.awards.filter(rank=1).count() == 1
+
+
+def test_publishing_records_the_panel_commitment_and_a_changed_secret_cannot_draw(settings):
+    """The seed is fixed before any bidder is known: publication writes its commitment to the
+    audit trail, and a panel draw whose seed no longer matches it is refused (sign-up closing
+    then fails loudly rather than draw with another seed)."""
+    from bidding.models import Project
+    from bidding.services.postings import project_publish
+    from core.audit import event_for
+
+    owner = bf.purchaser()
+    from bidding.rules import earliest_signup_deadline
+    deadline = earliest_signup_deadline() + dt.timedelta(hours=3)
+    project = bf.draft(owner=owner, method=bf.Method.COMPREHENSIVE, price_weight=30,
+                       quality_weight=70, signup_deadline=deadline,
+                       selection_at=deadline + dt.timedelta(days=1))
+    project_publish(actor=owner, project=project)
+    event = event_for(project, "panel.committed")
+    assert event is not None and event.data["commitment"] == panel_commitment(project)
+    xf.pool(project.item, 6)
+    for _i in range(3):
+        bf.signup(project=project)
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.SELECTING)
+    settings.MARKETPLACE = {**settings.MARKETPLACE, "PANEL_SEED_SECRET": "another secret"}
+    with pytest.raises(Conflict):
+        panels.panel_draw(actor=None, project=project)
+    assert not Panel.objects.filter(project=project).exists()
