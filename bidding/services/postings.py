@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency
 from bidding import permissions  # noqa: F401  (registers the bidding.* permissions)
 from bidding.models import Avoidance, Project, ProjectDocument, ProjectQualification
+from bidding.panels import panel_commitment
 from bidding.rules import posting_problems, problems_by_field
 from bidding.services.closing import close_due_signups, signups_close  # noqa: F401  (re-export)
 from bidding.services.common import lock_project
-from bidding.panels import panel_commitment
 from bidding.services.draws import draw_commit
 from bidding.services.signups import signup_cancel, signup_create  # noqa: F401  (re-export)
 from core.audit import audit_record
