@@ -128,3 +128,13 @@ add_perm("bidding.submit_delivery", is_award_winner,
          _("Only the agency that won this award may do this."))
 add_perm("bidding.decide_delivery", is_award_purchaser,
          _("Only the purchaser of this project may do this."))
+
+
+# --- posting reviews (R3, R4: "除法律法规有特别规定外") -------------------------------------------
+add_perm("bidding.request_posting_review", is_purchaser & is_project_owner,
+         _("Only the purchaser who posted this project may send it for review."))
+# The button: the owner's draft (the service refuses a wrong state with Conflict).
+add_perm("bidding.ask_posting_review", is_purchaser & is_project_owner & is_draft,
+         _("Only the purchaser who posted this project may send it for review."))
+add_perm("bidding.decide_posting_review", is_regulator,
+         _("Only a regulator may decide a posting review."))

@@ -11,4 +11,6 @@ ACTIONS = {
     "calendar.schedule_imported": _("Holiday schedule imported"),
     "calendar.schedule_replaced": _("Holiday schedule replaced"),
     "calendar.schedule_deleted": _("Holiday schedule deleted"),
+    "statutory_qualification.saved": _("Statutory qualification saved"),
+    "statutory_qualification.deleted": _("Statutory qualification deleted"),
 }

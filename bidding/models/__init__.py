@@ -11,6 +11,7 @@ from bidding.models.projects import (
     ProjectQualification,
     SignUp,
 )
+from bidding.models.reviews import PostingReview
 
 __all__ = ["Avoidance", "Award", "Bid", "Contract", "Delivery", "EvaluationScore", "Objection",
-           "Project", "ProjectDocument", "ProjectQualification", "SignUp"]
+           "PostingReview", "Project", "ProjectDocument", "ProjectQualification", "SignUp"]
