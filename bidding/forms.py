@@ -110,12 +110,21 @@ class ProjectForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
 
 
+class CatalogueEntryField(forms.TypedChoiceField):
+    """The select of catalogue qualifications. Any id is let through to ``clean_entry``, so an
+    abolished or unknown one is refused with its own message, not "not one of the choices"."""
+
+    def valid_value(self, value):
+        text = str(value)
+        return (text.isdigit() and len(text) < 19) or super().valid_value(value)
+
+
 class QualificationForm(forms.Form):
     """One required qualification: picked from the item's catalogue list (``entry``; abolished
     ones are not offered), or — only if a law requires one the list lacks, which then needs the
     regulator's review — typed with its legal basis."""
 
-    entry = forms.TypedChoiceField(
+    entry = CatalogueEntryField(
         label=_("Qualification from the catalogue"), required=False, coerce=int,
         empty_value=None, help_text=_("The qualifications the law requires for the item, with "
                                       "their legal basis (R3)."))
