@@ -112,3 +112,14 @@ def test_demo_takes_awards_through_the_whole_life_cycle_to_ratings_and_five_star
     assert live.auction_ends_at > timezone.now() + dt.timedelta(hours=4)
     assert f"/projects/{live.pk}/auction/" in loaded["output"]
     assert audit_verify().ok
+
+
+def test_demo_postings_pick_their_qualifications_from_the_catalogue(loaded):
+    from bidding.models import ProjectQualification
+    from core.models import StatutoryQualification
+
+    assert StatutoryQualification.objects.filter(abolished_by="").count() >= 15
+    assert StatutoryQualification.objects.exclude(abolished_by="").count() >= 4
+    rows = ProjectQualification.objects.select_related("entry", "project__item")
+    assert rows and all(r.entry is not None and r.entry.item_id == r.project.item_id
+                        and not r.entry.abolished for r in rows)
