@@ -192,11 +192,20 @@ def _place_problems(problems, form, rows, section_errors: dict) -> None:
     for problem in problems:
         name, msg = problem.field or "__all__", problem.message
         if name in form.fields:
-            form.add_error(name, msg)
+            _add_error(form, name, msg)
         elif name == "qualifications" and problem.row and problem.row <= len(rows):
-            rows[problem.row - 1].add_error(None, msg)
+            _add_error(rows[problem.row - 1], None, msg)
         else:
             section_errors.setdefault(_SECTION_KEYS.get(name, name), []).append(msg)
+
+
+def _add_error(form, name, msg) -> None:
+    """``form.add_error`` that also works on an unbound form (the "check" view shows the rules'
+    reasons on the saved draft without a submission)."""
+    if not form.is_bound and not hasattr(form, "cleaned_data"):
+        form.errors  # noqa: B018  (creates the empty error dict of an unbound form)
+        form.cleaned_data = {}
+    form.add_error(name, msg)
 
 
 def _render_form(request, *, form, quals, avoids, docs, project=None, section_errors=None,

@@ -215,3 +215,15 @@ def test_the_whole_flow_through_the_api():
     assert detail["review"]["status"] == "approved"
     assert detail["review"]["statement"].startswith(
         f"Approved by the regulator: “{PHRASE}”, relying on {ARTICLE}.")
+
+
+def test_the_check_view_shows_the_reasons_on_the_saved_draft_and_the_review_button(client):
+    project = _flagged(content="编制报告；注册资本不低于500万元")
+    client.force_login(project.created_by)
+    response = client.get(reverse("bidding:project-edit", args=[project.pk]) + "?check=1")
+    assert response.status_code == 200
+    assert "注册资本不低于500万元" in response.context["form"].errors["content"][0]
+    assert [p["phrase"] for p in response.context["review_flagged"]] == [
+        "注册资本不低于500万元", PHRASE]
+    assert reverse("bidding:project-review-request", args=[project.pk]) in \
+        response.content.decode()
