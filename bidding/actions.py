@@ -29,6 +29,8 @@ ACTIONS = {
     "award.made": _("Award made"),
     "objection.filed": _("Objection filed"),
     "contract.uploaded": _("Contract uploaded"),
+    # Its decisions are PostingReview.transitions (bidding/models/reviews.py).
+    "posting_review.requested": _("Posting sent for the regulator's review"),
 }
 
 # The rows the trail describes and where each event keeps their audited fields: audit_verify

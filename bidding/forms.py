@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Practitioner
 from bidding.models import Project
+from bidding.rules import abolished_message
 from bidding.services.postings import (
     EDITABLE_FIELDS,
     AvoidanceInput,
@@ -14,7 +15,7 @@ from bidding.services.postings import (
     QualificationInput,
 )
 from core.catalogue import service_items
-from core.models import Organisation
+from core.models import Organisation, StatutoryQualification
 from core.widgets import RegionField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -112,20 +113,68 @@ class ProjectForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
 
 
-class QualificationForm(forms.Form):
-    name = forms.CharField(label=_("Qualification"), max_length=200,
-                           widget=forms.TextInput(attrs={"placeholder": "测绘资质"}))
-    grade = forms.CharField(label=_("Minimum grade"), max_length=32, required=False,
-                            widget=forms.TextInput(attrs={"placeholder": "乙级"}))
-    legal_basis = forms.CharField(
-        label=_("Legal basis"), max_length=300,
-        widget=forms.TextInput(attrs={"placeholder": "《中华人民共和国测绘法》第二十七条"}),
-        help_text=_("The law or regulation that requires it (R3)."))
+class CatalogueEntryField(forms.TypedChoiceField):
+    """The select of catalogue qualifications. Any id is let through to ``clean_entry``, so an
+    abolished or unknown one is refused with its own message, not "not one of the choices"."""
 
-    def as_input(self) -> QualificationInput:
-        return QualificationInput(name=self.cleaned_data["name"],
+    def valid_value(self, value):
+        text = str(value)
+        return (text.isdigit() and len(text) < 19) or super().valid_value(value)
+
+
+class QualificationForm(forms.Form):
+    """One required qualification: picked from the item's catalogue list (``entry``; abolished
+    ones are not offered), or — only if a law requires one the list lacks, which then needs the
+    regulator's review — typed with its legal basis."""
+
+    entry = CatalogueEntryField(
+        label=_("Qualification from the catalogue"), required=False, coerce=int,
+        empty_value=None, help_text=_("The qualifications the law requires for the item, with "
+                                      "their legal basis (R3)."))
+    name = forms.CharField(label=_("Other qualification (not in the catalogue)"),
+                           max_length=200, required=False,
+                           help_text=_("Only if a law requires it; the posting then needs the "
+                                       "regulator's review."))
+    grade = forms.CharField(label=_("Minimum grade"), max_length=32, required=False)
+    legal_basis = forms.CharField(
+        label=_("Legal basis"), max_length=300, required=False,
+        widget=forms.TextInput(attrs={"placeholder": "《中华人民共和国测绘法》第二十七条"}),
+        help_text=_("For a qualification typed here: the law or regulation and article that "
+                    "require it."))
+
+    def __init__(self, *args, qualification_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [("", "—")] + list(qualification_choices)
+
+    def clean_entry(self):
+        pk = self.cleaned_data.get("entry")
+        if pk is None:
+            return None
+        entry = StatutoryQualification.objects.filter(pk=pk).first()
+        if entry is None:
+            raise forms.ValidationError(_("No such qualification in the catalogue."))
+        if entry.abolished:
+            raise forms.ValidationError(abolished_message(entry))
+        return entry
+
+    def clean(self):
+        data = super().clean()
+        if data.get("entry") is None and not (data.get("name") or "").strip() and \
+                (data.get("grade") or data.get("legal_basis")):
+            self.add_error("entry", _("Pick the qualification from the catalogue."))
+        return data
+
+    def as_input(self) -> QualificationInput | None:
+        """The row for the service; None for a row emptied (nothing picked or typed)."""
+        entry = self.cleaned_data.get("entry")
+        if entry is None and not (self.cleaned_data.get("name") or "").strip():
+            return None
+        if entry is not None:
+            return QualificationInput(entry=entry, name=entry.name, grade=entry.grade,
+                                      legal_basis=entry.legal_basis)
+        return QualificationInput(name=self.cleaned_data.get("name", ""),
                                   grade=self.cleaned_data.get("grade", ""),
-                                  legal_basis=self.cleaned_data["legal_basis"])
+                                  legal_basis=self.cleaned_data.get("legal_basis", ""))
 
 
 class AvoidanceForm(forms.Form):
@@ -163,9 +212,14 @@ class DocumentForm(forms.Form):
                              file=self.cleaned_data["file"])
 
 
-QualificationFormSet = forms.formset_factory(QualificationForm, extra=0, can_delete=True)
+# One empty qualification row, so a row can be added without JavaScript.
+QualificationFormSet = forms.formset_factory(QualificationForm, extra=1, can_delete=True)
 AvoidanceFormSet = forms.formset_factory(AvoidanceForm, extra=0, can_delete=True)
 DocumentFormSet = forms.formset_factory(DocumentForm, extra=1)
+
+
+def qualification_inputs(formset) -> list[QualificationInput]:
+    return [q for q in (f.as_input() for f in kept(formset)) if q is not None]
 
 
 def kept(formset) -> list:
@@ -178,6 +232,25 @@ def kept(formset) -> list:
             continue
         out.append(form)
     return out
+
+
+class ReviewRequestForm(forms.Form):
+    """Send a refused draft to the regulator's review instead of rewriting it (R3, R4)."""
+
+    legal_basis = forms.CharField(
+        label=_("Law and article that require it"), max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "《中华人民共和国测绘法》第二十七条"}),
+        help_text=_("The law or regulation and the article the flagged requirement relies on."))
+    explanation = forms.CharField(label=_("Explanation"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[
+        ("approve", _("Approve: the law requires it")),
+        ("refuse", _("Refuse: the posting must be rewritten"))], widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Public reason"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class WithdrawForm(forms.Form):

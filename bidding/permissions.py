@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import add_perm, is_agency, is_purchaser, is_regulator, is_system
+from core.regions import region_covers
 from core.roles import Kind, kind_of, organisation_of
 
 # --- postings, sign-ups, selection methods, bids ----------------------------------------------
@@ -151,3 +152,22 @@ add_perm("bidding.submit_delivery", is_award_winner,
          _("Only the agency that won this award may do this."))
 add_perm("bidding.decide_delivery", is_award_purchaser,
          _("Only the purchaser of this project may do this."))
+
+
+# --- posting reviews (R3, R4: "除法律法规有特别规定外") -------------------------------------------
+add_perm("bidding.request_posting_review", is_purchaser & is_project_owner,
+         _("Only the purchaser who posted this project may send it for review."))
+# The button: the owner's draft (the service refuses a wrong state with Conflict).
+add_perm("bidding.ask_posting_review", is_purchaser & is_project_owner & is_draft,
+         _("Only the purchaser who posted this project may send it for review."))
+@rules.predicate
+def reviews_in_jurisdiction(user, review) -> bool:
+    """The posting under review lies in the regulator's region (or under it); a regulator with
+    no region oversees everywhere (core/regions.py::region_covers)."""
+    org = organisation_of(user)
+    return (org is not None and review is not None
+            and region_covers(org.region, review.project.region))
+
+
+add_perm("bidding.decide_posting_review", is_regulator & reviews_in_jurisdiction,
+         _("Only the regulator of the posting's region may decide its review."))

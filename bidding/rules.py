@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from bidding.designation import normalise, scan
 from bidding.models import Project
+from core.models import StatutoryQualification
 from core.workdays import add_working_days
 
 Method = Project.Method
@@ -38,7 +39,10 @@ class Problem:
     field: str  # the form / API field it belongs to ("" = the posting as a whole)
     message: str
     phrase: str = ""  # R3/R4: the offending phrase as the user wrote it
-    category: str = ""  # R3/R4: the designation category (bidding/designation/categories.py)
+    category: str = ""  # R3/R4: the designation category (bidding/designation/categories.py),
+    # or "not_listed" / "abolished" for a qualification row measured against the catalogue
+    reviewable: bool = False  # may go to the regulator's review instead of being rewritten
+    row: int | None = None  # the qualification row (1-based) it belongs to
 
     def __str__(self) -> str:
         return self.message
@@ -58,7 +62,7 @@ _LIST_LABELS = {"qualifications": gettext_lazy("required qualifications"),
                 "avoidances": gettext_lazy("avoided agencies")}
 
 
-def _field_label(field: str) -> str:
+def field_label(field: str) -> str:
     if field in _LIST_LABELS:
         return capfirst(_LIST_LABELS[field])
     try:
@@ -79,9 +83,9 @@ def designation_problems(text: str, *, field: str) -> list[Problem]:
             "what the work and the law require; restricting bidders by region, local presence, "
             "size, past work for the purchaser, ownership, brand, honours, certificates, "
             "memberships or a department's roster is designation in disguise (%(rule)s).") % {
-                "field": _field_label(field), "phrase": finding.phrase,
+                "field": field_label(field), "phrase": finding.phrase,
                 "kind": str(category.label), "rule": category.rule},
-            phrase=finding.phrase, category=category.code))
+            phrase=finding.phrase, category=category.code, reviewable=True))
     return problems
 
 
@@ -114,36 +118,131 @@ def legal_basis_named(basis: str) -> bool:
     return bool(_ENGLISH_LAW.search(text)) and len(_GENERIC_ENGLISH.sub("", text)) >= 4
 
 
-def qualification_problems(qualifications) -> list[Problem]:
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两\d]+条|\barticles?\s*\d+", re.IGNORECASE)
+
+
+def article_cited(text: str) -> bool:
+    """Does ``text`` name a law or regulation *and* the article relied on (第二十七条,
+    Article 27)? What a request for the regulator's review must cite."""
+    return legal_basis_named(text) and bool(_ARTICLE.search(normalise(text).text))
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The catalogue's view of one item: the qualifications in force the law requires for it
+    (what a posting may ask for) and every abolished qualification of the catalogue (what no
+    posting may ask for, typed or picked)."""
+
+    item: object | None
+    listed: tuple[StatutoryQualification, ...] = ()
+    abolished: tuple[StatutoryQualification, ...] = ()
+
+
+def catalogue_for(item) -> Catalogue:
+    """The item's list and the abolished qualifications, in two queries."""
+    if item is None:
+        return Catalogue(item=None)
+    listed = tuple(StatutoryQualification.objects.filter(item=item, abolished_by=""))
+    abolished = tuple(StatutoryQualification.objects.exclude(abolished_by=""))
+    return Catalogue(item=item, listed=listed, abolished=abolished)
+
+
+def _key(text: str) -> str:
+    return normalise(text or "").text.replace(" ", "")
+
+
+def listed_entry(catalogue: Catalogue, name: str, grade: str = ""):
+    """The entry of the item's list a typed row means (same name, its grade or none), or
+    None."""
+    for entry in catalogue.listed:
+        if _key(entry.name) == _key(name) and (not grade or _key(grade) == _key(entry.grade)):
+            return entry
+    return None
+
+
+def _abolished_entry(catalogue: Catalogue, name: str):
+    return next((e for e in catalogue.abolished if _key(e.name) == _key(name)), None)
+
+
+def abolished_message(entry: StatutoryQualification) -> str:
+    return _("“%(name)s” was abolished by %(document)s on %(date)s; no posting may ask for it "
+             "(R3).") % {"name": str(entry), "document": entry.abolished_by,
+                         "date": entry.abolished_on.isoformat() if entry.abolished_on else ""}
+
+
+def _not_listed(index: int, label: str, catalogue: Catalogue) -> Problem:
+    names = "、".join(str(e) for e in catalogue.listed)
+    item = getattr(catalogue.item, "title", "")
+    if names:
+        message = _(
+            "Qualification %(n)s: “%(name)s” is not among the qualifications the law requires "
+            "for “%(item)s” (the catalogue lists %(list)s). Pick one from the list or remove "
+            "it; if a law really requires it, send the posting to the regulator's review with "
+            "the article (R3).") % {"n": index, "name": label, "item": item, "list": names}
+    else:
+        message = _(
+            "Qualification %(n)s: “%(name)s” is not among the qualifications the law requires "
+            "for “%(item)s” (the catalogue lists none). Remove it; if a law really requires "
+            "it, send the posting to the regulator's review with the article (R3).") % {
+                "n": index, "name": label, "item": item}
+    return Problem("R3", "qualifications", message, phrase=label, category="not_listed",
+                   reviewable=True, row=index)
+
+
+def qualification_problems(qualifications, catalogue: Catalogue | None = None) -> list[Problem]:
     """Every required qualification is one a law requires and names that law; an honour,
     award, ranking, certificate or membership is no qualification; neither the name nor the
-    grade may hide a restriction."""
+    grade may hide a restriction. Against the ``catalogue`` (the item's list): a row picked
+    from it (``entry``) or typed as one of its entries passes, an abolished qualification is
+    refused, any other needs the regulator's review."""
     problems = []
     for index, qual in enumerate(qualifications, start=1):
-        name = (_get(qual, "name") or "").strip()
-        grade = (_get(qual, "grade") or "").strip()
-        basis = (_get(qual, "legal_basis") or "").strip()
+        entry = _get(qual, "entry")
+        name = (_get(qual, "name") or (entry.name if entry else "") or "").strip()
+        grade = (_get(qual, "grade") or (entry.grade if entry else "") or "").strip()
+        basis = (_get(qual, "legal_basis") or (entry.legal_basis if entry else "") or "").strip()
         if not name:
             problems.append(Problem("R3", "qualifications", _(
-                "Qualification %(n)s has no name.") % {"n": index}))
+                "Qualification %(n)s has no name.") % {"n": index}, row=index))
             continue
         found = designation_problems(name, field="qualifications") + designation_problems(
             grade, field="qualifications")
+        found = [replace(p, row=index) for p in found]
         fake = next((p for p in found if p.category in _NOT_QUALIFICATIONS), None)
         if fake is not None:
             problems.append(Problem(fake.rule, "qualifications", _(
                 "“%(name)s” is not a qualification: an honour, award, ranking, certificate or "
                 "membership is required by no law, so it may not be asked for (%(rule)s).") % {
                     "name": fake.phrase, "rule": fake.rule},
-                phrase=fake.phrase, category=fake.category))
+                phrase=fake.phrase, category=fake.category, row=index))
             found.remove(fake)
-        elif not legal_basis_named(basis):
+            problems.extend(found)
+            continue
+        abolished = entry if entry is not None and entry.abolished else (
+            _abolished_entry(catalogue, name) if catalogue is not None and entry is None
+            else None)
+        if abolished is not None:
             problems.append(Problem("R3", "qualifications", _(
-                "The required qualification “%(name)s” must cite the law or regulation that "
-                "requires it (e.g. 《测绘资质管理办法》第五条); only legally required qualifications "
-                "may be asked for (R3).") % {"name": name}))
+                "Qualification %(n)s: ") % {"n": index} + abolished_message(abolished),
+                phrase=str(abolished), category="abolished", row=index))
+        elif catalogue is not None and catalogue.item is not None:
+            on_list = (entry.item_id == catalogue.item.pk) if entry is not None else (
+                listed_entry(catalogue, name, grade) is not None)
+            if not on_list:
+                if not legal_basis_named(basis):
+                    problems.append(_no_basis(name, index))
+                problems.append(_not_listed(index, f"{name} {grade}".strip(), catalogue))
+        elif entry is None and not legal_basis_named(basis):
+            problems.append(_no_basis(name, index))
         problems.extend(found)
     return problems
+
+
+def _no_basis(name: str, index: int) -> Problem:
+    return Problem("R3", "qualifications", _(
+        "The required qualification “%(name)s” must cite the law or regulation that "
+        "requires it (e.g. 《测绘资质管理办法》第五条); only legally required qualifications "
+        "may be asked for (R3).") % {"name": name}, row=index)
 
 
 def avoidance_problems(avoidances) -> list[Problem]:
@@ -290,8 +389,9 @@ def period_problems(project: Project, *, now: dt.datetime | None = None) -> list
 def posting_problems(project: Project, qualifications=None, avoidances=None, *,
                      now: dt.datetime | None = None) -> list[Problem]:
     """Every rule the posting breaks: the one check for the page, the API, the publish button
-    and the demo loader alike. ``qualifications`` (objects or dicts with name, grade,
-    legal_basis) and ``avoidances`` (with a reason) default to the saved ones."""
+    and the demo loader alike. ``qualifications`` (objects or dicts with an ``entry`` of the
+    catalogue, or name, grade, legal_basis) and ``avoidances`` (with a reason) default to the
+    saved ones; the qualifications are measured against the item's catalogue list."""
     if qualifications is None:
         qualifications = list(project.qualifications.all()) if project.pk else []
     if avoidances is None:
@@ -299,7 +399,8 @@ def posting_problems(project: Project, qualifications=None, avoidances=None, *,
     problems: list[Problem] = []
     for field in TEXT_FIELDS:
         problems += designation_problems(getattr(project, field) or "", field=field)
-    problems += qualification_problems(qualifications)
+    item = project.item if project.item_id else None
+    problems += qualification_problems(qualifications, catalogue_for(item))
     problems += avoidance_problems(avoidances)
     problems += method_problems(project)
     problems += price_problems(project)
@@ -315,3 +416,4 @@ def problems_by_field(problems: list[Problem]) -> dict[str, list[str]]:
     for problem in problems:
         out.setdefault(problem.field or "__all__", []).append(problem.message)
     return out
+

@@ -10,6 +10,8 @@ urlpatterns = [
     path("projects/<int:pk>/", postings.project_detail, name="project-detail"),
     path("projects/<int:pk>/edit/", postings.project_edit, name="project-edit"),
     path("projects/<int:pk>/publish/", postings.project_publish, name="project-publish"),
+    path("projects/<int:pk>/review/", postings.project_review_request,
+         name="project-review-request"),
     path("projects/<int:pk>/withdraw/", postings.project_withdraw, name="project-withdraw"),
     path("projects/<int:pk>/signup/", postings.project_signup, name="project-signup"),
     path("projects/<int:pk>/signup/cancel/", postings.project_signup_cancel,

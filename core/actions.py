@@ -13,4 +13,6 @@ ACTIONS = {
     "calendar.schedule_deleted": _("Holiday schedule deleted"),
     "identity.linked": _("Portal identity linked"),
     "member.joined_through_portal": _("Member joined through the government-service portal"),
+    "statutory_qualification.saved": _("Statutory qualification saved"),
+    "statutory_qualification.deleted": _("Statutory qualification deleted"),
 }

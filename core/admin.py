@@ -1,5 +1,6 @@
 """The admin's read-only views of the ground floor (organisations, regions, the audit trail),
-the holiday schedules regulators import (R13), and the two bases every admin of ours uses:
+the holiday schedules regulators import (R13), the catalogue's statutory qualifications (R3),
+and the two bases every admin of ours uses:
 ``AuditedAdminMixin`` routes writes through one audited service, ``ReadOnlyAdmin`` allows none.
 """
 from __future__ import annotations
@@ -13,9 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.catalogue import SERVICE_CLASS_SLUG, Product
 from core.errors import MarketplaceError, ValidationFailed
-from core.models import AuditEvent, HolidaySchedule, Organisation, Region
+from core.models import AuditEvent, HolidaySchedule, Organisation, Region, StatutoryQualification
 from core.services.calendar import format_days, holiday_schedule_delete, holiday_schedule_import
+from core.services.qualifications import (
+    statutory_qualification_delete,
+    statutory_qualification_save,
+)
 
 
 class AuditedAdminMixin:
@@ -184,3 +190,64 @@ class HolidayScheduleAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+# --- the catalogue's statutory qualifications (R3) ------------------------------------------------
+class StatutoryQualificationForm(forms.ModelForm):
+    class Meta:
+        model = StatutoryQualification
+        fields = ["item", "name", "grade", "legal_basis", "authority", "abolished_by",
+                  "abolished_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = Product.objects.filter(
+            product_class__slug=SERVICE_CLASS_SLUG).order_by("title")
+
+
+class AbolishedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("in force")
+    parameter_name = "abolished"
+
+    def lookups(self, request, model_admin):
+        return [("0", gettext_lazy("In force")), ("1", gettext_lazy("Abolished"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.exclude(abolished_by="")
+        if self.value() == "0":
+            return queryset.filter(abolished_by="")
+        return queryset
+
+
+@admin.register(StatutoryQualification)
+class StatutoryQualificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """What each catalogue item's postings may ask for: the qualification, its grade, the law
+    and article that require it and who issues it. An abolished one is kept, marked with the
+    abolishing decision and date, and can no longer be picked. Writes go through
+    ``core/services/qualifications.py``; a refusal is shown on its field."""
+
+    form = StatutoryQualificationForm
+    list_display = ("name", "grade", "item", "legal_basis", "authority", "abolished_by",
+                    "abolished_on")
+    list_filter = (AbolishedFilter,)
+    search_fields = ("name", "item__title", "legal_basis")
+    list_select_related = ("item",)
+
+    def service_save(self, request, obj, form, change):
+        data = form.cleaned_data
+        return statutory_qualification_save(
+            actor=request.user, entry=obj if change else None, item=data["item"],
+            name=data["name"], grade=data.get("grade", ""), legal_basis=data["legal_basis"],
+            authority=data["authority"], abolished_by=data.get("abolished_by", ""),
+            abolished_on=data.get("abolished_on"))
+
+    def service_delete(self, request, obj):
+        statutory_qualification_delete(actor=request.user, entry=obj)
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        try:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        except ValidationFailed as exc:
+            messages.error(request, str(exc))
+            return redirect(request.get_full_path())

@@ -266,3 +266,48 @@ class ExternalIdentity(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.subject} → {self.user}"
+
+
+class StatutoryQualification(models.Model):
+    """A qualification (资质) a law or regulation requires of whoever performs a catalogue item,
+    kept by the operators beside the item (R3, docs/design.md): what a posting for the item may
+    ask for, picked from this list, never typed. A qualification a later decision abolished
+    stays listed, marked with the abolishing document and date, so an old posting still reads,
+    and can no longer be picked. Written only by ``core/services/qualifications.py``."""
+
+    item = models.ForeignKey("catalogue.Product", on_delete=models.CASCADE,
+                             related_name="statutory_qualifications",
+                             verbose_name=_("service item"))
+    name = models.CharField(_("qualification"), max_length=200)
+    grade = models.CharField(_("minimum grade"), max_length=32, blank=True,
+                             help_text=_("Only where the law grades it and the item needs the "
+                                         "grade; leave empty otherwise."))
+    legal_basis = models.CharField(_("legal basis"), max_length=300,
+                                   help_text=_("The law or regulation and article that "
+                                               "require it, e.g. 《中华人民共和国测绘法》第二十七条."))
+    authority = models.CharField(_("issuing authority"), max_length=200)
+    abolished_by = models.CharField(
+        _("abolished by"), max_length=300, blank=True,
+        help_text=_("The decision that abolished it, e.g. 《国务院关于取消一批行政许可事项的决定》"
+                    "（国发〔2017〕46号）; empty while it is in force."))
+    abolished_on = models.DateField(_("abolished on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["item_id", "name", "grade"]
+        verbose_name = _("statutory qualification")
+        verbose_name_plural = _("statutory qualifications")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "name", "grade"],
+                                    name="uniq_statutory_qualification"),
+            models.CheckConstraint(
+                condition=(models.Q(abolished_by="", abolished_on__isnull=True)
+                           | (~models.Q(abolished_by="") & models.Q(abolished_on__isnull=False))),
+                name="statutory_qualification_abolished_with_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.grade}".strip()
+
+    @property
+    def abolished(self) -> bool:
+        return bool(self.abolished_by)

@@ -179,6 +179,15 @@ def within_region(region: Region, field: str = "") -> Q:
     return Q(**{key: region.prefix})
 
 
+def region_covers(region: Region | None, other: Region | None) -> bool:
+    """Does a jurisdiction over ``region`` (None: everywhere) include ``other`` (None: a thing
+    placed nowhere, which only the regulators over everywhere handle)? ``within_region``'s
+    prefix rule, for one object in hand (permissions)."""
+    if region is None:
+        return True
+    return other is not None and other.code.startswith(region.prefix)
+
+
 def around_region(region: Region, field: str = "") -> Q:
     """``Q`` for ``region``, every region under it and the province and city above it."""
     key = f"{field}__code__in" if field else "code__in"

@@ -24,8 +24,9 @@ from agencies.services.registry import (
     agency_register,
 )
 from core.catalogue import Category, Product, service_class
-from core.models import Organisation, Region
+from core.models import Organisation, Region, StatutoryQualification
 from core.services.accounts import purchaser_register, staff_create
+from core.services.qualifications import statutory_qualification_save
 from core.uscc import make_uscc
 from marketplace import demo_data as data
 from marketplace.services.catalogue import catalogue_item_save, category_save
@@ -99,7 +100,21 @@ def _load_catalogue() -> dict[str, Product]:
             actor=None, title=spec["title"], description=spec["description"],
             categories=[categories[spec["category"]]], attributes=spec["attrs"])
         items[spec["title"]] = item
+    _load_statutory_qualifications(items)
     return items
+
+
+def _load_statutory_qualifications(items: dict[str, Product]) -> None:
+    """The qualifications the law requires for each demo item (R3), abolished ones marked."""
+    have = set(StatutoryQualification.objects.values_list("item_id", "name", "grade"))
+    for title, rows in data.STATUTORY_QUALIFICATIONS.items():
+        for name, grade, basis, authority, *abolished in rows:
+            if (items[title].pk, name, grade) in have:
+                continue
+            statutory_qualification_save(
+                actor=None, item=items[title], name=name, grade=grade, legal_basis=basis,
+                authority=authority, abolished_by=abolished[0] if abolished else "",
+                abolished_on=dt.date.fromisoformat(abolished[1]) if abolished else None)
 
 
 def _person(rng: random.Random) -> str:

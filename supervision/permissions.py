@@ -11,16 +11,8 @@ import rules
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import add_perm, is_regulator
+from core.regions import region_covers
 from core.roles import organisation_of
-
-
-def covers(region, other) -> bool:
-    """Does a jurisdiction over ``region`` (None: everywhere) include ``other`` (None: not
-    placed, routed to the regulators over everywhere)? The prefix rule of
-    ``core/regions.py::within_region``."""
-    if region is None:
-        return True
-    return other is not None and other.code.startswith(region.prefix)
 
 
 @rules.predicate
@@ -31,7 +23,8 @@ def has_organisation(user) -> bool:
 @rules.predicate
 def in_jurisdiction(user, complaint) -> bool:
     org = organisation_of(user)
-    return org is not None and complaint is not None and covers(org.region, complaint.region)
+    return (org is not None and complaint is not None
+            and region_covers(org.region, complaint.region))
 
 
 @rules.predicate

@@ -2,6 +2,7 @@ from django.urls import path
 
 from supervision.views import complaints as c
 from supervision.views import experts as ex
+from supervision.views import reviews as r
 from supervision.views import workspace as v
 
 app_name = "supervision"
@@ -21,6 +22,9 @@ urlpatterns = [
     path("regulator/inspections/<int:inspection_id>/", v.inspection_manage,
          name="regulator-inspection"),
     path("regulator/complaints/", c.regulator_complaints, name="regulator-complaints"),
+    path("regulator/posting-reviews/", r.posting_reviews, name="regulator-posting-reviews"),
+    path("regulator/posting-reviews/<int:review_id>/decide/", r.posting_review_decide_view,
+         name="regulator-posting-review-decide"),
     path("complaints/", c.complaint_list, name="complaints"),
     path("complaints/new/", c.complaint_new, name="complaint-new"),
     path("complaints/<int:complaint_id>/", c.complaint_detail, name="complaint"),

@@ -7,17 +7,20 @@ as ``{"detail", "code", "errors"}`` with a 4xx status (``core.api.exception_hand
 """
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.api.serializers import RegionCodeField
 from agencies.models import Agency
+from bidding.api.reviews import PostingReviewSerializer
 from bidding.eligibility import eligibility_problems
 from bidding.filters import ProjectFilter
 from bidding.models import Project, SignUp
 from bidding.selectors import projects as selectors
+from bidding.selectors import reviews as review_selectors
 from bidding.services import postings as services
 from bidding.services import signups
 from core.api import API_PARSERS, StandardPagination
@@ -34,9 +37,32 @@ ERRORS = {code: OpenApiResponse(description=text) for code, text in (
 
 # --- serializers --------------------------------------------------------------------------------
 class RequiredQualificationSerializer(serializers.Serializer):
+    entry = serializers.IntegerField(source="entry_id", allow_null=True, help_text=(
+        "The catalogue qualification it was picked from (null: an older or reviewed row)."))
     name = serializers.CharField(max_length=200)
     grade = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     legal_basis = serializers.CharField(max_length=300, allow_blank=True)
+    authority = serializers.CharField(source="entry.authority", default=None, allow_null=True)
+
+
+class RequiredQualificationInSerializer(serializers.Serializer):
+    """A row picked from the item's catalogue list by ``entry``
+    (``GET /api/v1/statutory-qualifications/?item=<id>``); abolished entries are refused. Only
+    a qualification the list lacks is typed (name, grade, legal_basis): it is refused at
+    publication unless the regulator's review approved it."""
+
+    entry = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False,
+                                     allow_null=True, default=None)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    grade = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    legal_basis = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                        default="")
+
+    def validate(self, attrs):
+        if attrs.get("entry") is None and not attrs.get("name", "").strip():
+            raise serializers.ValidationError(
+                _("Give the catalogue qualification's id (entry), or its name."))
+        return attrs
 
 
 class ProjectAvoidanceSerializer(serializers.Serializer):
@@ -97,6 +123,14 @@ class ProjectDetailSerializer(ProjectListSerializer):
                   'schedule) or "estimate" (the statutory holidays, without make-up days).')
     calendar_note = serializers.SerializerMethodField(
         help_text="The same, as the sentence the project page shows.")
+    review = serializers.SerializerMethodField(
+        help_text="The regulator's review of a flagged requirement (pending, approved or "
+                  "refused, with its statement), or null.")
+
+    @extend_schema_field(PostingReviewSerializer(allow_null=True))
+    def get_review(self, project):
+        review = review_selectors.current_review(project)
+        return PostingReviewSerializer(review).data if review is not None else None
 
     def get_calendar_source(self, project) -> str:
         return calendar_basis(project.signup_deadline, project.selection_at)
@@ -121,7 +155,7 @@ class ProjectDetailSerializer(ProjectListSerializer):
             "auction_ends_at", "enquiry_phone", "complaint_phone", "status_reason",
             "draw_commitment", "draw_platform_commitment", "draw_committed_at",
             "draw_reveal_ends_at", "qualifications", "avoidances", "documents",
-            "calendar_source", "calendar_note"]
+            "calendar_source", "calendar_note", "review"]
         # ``draw_seed`` and the platform's secret are never here: the draw reveals them
         # (bidding.services.draws). ``draw_commitment`` is the legacy scheme's.
 
@@ -136,7 +170,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
     region = RegionCodeField(required=False, allow_null=True, help_text=(
         "Where the project is, by its GB/T 2260 code at any level (e.g. 420111 洪山区); an "
         "unknown or abolished code is refused by name."))
-    qualifications = RequiredQualificationSerializer(many=True, required=False)
+    qualifications = RequiredQualificationInSerializer(many=True, required=False)
     avoidances = ProjectAvoidanceInSerializer(many=True, required=False)
 
     class Meta:

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from bidding.api import auctions, awards, panels, postings, selection
+from bidding.api import auctions, awards, panels, postings, reviews, selection
 
 urlpatterns = [
     path("projects/", postings.ProjectListCreate.as_view(), name="api-projects"),
     path("projects/<int:pk>/", postings.ProjectDetail.as_view(), name="api-project"),
     path("projects/<int:pk>/publish/", postings.ProjectPublish.as_view(),
          name="api-project-publish"),
+    path("projects/<int:pk>/review/", reviews.ProjectReviewRequest.as_view(),
+         name="api-project-review"),
+    path("posting-reviews/", reviews.PostingReviewList.as_view(), name="api-posting-reviews"),
+    path("posting-reviews/<int:pk>/decide/", reviews.PostingReviewDecide.as_view(),
+         name="api-posting-review-decide"),
+    path("statutory-qualifications/", reviews.StatutoryQualificationList.as_view(),
+         name="api-statutory-qualifications"),
     path("projects/<int:pk>/withdraw/", postings.ProjectWithdraw.as_view(),
          name="api-project-withdraw"),
     path("projects/<int:pk>/signups/", postings.ProjectSignUps.as_view(),

@@ -14,8 +14,9 @@ from bidding.models.projects import (
     ProjectQualification,
     SignUp,
 )
+from bidding.models.reviews import PostingReview
 
 __all__ = ["Avoidance", "Award", "Bid", "Contract", "Delivery", "DrawCommitment",
            "DrawContribution", "EvaluationScore", "Expert", "ExpertScore", "ExpertTie",
-           "Objection", "Panel", "PanelSeat", "Project", "ProjectDocument",
+           "Objection", "Panel", "PanelSeat", "PostingReview", "Project", "ProjectDocument",
            "ProjectQualification", "SignUp"]

@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from agencies.models import Agency, Practitioner
 from core.catalogue import Product
 from core.dates import validate_not_too_far_ahead
-from core.models import Organisation, Region, TimeStampedModel
+from core.models import Organisation, Region, StatutoryQualification, TimeStampedModel
 from core.transitions import StateMachine, Transition
 
 MAX_SERVICE_DAYS = 1000
@@ -207,10 +207,16 @@ class Project(TimeStampedModel):
 
 
 class ProjectQualification(models.Model):
-    """A legally required qualification (法定资质); it must cite its legal basis (R3)."""
+    """A legally required qualification (法定资质) picked from the item's list in the catalogue
+    (``entry``; name, grade and legal basis are copied from it so the posting reads the same
+    after the catalogue changes). Rows of older postings have no entry and keep what was typed;
+    a row off the item's list needs the regulator's review (R3, ``bidding/rules.py``)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE,
                                 related_name="qualifications", verbose_name=_("project"))
+    entry = models.ForeignKey(StatutoryQualification, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="project_rows",
+                              verbose_name=_("catalogue qualification"))
     name = models.CharField(_("qualification"), max_length=200)
     grade = models.CharField(_("minimum grade"), max_length=32, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=300)

@@ -35,7 +35,7 @@ def project_detail(*, pk, viewer=None) -> Project:
             project_list(viewer=viewer)
             .select_related("approval_department", "created_by")
             .prefetch_related(
-                "qualifications", "documents",
+                "qualifications__entry", "documents",
                 Prefetch("avoidances", queryset=Avoidance.objects.select_related("agency")),
                 Prefetch("awards", queryset=project_awards_queryset()),
             )

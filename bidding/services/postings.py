@@ -4,6 +4,8 @@ Life cycle handled here (docs/design.md §3; the table is
 ``Project.transitions``)::
 
     DRAFT ──project_publish (all rules of bidding.rules)──> PUBLISHED (sign-up open)
+    DRAFT refused for a flagged requirement ──posting_review_request──> under review (still a
+          draft; bidding.services.reviews) ──approved──> project_publish lets those phrases by
     DRAFT / PUBLISHED / SELECTING before the selection time ──project_withdraw──> WITHDRAWN
 
 Sign-ups are ``bidding.services.signups``; closing sign-up (to SELECTING or 流标) is
@@ -22,16 +24,18 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from bidding import permissions  # noqa: F401  (registers the bidding.* permissions)
-from bidding.models import Avoidance, Project, ProjectDocument, ProjectQualification
+from bidding.models import Avoidance, PostingReview, Project, ProjectDocument, ProjectQualification
 from bidding.panels import panel_commitment
-from bidding.rules import posting_problems, problems_by_field
+from bidding.rules import abolished_message, listed_entry, posting_problems, problems_by_field
+from bidding.rules import catalogue_for as _catalogue_for
 from bidding.services.closing import close_due_signups, signups_close  # noqa: F401  (re-export)
 from bidding.services.common import lock_project
 from bidding.services.draws import draw_commit
+from bidding.services.reviews import approved_review, reviews_void_changed, unapproved
 from bidding.services.signups import signup_cancel, signup_create  # noqa: F401  (re-export)
 from core.audit import audit_record
 from core.errors import Conflict, ValidationFailed, from_django_validation
-from core.models import Organisation
+from core.models import Organisation, StatutoryQualification
 from core.permissions import require_perm
 from core.roles import organisation_of
 from core.transitions import transition
@@ -49,9 +53,17 @@ EDITABLE_FIELDS = (
 
 @dataclass
 class QualificationInput:
-    name: str
-    legal_basis: str
+    """A required qualification: an ``entry`` of the item's catalogue list (its name, grade and
+    legal basis are copied), or — off the list, needing the regulator's review — typed."""
+
+    name: str = ""
+    legal_basis: str = ""
     grade: str = ""
+    entry: StatutoryQualification | None = None
+
+    def as_audit(self) -> dict:
+        return {"entry": self.entry.pk if self.entry else None, "name": self.name,
+                "grade": self.grade, "legal_basis": self.legal_basis}
 
 
 @dataclass
@@ -66,12 +78,33 @@ class DocumentInput:
     file: object  # an UploadedFile / django File
 
 
-def _as_qualifications(items) -> list[QualificationInput]:
+def _as_qualifications(items, item) -> list[QualificationInput]:
+    """The rows as the service stores them. A picked entry gives its name, grade and legal
+    basis and must be in force (an abolished one cannot be picked); a typed row naming an entry
+    of the item's list is linked to it; any other typed row is kept as typed, for the posting
+    rules to refuse unless the regulator approves it (``bidding.rules``)."""
+    catalogue = _catalogue_for(item)
     out = []
-    for q in items or ():
+    for index, q in enumerate(items or (), start=1):
         if isinstance(q, dict):
-            q = QualificationInput(name=q.get("name", ""), legal_basis=q.get("legal_basis", ""),
-                                   grade=q.get("grade", "") or "")
+            q = QualificationInput(name=q.get("name", "") or "",
+                                   legal_basis=q.get("legal_basis", "") or "",
+                                   grade=q.get("grade", "") or "", entry=q.get("entry"))
+        entry = q.entry
+        if entry is not None and not isinstance(entry, StatutoryQualification):
+            entry = StatutoryQualification.objects.filter(pk=entry).first()
+            if entry is None:
+                raise ValidationFailed(_("Qualification %(n)s: no such qualification in the "
+                                         "catalogue.") % {"n": index}, field="qualifications")
+        if entry is None:
+            entry = listed_entry(catalogue, q.name or "", q.grade or "")
+        if entry is not None:
+            if entry.abolished:
+                raise ValidationFailed(_("Qualification %(n)s: ") % {"n": index}
+                                       + abolished_message(entry), field="qualifications")
+            out.append(QualificationInput(name=entry.name, grade=entry.grade,
+                                          legal_basis=entry.legal_basis, entry=entry))
+            continue
         out.append(QualificationInput(name=(q.name or "").strip(),
                                       legal_basis=(q.legal_basis or "").strip(),
                                       grade=(q.grade or "").strip()))
@@ -133,8 +166,8 @@ def _write_children(project: Project, qualifications, avoidances, documents) -> 
             if not q.name:
                 raise ValidationFailed(_("Name each required qualification."),
                                        field="qualifications")
-            ProjectQualification.objects.create(project=project, name=q.name, grade=q.grade,
-                                                legal_basis=q.legal_basis)
+            ProjectQualification.objects.create(project=project, entry=q.entry, name=q.name,
+                                                grade=q.grade, legal_basis=q.legal_basis)
     if avoidances is not None:
         project.avoidances.all().delete()
         for a in avoidances:
@@ -155,13 +188,13 @@ def project_create(*, actor, fields: dict, qualifications=(), avoidances=(),
     project = Project(purchaser=org, created_by=actor, status=Status.DRAFT)
     _apply_fields(project, fields)
     _clean(project)
-    quals = _as_qualifications(qualifications)
+    quals = _as_qualifications(qualifications, project.item)
     avoids = _as_avoidances(avoidances)
     project.save()
     _write_children(project, quals, avoids, documents)
     audit_record(actor=actor, action="project.created", obj=project, data={
         "title": project.title, "item": project.item_id, "method": project.method,
-        "qualifications": [q.__dict__ for q in quals],
+        "qualifications": [q.as_audit() for q in quals],
         "avoidances": [{"agency": a.agency.pk, "reason": a.reason} for a in avoids],
         "documents": [d.name for d in documents or ()],
     })
@@ -180,31 +213,39 @@ def project_update(*, actor, project: Project, fields: dict, qualifications=None
                        % {"status": project.get_status_display()})
     changed = _apply_fields(project, fields)
     _clean(project)
-    quals = _as_qualifications(qualifications) if qualifications is not None else None
+    quals = (_as_qualifications(qualifications, project.item) if qualifications is not None
+             else None)
     avoids = _as_avoidances(avoidances) if avoidances is not None else None
     project.save()
     _write_children(project, quals, avoids, documents)
     audit_record(actor=actor, action="project.updated", obj=project, data={
         "changed": changed,
-        "qualifications": None if quals is None else [q.__dict__ for q in quals],
+        "qualifications": None if quals is None else [q.as_audit() for q in quals],
         "avoidances": None if avoids is None else [
             {"agency": a.agency.pk, "reason": a.reason} for a in avoids],
         "documents": [d.name for d in documents or ()],
     })
+    reviews_void_changed(actor=actor, project=project)
     return project
 
 
 @transaction.atomic
 def project_publish(*, actor, project: Project, now=None) -> Project:
-    """Publish a draft: every posting rule (``bidding.rules``) must hold; otherwise
-    ``ValidationFailed`` with all reasons by field."""
+    """Publish a draft: every posting rule (``bidding.rules``) must hold, except the flagged
+    phrases a regulator's approved review names while their fields read as reviewed
+    (``bidding/services/reviews.py``); otherwise ``ValidationFailed`` with all reasons by
+    field. A draft under review is not published until the regulator decides."""
     project = lock_project(project)
     require_perm(actor, "bidding.edit_project", project)  # the owner; the state comes next
     if not Project.transitions.allowed(project, "publish"):
         raise Conflict(_("This posting is already %(status)s.")
                        % {"status": project.get_status_display()}, code="wrong_state")
+    if project.reviews.filter(status=PostingReview.Status.PENDING).exists():
+        raise Conflict(_("This posting is under the regulator's review; it can be published "
+                         "once the regulator has decided."), code="under_review")
     now = now or timezone.now()
-    problems = posting_problems(project, now=now)
+    review = approved_review(project)
+    problems = unapproved(project, posting_problems(project, now=now), review)
     if problems:
         raise ValidationFailed(problems[0].message, code="rule_refused",
                                fields=problems_by_field(problems))
@@ -217,6 +258,7 @@ def project_publish(*, actor, project: Project, now=None) -> Project:
         "step": project.step,
         "qualifications": [[q.name, q.grade, q.legal_basis] for q in project.qualifications.all()],
         "avoidances": [[a.agency_id, a.reason] for a in project.avoidances.all()],
+        "review": review.pk if review is not None else None,
     })
     if project.method == Project.Method.RANDOM_DRAW:
         draw_commit(project=project, now=now)  # before anyone can sign up (bidding.draw)

@@ -22,21 +22,24 @@ from bidding.forms import (
     DocumentFormSet,
     ProjectForm,
     QualificationFormSet,
+    ReviewRequestForm,
     SignUpForm,
     WithdrawForm,
     kept,
+    qualification_inputs,
 )
 from bidding.models import Award, Project, SignUp
 from bidding.rules import (
     earliest_signup_deadline,
+    field_label,
     posting_problems,
-    problems_by_field,
     signup_min_working_days,
 )
 from bidding.selectors import projects as selectors
+from bidding.selectors import reviews as review_selectors
 from bidding.selectors.draws import contribution_of, draw_state
 from bidding.services import postings as services
-from bidding.services import signups
+from bidding.services import reviews, signups
 from core.catalogue import item_attributes
 from core.dates import parse_moment
 from core.errors import MarketplaceError, NotAllowed, NotFound, ValidationFailed
@@ -104,7 +107,24 @@ def project_detail(request, pk: int):
             Status.SELECTING, Status.AWARDED, Status.CLOSED),
         "signup_working_days": working_days_between(project.published_at, project.signup_deadline)
         if project.published_at and project.signup_deadline else None,
+        **_review_context(request, project),
     })
+
+
+def _review_context(request, project: Project) -> dict:
+    """The posting's review (shown with its decision) and, for its purchaser's draft refused for
+    a flagged requirement, what may be sent to the regulator's review instead of rewritten."""
+    review = review_selectors.current_review(project)
+    flagged = []
+    if (project.status == Status.DRAFT and has_perm(request.user, "bidding.ask_posting_review",
+                                                    project)
+            and (review is None or review.status != review.Status.PENDING)):
+        problems = reviews.unapproved(project, posting_problems(project),
+                                      reviews.approved_review(project))
+        flagged = [{"phrase": p.phrase, "field": field_label(p.field)}
+                   for p in problems if p.reviewable]
+    return {"review": review, "review_flagged": flagged,
+            "review_form": ReviewRequestForm() if flagged else None}
 
 
 def item_attributes_safe(item) -> dict:
@@ -139,12 +159,18 @@ def _bind(request, project: Project | None):
         quals, avoids = [], []
     else:
         form = ProjectForm(data, files, instance=project)
-        quals = [{"name": q.name, "grade": q.grade, "legal_basis": q.legal_basis}
+        quals = [{"entry": q.entry_id, "name": "" if q.entry_id else q.name,
+                  "grade": "" if q.entry_id else q.grade,
+                  "legal_basis": "" if q.entry_id else q.legal_basis}
                  for q in project.qualifications.all()]
         avoids = [{"uscc": a.agency.uscc, "reason": a.reason}
                   for a in project.avoidances.select_related("agency")]
+    item = data.get("item") if data else (project.item_id if project else None)
+    choices = review_selectors.qualification_choices(int(item) if str(item or "").isdigit()
+                                                     else None)
     return (form,
-            QualificationFormSet(data, prefix="qual", initial=quals or None),
+            QualificationFormSet(data, prefix="qual", initial=quals or None,
+                                 form_kwargs={"qualification_choices": choices}),
             AvoidanceFormSet(data, prefix="avoid", initial=avoids or None),
             DocumentFormSet(data, files, prefix="doc"))
 
@@ -164,9 +190,32 @@ def _apply_errors(exc: MarketplaceError, form, section_errors: dict) -> None:
                 section_errors.setdefault(_SECTION_KEYS.get(name, name), []).append(msg)
 
 
+def _place_problems(problems, form, rows, section_errors: dict) -> None:
+    """Each problem next to what it is about: a form field, a qualification row (``rows``: the
+    row forms in the order the rows were saved), or its section."""
+    for problem in problems:
+        name, msg = problem.field or "__all__", problem.message
+        if name in form.fields:
+            _add_error(form, name, msg)
+        elif name == "qualifications" and problem.row and problem.row <= len(rows):
+            _add_error(rows[problem.row - 1], None, msg)
+        else:
+            section_errors.setdefault(_SECTION_KEYS.get(name, name), []).append(msg)
+
+
+def _add_error(form, name, msg) -> None:
+    """``form.add_error`` that also works on an unbound form (the "check" view shows the rules'
+    reasons on the saved draft without a submission)."""
+    if not form.is_bound and not hasattr(form, "cleaned_data"):
+        form.errors  # noqa: B018  (creates the empty error dict of an unbound form)
+        form.cleaned_data = {}
+    form.add_error(name, msg)
+
+
 def _render_form(request, *, form, quals, avoids, docs, project=None, section_errors=None,
                  status=200):
     return render(request, "bidding/project_form.html", {
+        **(_review_context(request, project) if project is not None else {}),
         "form": form, "qual_formset": quals, "avoid_formset": avoids, "doc_formset": docs,
         "project": project, "section_errors": section_errors or {},
         "method_fields": {str(k): v for k, v in METHOD_FIELDS.items()},
@@ -192,12 +241,12 @@ def _save(request, project: Project | None):
         if project is None:
             project = services.project_create(
                 actor=request.user, fields=form.service_fields(),
-                qualifications=[f.as_input() for f in kept(quals)],
+                qualifications=qualification_inputs(quals),
                 avoidances=[f.as_input() for f in kept(avoids)], documents=documents)
         else:
             project = services.project_update(
                 actor=request.user, project=project, fields=form.service_fields(),
-                qualifications=[f.as_input() for f in kept(quals)],
+                qualifications=qualification_inputs(quals),
                 avoidances=[f.as_input() for f in kept(avoids)], documents=documents)
     except MarketplaceError as exc:
         _apply_errors(exc, form, section_errors)
@@ -209,7 +258,11 @@ def _save(request, project: Project | None):
     try:
         services.project_publish(actor=request.user, project=project)
     except MarketplaceError as exc:
-        _apply_errors(exc, form, section_errors)
+        if exc.code == "rule_refused":
+            rows = [f for f in kept(quals) if f.as_input() is not None]
+            _place_problems(_refusals(project), form, rows, section_errors)
+        else:
+            _apply_errors(exc, form, section_errors)
         messages.warning(request, _("Saved as a draft, but it cannot be published yet: "
                                     "see the reasons below."))
         return _render_form(request, form=form, quals=quals, avoids=avoids, docs=docs,
@@ -254,14 +307,17 @@ def project_edit(request, pk: int):
     form, quals, avoids, docs = _bind(request, project)
     if request.GET.get("check"):
         section_errors: dict = {}
-        for name, msgs in problems_by_field(posting_problems(project)).items():
-            for msg in msgs:
-                (form.add_error(name, msg) if name in form.fields
-                 else section_errors.setdefault(_SECTION_KEYS.get(name, name), []).append(msg))
+        _place_problems(_refusals(project), form, quals.forms, section_errors)
         return _render_form(request, form=form, quals=quals, avoids=avoids, docs=docs,
                             project=project, section_errors=section_errors)
     return _render_form(request, form=form, quals=quals, avoids=avoids, docs=docs,
                         project=project)
+
+
+def _refusals(project: Project) -> list:
+    """What publishing would refuse now (an approved review's phrases let through)."""
+    return reviews.unapproved(project, posting_problems(project),
+                              reviews.approved_review(project))
 
 
 # --- buttons ------------------------------------------------------------------------------------
@@ -285,6 +341,18 @@ def _act(request, pk: int, call, success: str):
 def project_publish(request, pk: int):
     return _act(request, pk, lambda p: services.project_publish(actor=request.user, project=p),
                 _("Published: sign-up is open."))
+
+
+@require_POST
+@login_required
+def project_review_request(request, pk: int):
+    """Send the refused draft to the regulator's review with the law and article relied on."""
+    form = ReviewRequestForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else form.data
+    return _act(request, pk, lambda p: reviews.posting_review_request(
+        actor=request.user, project=p, legal_basis=data.get("legal_basis", ""),
+        explanation=data.get("explanation", "")),
+        _("Sent to the regulator's review; the posting stays unpublished until it is decided."))
 
 
 @require_POST

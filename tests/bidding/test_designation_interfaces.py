@@ -37,13 +37,13 @@ def test_the_page_refuses_a_restriction_on_the_field_it_came_from(client, field,
     assert Project.objects.get().status == Project.Status.DRAFT
 
 
-def test_the_page_shows_a_prize_asked_for_as_a_qualification_in_its_section(client):
+def test_the_page_shows_a_prize_asked_for_as_a_qualification_on_its_row(client):
     _login(client, bf.purchaser())
     response = client.post(reverse("bidding:project-new"), _post_data(
         service_item(), **{"qual-0-name": "省级优秀工程咨询成果奖"}))
     assert response.status_code == 400
-    assert response.context["section_errors"]["qualifications"][0].startswith(
-        "“省级优秀工程咨询成果奖” is not a qualification")
+    row = response.context["qual_formset"].forms[0]
+    assert row.non_field_errors()[0].startswith("“省级优秀工程咨询成果奖” is not a qualification")
 
 
 @pytest.mark.parametrize("field, text, rule", [

@@ -9,7 +9,7 @@ from agencies.models import Agency
 from bidding.models import Project, SignUp
 from bidding.rules import earliest_signup_deadline
 from tests.factories import bidding as bf
-from tests.factories.agencies import service_item
+from tests.factories.agencies import service_item, statutory_qualification
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def _payload(item, **over):
         "signup_deadline": deadline.isoformat(),
         "selection_at": (deadline + dt.timedelta(days=1)).isoformat(),
         "enquiry_phone": "027-11112222", "complaint_phone": "027-33334444",
-        "qualifications": [{"name": "环评资质", "grade": "", "legal_basis": "《环境影响评价法》第十九条"}],
+        "qualifications": [],
     }
     data.update(over)
     return data
@@ -59,10 +59,15 @@ def test_anyone_lists_public_projects_with_filters():
 def test_a_purchaser_creates_then_publishes_a_draft():
     owner = bf.purchaser()
     client = _client(owner)
-    response = client.post("/api/v1/projects/", _payload(service_item()), format="json")
+    item = service_item("建设工程地形图测绘")
+    entry = statutory_qualification(item)
+    response = client.post("/api/v1/projects/", _payload(
+        item, qualifications=[{"entry": entry.pk}]), format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["status"] == "draft" and body["qualifications"][0]["name"] == "环评资质"
+    assert body["status"] == "draft" and body["qualifications"][0] == {
+        "entry": entry.pk, "name": "测绘资质", "grade": "乙级",
+        "legal_basis": "《中华人民共和国测绘法》第二十七条", "authority": entry.authority}
     response = client.post(f"/api/v1/projects/{body['id']}/publish/")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "published"

@@ -9,7 +9,7 @@ from agencies.models import Agency
 from bidding.models import Project, SignUp
 from bidding.rules import earliest_signup_deadline
 from tests.factories import bidding as bf
-from tests.factories.agencies import service_item
+from tests.factories.agencies import service_item, statutory_qualification
 from tests.factories.core import PASSWORD, region
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +160,7 @@ def _post_data(item, **over):
         "selection_at": (deadline + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
         "auction_minutes": "30", "enquiry_phone": "027-1", "complaint_phone": "027-2",
         "qual-TOTAL_FORMS": "1", "qual-INITIAL_FORMS": "0",
-        "qual-0-name": "环评资质", "qual-0-grade": "", "qual-0-legal_basis": "《环境影响评价法》第十九条",
+        "qual-0-entry": "", "qual-0-name": "", "qual-0-grade": "", "qual-0-legal_basis": "",
         "avoid-TOTAL_FORMS": "0", "avoid-INITIAL_FORMS": "0",
         "doc-TOTAL_FORMS": "1", "doc-INITIAL_FORMS": "0", "doc-0-name": "", "action": "publish",
     }
@@ -183,17 +183,23 @@ def test_an_agency_cannot_open_the_new_project_form(client):
 
 def test_publishing_from_the_form_opens_sign_up(client):
     _login(client, bf.purchaser())
-    response = client.post(reverse("bidding:project-new"), _post_data(service_item()))
+    item = service_item("建设工程地形图测绘")
+    entry = statutory_qualification(item)
+    response = client.post(reverse("bidding:project-new"), _post_data(
+        item, **{"qual-0-entry": str(entry.pk)}))
     project = Project.objects.get()
     assert response.status_code == 302 and response["Location"] == project.get_absolute_url()
     assert project.status == Status.PUBLISHED
-    assert project.qualifications.get().name == "环评资质"
+    row = project.qualifications.get()
+    assert (row.entry, row.name, row.grade, row.legal_basis) == (
+        entry, "测绘资质", "乙级", "《中华人民共和国测绘法》第二十七条")
 
 
 def test_a_refused_rule_is_shown_on_the_form_and_the_draft_is_kept(client):
     _login(client, bf.purchaser())
     response = client.post(reverse("bidding:project-new"), _post_data(
-        service_item(), other_requirements="须在本地设有办公场所", **{"qual-0-legal_basis": "无"}))
+        service_item(), other_requirements="须在本地设有办公场所",
+        **{"qual-0-name": "环评资质", "qual-0-legal_basis": "无"}))
     assert response.status_code == 400
     body = response.content.decode()
     assert "须在本地设有办公场所" in body and "law or regulation" in body
@@ -205,11 +211,13 @@ def test_a_refused_rule_is_shown_on_the_form_and_the_draft_is_kept(client):
 def test_saving_a_draft_then_editing_it(client):
     owner = bf.purchaser()
     _login(client, owner)
-    client.post(reverse("bidding:project-new"), _post_data(service_item(), action="save"))
+    entry = statutory_qualification(service_item("房产测绘"))
+    client.post(reverse("bidding:project-new"), _post_data(
+        entry.item, action="save", **{"qual-0-entry": str(entry.pk)}))
     project = Project.objects.get()
     assert project.status == Status.DRAFT
     page = client.get(reverse("bidding:project-edit", args=[project.pk])).content.decode()
-    assert "环评资质" in page
+    assert f'<option value="{entry.pk}" selected>' in page
     data = _post_data(project.item, title="改过的名称", action="save")
     client.post(reverse("bidding:project-edit", args=[project.pk]), data)
     project.refresh_from_db()

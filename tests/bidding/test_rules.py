@@ -269,4 +269,5 @@ def test_the_saved_qualifications_and_avoidances_are_read_by_default():
                                       "legal_basis": "《中华人民共和国测绘法》"}],
                      avoid=[(agency, "外地企业")])
     assert {(p.field, p.phrase) for p in posting_problems(project)} == {
-        ("qualifications", "须在本省备案"), ("avoidances", "外地企业")}
+        ("qualifications", "须在本省备案"), ("avoidances", "外地企业"),
+        ("qualifications", "测绘资质 须在本省备案")}  # and it is not on the item's list

@@ -9,7 +9,7 @@ from agencies.models import Agency, Paper, Qualification
 from agencies.services.papers import PaperInput, paper_upload
 from agencies.services.registry import OfferInput, Registration, agency_register
 from core.catalogue import Category, Partner, Product, StockRecord, offer_sku, service_class
-from core.models import Organisation
+from core.models import Organisation, StatutoryQualification
 from core.uscc import make_uscc
 from tests.factories.core import PASSWORD, region
 
@@ -31,6 +31,15 @@ def service_item(title: str = "环境影响评价报告书编制", category: str
         setattr(item.attr, code, value)
     item.attr.save()
     return item
+
+
+def statutory_qualification(item: Product | None = None, name: str = "测绘资质",
+                            grade: str = "乙级", **fields) -> StatutoryQualification:
+    """A qualification the catalogue lists as legally required for ``item`` (R3)."""
+    fields.setdefault("legal_basis", "《中华人民共和国测绘法》第二十七条")
+    fields.setdefault("authority", "自然资源部或省级自然资源主管部门")
+    return StatutoryQualification.objects.create(item=item or service_item(), name=name,
+                                                 grade=grade, **fields)
 
 
 def agency(*, name: str | None = None, offers=(), region_code: str = "420000",

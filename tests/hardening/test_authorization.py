@@ -21,7 +21,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from agencies.models import Qualification
-from bidding.models import Delivery, Objection, Project
+from bidding.models import Delivery, Objection, PostingReview, Project
 from bidding.rules import earliest_signup_deadline
 from credit.models import InspectionFinding, Sanction
 from credit.services.inspections import inspection_announce, inspection_draw
@@ -73,6 +73,12 @@ ROWS = {
     "api/v1/projects/": ("/api/v1/projects/", lambda w: w["posting"], {"purchaser"}),
     "api/v1/projects/<int:pk>/": ("/api/v1/projects/{draft}/", {"title": "改"}, set()),
     "api/v1/projects/<int:pk>/publish/": ("/api/v1/projects/{draft}/publish/", {}, set()),
+    # A draft is its purchaser's: others do not even see it; only regulators decide reviews.
+    "api/v1/projects/<int:pk>/review/": ("/api/v1/projects/{draft}/review/",
+                                         {"legal_basis": "《中华人民共和国测绘法》第二十七条"}, set()),
+    "api/v1/posting-reviews/<int:pk>/decide/": ("/api/v1/posting-reviews/{posting_review}/decide/",
+                                                {"decision": "refuse", "reason": "无法律依据"},
+                                                {"regulator"}),
     "api/v1/projects/<int:pk>/withdraw/": ("/api/v1/projects/{published}/withdraw/",
                                            {"reason": "x"}, set()),
     # Any agency may sign up for a published project (R1); cancelling needs a sign-up.
@@ -219,8 +225,15 @@ def world():
         complainant_org=complainant.member.organisation, subject=Complaint.Subject.AGENCY,
         category=Complaint.Category.CONDUCT, agency=victim, text="机构未按合同约定提供服务" * 3,
         accept_by=timezone.now(), decide_by=timezone.now())
+    reviewed = bf.draft(other_requirements="须具有本市业绩")
+    posting_review = PostingReview.objects.create(
+        project=reviewed, requested_by=reviewed.created_by, legal_basis="《某条例》第三条",
+        flagged=[{"field": "other_requirements", "phrase": "本市业绩", "rule": "R4",
+                  "category": "past_work", "message": "…"}],
+        snapshot={"other_requirements": reviewed.other_requirements})
     return {
         "complaint": complaint.pk, "purchaser_rating": purchaser_rated.pk,
+        "posting_review": posting_review.pk,
         "rating": rated.pk, "rating_appeal": rating_appeal.pk, "inspection": inspection.pk,
         "finding": finding.pk, "qualification": qualification.pk,
         "paper": paper(victim, content=png_bytes()).pk,

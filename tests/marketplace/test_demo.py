@@ -161,3 +161,14 @@ def test_demo_has_an_expert_pool_an_evaluated_panel_and_one_awaiting_demo_expert
                                     status=PanelSeat.Status.SEATED)
     assert waiting.panel.status == Panel.Status.SCORING
     assert waiting.panel.seats.filter(status=PanelSeat.Status.SUBMITTED).count() == 1
+
+
+def test_demo_postings_pick_their_qualifications_from_the_catalogue(loaded):
+    from bidding.models import ProjectQualification
+    from core.models import StatutoryQualification
+
+    assert StatutoryQualification.objects.filter(abolished_by="").count() >= 15
+    assert StatutoryQualification.objects.exclude(abolished_by="").count() >= 4
+    rows = ProjectQualification.objects.select_related("entry", "project__item")
+    assert rows and all(r.entry is not None and r.entry.item_id == r.project.item_id
+                        and not r.entry.abolished for r in rows)
