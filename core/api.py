@@ -203,7 +203,14 @@ class StrictFilterBackend(DjangoFilterBackend):
         if filterset is not None:
             allowed |= filterset_params(filterset)
         refuse_unknown_query_params(request, allowed)
-        return super().filter_queryset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid() and self.raise_exception:
+            # The messages as the form renders them: django-filter's own translation applies
+            # ``%`` formatting again, which a refused value containing "%" would break (a 500).
+            raise serializers.ValidationError(
+                {name: [str(m) for m in messages] for name, messages in filterset.errors.items()})
+        return filterset.qs
 
 
 class DeclaredQueryParams:

@@ -25,7 +25,7 @@ from credit.models import PurchaserCreditEvent
 from credit.services.purchasers import purchaser_credit_event_record
 from ratings import permissions  # noqa: F401  (registers the ratings permissions)
 from ratings.models import PURCHASER_DIMENSIONS, PurchaserRating, PurchaserRatingReply
-from ratings.services.ratings import _stars, rating_deadline
+from ratings.services.ratings import _stars, rating_deadline, reply_once
 
 
 @transaction.atomic
@@ -81,17 +81,5 @@ def purchaser_rating_reply(*, actor, rating, text: str) -> PurchaserRatingReply:
     """The rated purchaser replies publicly (once)."""
     rating = lock(PurchaserRating, rating, missing=_("This rating does not exist."))
     require_perm(actor, "ratings.reply_purchaser_rating", rating)
-    if PurchaserRatingReply.objects.filter(rating=rating).exists():
-        raise Conflict(_("You have already replied to this rating."))
-    text = (text or "").strip()
-    if not text:
-        raise ValidationFailed(_("Write your reply."), field="text")
-    reply = PurchaserRatingReply(rating=rating, author=actor, text=text)
-    try:
-        reply.full_clean()
-    except ValidationError as exc:
-        raise from_django_validation(exc) from None
-    reply.save()
-    audit_record(actor=actor, action="purchaser_rating.replied", obj=rating,
-                 data={"text": text})
-    return reply
+    return reply_once(PurchaserRatingReply, rating=rating, actor=actor, text=text,
+                      action="purchaser_rating.replied")

@@ -111,18 +111,25 @@ def rating_reply(*, actor, rating, text: str) -> RatingReply:
     """The rated agency replies publicly (once)."""
     rating = lock(Rating, rating, related=("agency",), missing=_("This rating does not exist."))
     require_perm(actor, "ratings.reply_rating", rating)
-    if RatingReply.objects.filter(rating=rating).exists():
+    return reply_once(RatingReply, rating=rating, actor=actor, text=text,
+                      action="rating.replied")
+
+
+def reply_once(reply_model, *, rating, actor, text: str, action: str):
+    """The one public reply to a rating (of an agency or of a purchaser), written and audited;
+    the caller has locked ``rating`` and checked the permission."""
+    if reply_model.objects.filter(rating=rating).exists():
         raise Conflict(_("You have already replied to this rating."))
     text = (text or "").strip()
     if not text:
         raise ValidationFailed(_("Write your reply."), field="text")
-    reply = RatingReply(rating=rating, author=actor, text=text)
+    reply = reply_model(rating=rating, author=actor, text=text)
     try:
         reply.full_clean()
     except ValidationError as exc:
         raise from_django_validation(exc) from None
     reply.save()
-    audit_record(actor=actor, action="rating.replied", obj=rating, data={"text": text})
+    audit_record(actor=actor, action=action, obj=rating, data={"text": text})
     return reply
 
 

@@ -59,3 +59,14 @@ def test_the_regions_endpoint_lists_children_levels_and_current_regions_by_defau
     found = api.get("/api/v1/regions/", {"q": "洪山"}).json()["results"]
     assert "420111" in {r["code"] for r in found}
     assert api.get("/api/v1/regions/", {"parent": "999999"}).status_code == 400
+
+
+@pytest.mark.parametrize("value", ["1%", "%s", "%(x)s", "湖北%"])
+def test_a_refused_filter_value_with_a_percent_sign_is_a_400_not_a_500(value):
+    """django-filter formats a refusal's message again with ``%``; a value echoed in it must not
+    break that (found by the fuzzed directory test)."""
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v1/agencies/", {"region": value})
+    assert response.status_code == 400
+    assert "region" in response.json()["errors"]
