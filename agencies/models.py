@@ -286,13 +286,8 @@ class Subscription(models.Model):
             models.UniqueConstraint(fields=["agency", "item", "category", "region"],
                                     name="uniq_subscription", nulls_distinct=False),
         ]
-        # ``subscribers_for`` looks subscriptions up by topic, then region.
-        indexes = [
-            models.Index(fields=["item", "region"], name="subscription_item_idx",
-                         condition=models.Q(item__isnull=False)),
-            models.Index(fields=["category", "region"], name="subscription_category_idx",
-                         condition=models.Q(category__isnull=False)),
-        ]
+        # ``subscribers_for`` reads the lines of a posting's item and categories through the
+        # foreign-key indexes Django gives ``item`` and ``category``.
 
     def __str__(self) -> str:
         topic = self.item or self.category

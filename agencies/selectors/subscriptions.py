@@ -30,23 +30,33 @@ def _topic_categories(item_id: int) -> QuerySet[Category]:
         product_id=item_id, category__path__startswith=OuterRef("path"))))
 
 
+def _region_match(project) -> Q:
+    region: Region | None = project.region
+    if region is None:
+        return Q()
+    return Q(region__isnull=True) | Q(region__in=Region.objects.filter(
+        code__in=[region.code, *region.ancestor_codes]))
+
+
 def matching_subscriptions(project) -> QuerySet[Subscription]:
     """Lines matching ``project`` (anything with ``item_id`` and ``region``: bidding's posting;
     agencies does not import the floor above). One query when evaluated."""
     topic = Q(item_id=project.item_id) | Q(category__in=_topic_categories(project.item_id))
-    region: Region | None = project.region
-    where = Q()
-    if region is not None:
-        where = Q(region__isnull=True) | Q(region__in=Region.objects.filter(
-            code__in=[region.code, *region.ancestor_codes]))
-    return Subscription.objects.filter(topic & where)
+    return Subscription.objects.filter(topic & _region_match(project))
 
 
 def subscribers_for(project) -> QuerySet[Agency]:
     """The agencies ``project`` should invite: every agency with a matching line (one query;
-    suspended and expelled agencies included, R1)."""
+    suspended and expelled agencies included, R1). The item's lines and the categories' lines
+    are two semi-joins, each read through its partial index (``subscription_item_idx``,
+    ``subscription_category_idx``)."""
+    where = _region_match(project)
+    by_item = Subscription.objects.filter(where, item_id=project.item_id)
+    by_category = Subscription.objects.filter(
+        where, category__in=_topic_categories(project.item_id))
     return Agency.objects.filter(
-        pk__in=matching_subscriptions(project).values("agency_id")).order_by("name", "pk")
+        Q(pk__in=by_item.values("agency_id")) | Q(pk__in=by_category.values("agency_id"))
+    ).order_by("name", "pk")
 
 
 @dataclass

@@ -239,3 +239,15 @@ def test_the_api_shows_and_touches_only_the_callers_agency():
     assert api_as(purchaser_user()).get("/api/v1/subscriptions/").status_code == 403
     assert APIClient().get("/api/v1/subscriptions/").status_code in (401, 403)
     assert Subscription.objects.get() == line
+
+
+def test_the_api_subscribes_to_a_category_everywhere():
+    owner, item = agency(), service_item()
+    category = item.categories.get()
+    response = api_as(agency_user(owner)).post("/api/v1/subscriptions/",
+                                               {"category": category.pk}, format="json")
+    assert response.status_code == 201, response.content
+    [body] = response.json()
+    assert (body["item"], body["item_title"], body["category"], body["category_name"],
+            body["region"]) == (None, None, category.pk, category.name, None)
+    assert list(subscribers_for(bf.project(item=item))) == [owner]

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from agencies.services.subscriptions import subscription_add
 from bidding.feeds import FEED_SIZE
-from bidding.services.auctions import bid_place
 from bidding.models import Project
+from bidding.services.auctions import bid_place
 from core.catalogue import Category
 from tests.factories import bidding as bf
 from tests.factories.agencies import agency, agency_user, service_item
@@ -128,7 +128,7 @@ def test_the_list_pages_announce_their_feeds(client):
     for page, feed in [("bidding:project-list", "/feeds/projects/"),
                        ("bidding:award-list", "/feeds/awards/")]:
         html = client.get(reverse(page)).content.decode()
-        assert f'<link rel="alternate" type="application/atom+xml"' in html
+        assert '<link rel="alternate" type="application/atom+xml"' in html
         assert f'href="{feed}"' in html
 
 
