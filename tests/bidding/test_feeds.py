@@ -161,3 +161,27 @@ def test_the_recommended_page_without_subscriptions_says_how_to_subscribe(client
     client.force_login(agency_user(owner))
     html = client.get(reverse("bidding:recommended")).content.decode()
     assert "本机构尚无订阅" in html
+
+
+def test_the_recommended_page_costs_a_bounded_number_of_queries(
+        client, django_assert_max_num_queries):
+    items = [service_item(title=f"事项{n}", category=f"分类{n}") for n in range(4)]
+    owner = agency()
+    user = agency_user(owner)
+    for item in items:
+        subscription_add(actor=user, agency=owner, item=item,
+                         regions=[region("420100"), region("420500")])
+    subscription_add(actor=user, agency=owner, category=items[0].categories.get())
+    for n in range(25):
+        bf.project(item=items[n % 4], title=f"推荐项目{n}", region=region("420111"))
+    client.force_login(user)
+    client.get(reverse("bidding:recommended"))
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("bidding:recommended")).content.decode()
+    assert html.count('class="card project-card"') == 20  # one page
+
+
+def test_the_recommended_page_sends_someone_without_an_agency_to_the_project_list(client):
+    client.force_login(bf.purchaser())
+    response = client.get(reverse("bidding:recommended"))
+    assert response.status_code == 302 and response.url == reverse("bidding:project-list")
