@@ -13,4 +13,6 @@ ACTIONS = {
     "agency.paper_uploaded": _("Registration paper uploaded"),
     "agency.paper_dates_changed": _("Registration paper dates changed"),
     "agency.paper_withdrawn": _("Registration paper withdrawn"),
+    "agency.subscription_added": _("Invitation subscription added"),
+    "agency.subscription_removed": _("Invitation subscription removed"),
 }

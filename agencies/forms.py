@@ -9,7 +9,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from agencies.filters import public_items
+from agencies.filters import CategoryChoiceField, public_items
 from agencies.models import Agency, OfferTerms, Paper, Practitioner, Qualification
 from agencies.services.papers import PaperInput
 from agencies.services.registry import (
@@ -21,6 +21,7 @@ from agencies.services.registry import (
     uscc_clean,
     uscc_taken_message,
 )
+from core.catalogue import Category
 from core.errors import MarketplaceError
 from core.widgets import RegionField, RegionsField
 
@@ -276,3 +277,22 @@ class PaperForm(forms.Form):
 class PaperDatesForm(forms.Form):
     issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE_INPUT)
     expires_on = forms.DateField(label=_("Valid until"), required=False, widget=DATE_INPUT)
+
+
+class SubscriptionForm(forms.Form):
+    """One topic (an item, or a category covering its descendants) in some regions; the rule
+    (exactly one topic, no duplicates, current regions) is ``agencies.services.subscriptions``'s."""
+
+    item = forms.ModelChoiceField(label=_("Service item"), queryset=public_items(),
+                                  required=False, empty_label=_("Choose an item…"))
+    category = CategoryChoiceField(label=pgettext_lazy("agencies", "Category"), required=False,
+                                   queryset=Category.objects.order_by("path"),
+                                   empty_label=_("…or a whole category"),
+                                   help_text=_("A category covers every category under it."))
+    regions = RegionsField(label=_("Regions"), required=False, help_text=_(
+        "Codes or names at any level, separated by ；; a region covers what is under it. "
+        "Empty: everywhere."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = public_items()

@@ -252,3 +252,43 @@ class Paper(models.Model):
             return "expired"
         warning = settings.MARKETPLACE["PAPER_EXPIRY_WARNING_DAYS"]
         return "expiring" if (self.expires_on - today).days <= warning else "valid"
+
+
+class Subscription(models.Model):
+    """One line of an agency's invitation settings (采购邀请网上推送): a topic — a catalogue item,
+    or a category covering its descendants — in one region covering what is under it, or
+    everywhere (``region`` empty). A published posting on a matching item in a covered region
+    invites the agency (``agencies/selectors/subscriptions.py::subscribers_for``). Information,
+    never a condition: it widens who hears of a posting and narrows nothing (R1)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="subscriptions",
+                               verbose_name=_("agency"))
+    item = models.ForeignKey("catalogue.Product", null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("service item"))
+    category = models.ForeignKey("catalogue.Category", null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("category"))
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("region"),
+                               help_text=_("Empty: everywhere."))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency", "id"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(item__isnull=False, category__isnull=True)
+                           | models.Q(item__isnull=True, category__isnull=False)),
+                name="subscription_item_xor_category"),
+            models.UniqueConstraint(fields=["agency", "item", "category", "region"],
+                                    name="uniq_subscription", nulls_distinct=False),
+        ]
+        # ``subscribers_for`` reads the lines of a posting's item and categories through the
+        # foreign-key indexes Django gives ``item`` and ``category``.
+
+    def __str__(self) -> str:
+        topic = self.item or self.category
+        return f"{topic} · {self.region or _('everywhere')}"

@@ -70,3 +70,10 @@ VIEW_PAPERS = "agencies.view_papers"
 add_perm(VIEW_PAPERS, is_agency_member | is_regulator | is_signed_up_purchaser,
          _("Only the agency, regulators and the purchasers of the projects it signed up for "
            "see its registration papers."))
+
+
+# An agency's invitation subscriptions (采购邀请网上推送) are its own settings: its members alone
+# list, add and remove them (agencies/services/subscriptions.py).
+MANAGE_SUBSCRIPTIONS = "agencies.manage_subscriptions"
+add_perm(MANAGE_SUBSCRIPTIONS, is_agency_member,
+         _("Only the agency itself manages its invitation subscriptions."))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agencies.views import papers
+from agencies.views import papers, subscriptions
 from agencies.views import registry as views
 
 app_name = "agencies"
@@ -18,6 +18,9 @@ urlpatterns = [
     path("<int:pk>/practitioners/", views.practitioners, name="practitioners"),
     path("<int:pk>/practitioners/<int:person_pk>/remove/", views.practitioner_remove,
          name="practitioner_remove"),
+    path("<int:pk>/subscriptions/", subscriptions.subscriptions, name="subscriptions"),
+    path("<int:pk>/subscriptions/<int:sub_pk>/remove/", subscriptions.subscription_remove,
+         name="subscription_remove"),
     path("<int:pk>/papers/", papers.papers, name="papers"),
     path("<int:pk>/papers/<int:paper_pk>/file/", papers.paper_file, name="paper_file"),
     path("<int:pk>/papers/<int:paper_pk>/dates/", papers.paper_dates, name="paper_dates"),

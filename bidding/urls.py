@@ -1,10 +1,14 @@
 from django.urls import path
 
-from bidding.views import auctions, awards, panels, postings
+from bidding.feeds import AwardFeed, ProjectFeed
+from bidding.views import auctions, awards, panels, postings, recommendations
 
 app_name = "bidding"
 urlpatterns = [
     path("projects/", postings.project_list, name="project-list"),
+    path("projects/recommended/", recommendations.recommended, name="recommended"),
+    path("feeds/projects/", ProjectFeed(), name="project-feed"),
+    path("feeds/awards/", AwardFeed(), name="award-feed"),
     path("projects/new/", postings.project_new, name="project-new"),
     path("projects/periods/", postings.project_periods, name="project-periods"),
     path("projects/<int:pk>/", postings.project_detail, name="project-detail"),

@@ -11,6 +11,7 @@ OUR_PATHS = [
     "/api/v1/agencies/{id}/qualifications/",
     "/api/v1/agencies/{id}/qualifications/{qualification_id}/",
     "/api/v1/agencies/mine/papers/", "/api/v1/agencies/mine/papers/{paper_id}/",
+    "/api/v1/subscriptions/", "/api/v1/subscriptions/{id}/",
     "/api/v1/agencies/{id}/papers/", "/api/v1/agencies/{id}/papers/{paper_id}/file/",
     "/api/v1/regions/",
 ]

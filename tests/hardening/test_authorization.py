@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from agencies.models import Qualification
+from agencies.models import Qualification, Subscription
 from bidding.models import Delivery, Objection, PostingReview, Project
 from bidding.rules import earliest_signup_deadline
 from credit.models import InspectionFinding, Sanction
@@ -175,6 +175,9 @@ ROWS = {
     "api/v1/agencies/mine/papers/": ("/api/v1/agencies/mine/papers/", {}, {"agency"}),
     "api/v1/agencies/mine/papers/<int:paper_id>/": (
         "/api/v1/agencies/mine/papers/{paper}/", {"expires_on": "2099-01-01"}, set()),
+    # An agency subscribes itself (entitled); a line of another agency is not found.
+    "api/v1/subscriptions/": ("/api/v1/subscriptions/", {"item": "{item}"}, {"agency"}),
+    "api/v1/subscriptions/<int:pk>/": ("/api/v1/subscriptions/{subscription}/", {}, set()),
 }
 
 
@@ -238,6 +241,7 @@ def world():
         "finding": finding.pk, "qualification": qualification.pk,
         "paper": paper(victim, content=png_bytes()).pk,
         "agency": victim.pk, "item": item.pk, "draft": bf.draft().pk,
+        "subscription": Subscription.objects.create(agency=victim, item=item).pk,
         "published": bf.project().pk, "live": live.pk, "award": award.pk,
         "objection": objection.pk, "delivery": delivery.pk, "sanction": sanction.pk,
         "quoting": quoting.pk,
