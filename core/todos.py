@@ -5,7 +5,7 @@ must do (bidding: contracts, deliveries, objections, draws, panels; ratings; cre
 register a provider per role from their ``AppConfig.ready``
 (``register_todo_provider(kind, fn)``, like ``bidding/eligibility.py::register_standing_check``).
 A provider is a read-only selector ``fn(user, organisation, now) -> iterable[Todo]`` that costs
-a fixed number of queries whatever the number of items (docs/conventions.md, "Query budgets").
+a fixed number of queries whatever the number of items (docs/conventions.md, "Tests": query budgets).
 
 ``todos_for`` gathers them, counts each deadline in Chinese working days
 (``core/workdays.py::working_days_between``) and sorts overdue items first, then the soonest.
@@ -57,6 +57,12 @@ def register_todo_provider(kind: str, fn: Provider) -> None:
     fns = _providers.setdefault(kind, [])
     if fn not in fns:
         fns.append(fn)
+
+
+def has_todo_providers(kind: str | None) -> bool:
+    """Does any app list to-dos for organisations of ``kind``? (An approval department has
+    none: its page shows no empty to-do card.)"""
+    return bool(_providers.get(kind or ""))
 
 
 def _sort_key(todo: Todo):

@@ -16,7 +16,7 @@ from core.identity.config import oidc_enabled
 from core.roles import organisation_of
 from core.services.accounts import purchaser_register
 from core.services.identity import identity_link
-from core.todos import role_label, todos_for, todos_note
+from core.todos import has_todo_providers, role_label, todos_for, todos_note
 
 
 class SignIn(LoginView):
@@ -92,4 +92,5 @@ def account(request):
     return render(request, "core/account.html", {
         "organisation": org, "agency": agency, "todos": todos,
         "todos_note": todos_note(todos), "role": role_label(org),
+        "todos_shown": has_todo_providers(org.kind if org else None),
     })

@@ -22,6 +22,7 @@ from tests.bidding.test_draw_commit_reveal import World
 from tests.factories import bidding as bf
 from tests.factories import experts as ef
 from tests.factories import ratings as rf
+from tests.factories.awards import approval_user_of
 from tests.factories.core import purchaser_user, regulator_user
 from tests.marketplace.test_translations import _check_chinese
 
@@ -294,6 +295,14 @@ def test_account_page_names_the_role_and_lists_the_to_dos_in_chinese(client):
     assert "个工作日" in page
     for user in (purchaser, user_of(award.agency), regulator_user()):
         check_account_in_chinese(client, user)
+
+
+def test_approval_department_gets_no_empty_to_do_card(client):
+    approval = approval_user_of()
+    client.force_login(approval)
+    page = client.get("/account/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="todos"' not in page and "审批部门账户" in page
+    assert todos_for(approval) == []
 
 
 def test_api_lists_only_the_users_own_to_dos(client):
