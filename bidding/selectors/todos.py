@@ -36,7 +36,7 @@ def _award_url(award_id: int, anchor: str = "") -> str:
     return reverse("bidding:award-detail", args=[award_id]) + anchor
 
 
-def _contract_phase(awards):
+def _contract_phase(awards, now):
     """Awards waiting for their contract: signing opened, or the objection period over with no
     objection pending (``selectors.awards.award_facts``' ``contract_phase``), nothing confirmed."""
     pending = Objection.objects.filter(award=OuterRef("pk"), status__in=Objection.PENDING)
@@ -44,22 +44,24 @@ def _contract_phase(awards):
     return (awards.filter(status__in=CONTRACT_PHASE)
             .annotate(_pending=Exists(pending), _confirmed=Exists(confirmed))
             .filter(_confirmed=False)
-            .filter(Q(status=Award.Status.CONTRACTING) | Q(_pending=False))
+            .filter(Q(status=Award.Status.CONTRACTING)
+                    | Q(_pending=False, objection_until__lte=now))
             .select_related("project", "agency", "contract"))
 
 
 def _contract_todos(awards, org, now) -> list[Todo]:
+    """The contract step of each award in ``awards`` for the side ``org``: upload it when there
+    is none, confirm it when the other side uploaded it; nothing while the other side must
+    confirm what this side uploaded."""
     items = []
-    for award in _contract_phase(awards):
-        if award.status == Award.Status.NOTICE and now < award.objection_until:
-            continue
-        contract = getattr(award, "contract", None) if _has_contract(award) else None
+    for award in _contract_phase(awards, now):
+        contract = award.contract if _has_contract(award) else None
         if contract is None:
             title = _("Upload the signed contract")
         elif contract.uploaded_by_id != org.pk:
             title = _("Confirm the contract the other side uploaded")
         else:
-            continue  # the other side must confirm what this side uploaded
+            continue
         items.append(Todo(kind="contract.sign", title=title, subject=award.project.title,
                           url=_award_url(award.pk, "#contract"),
                           deadline=_contract_deadline(award)))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from agencies.models import Agency
 from bidding.models import Award, DrawCommitment, Objection, Project
 from bidding.services import contracts, deliveries, draws, objections
 from core.models import Region
@@ -184,6 +185,17 @@ def test_objection_to_answer_for_the_purchaser_only(client):
     assert "objection.answer" not in kinds(project.created_by)
     assert Objection.objects.get(pk=objection.pk).status == Objection.Status.ANSWERED
     assert one(regulator_user(), "objection.decide").count == 1
+
+
+def test_a_suspended_winner_puts_the_decline_decision_before_the_purchaser(client):
+    award = drawn()
+    purchaser = award.project.created_by
+    assert "award.decline" not in kinds(purchaser)
+    Agency.objects.filter(pk=award.agency_id).update(standing=Agency.Standing.SUSPENDED)
+    todo = one(purchaser, "award.decline")
+    assert_link_works(client, purchaser, todo)
+    contracts.award_decline(actor=purchaser, award=award, reason="中选机构已被暂停。")
+    assert "award.decline" not in kinds(purchaser)
 
 
 def test_direct_selection_is_the_purchasers_step(client):
