@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import organisation_of
-from core.workdays import calendar_note, working_days_between
+from core.workdays import calendar_note, one_calendar, working_days_between
 
 
 @dataclass
@@ -82,16 +82,17 @@ def todos_for(user, *, now: dt.datetime | None = None) -> list[Todo]:
         return []
     now = now or timezone.now()
     items: list[Todo] = []
-    for fn in _providers.get(org.kind, ()):
-        items.extend(fn(user, org, now))
-    for item in items:
-        if item.deadline is not None:
-            deadline = item.deadline
-            if isinstance(deadline, dt.datetime):
-                item.overdue = deadline < now
-            else:
-                item.overdue = deadline < timezone.localdate(now)
-            item.working_days_left = working_days_between(now, deadline)
+    with one_calendar():  # each year's schedule read once, however many deadlines
+        for fn in _providers.get(org.kind, ()):
+            items.extend(fn(user, org, now))
+        for item in items:
+            if item.deadline is not None:
+                deadline = item.deadline
+                if isinstance(deadline, dt.datetime):
+                    item.overdue = deadline < now
+                else:
+                    item.overdue = deadline < timezone.localdate(now)
+                item.working_days_left = working_days_between(now, deadline)
     items.sort(key=_sort_key)
     return items
 

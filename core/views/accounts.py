@@ -17,6 +17,7 @@ from core.roles import organisation_of
 from core.services.accounts import purchaser_register
 from core.services.identity import identity_link
 from core.todos import has_todo_providers, role_label, todos_for, todos_note
+from core.workdays import one_calendar
 
 
 class SignIn(LoginView):
@@ -88,9 +89,11 @@ def account(request):
     can do, the account's details."""
     org = organisation_of(request.user)
     agency = getattr(org, "agency", None) if org is not None else None
-    todos = todos_for(request.user)
+    with one_calendar():  # the items and their calendar note read each year once
+        todos = todos_for(request.user)
+        note = todos_note(todos)
     return render(request, "core/account.html", {
         "organisation": org, "agency": agency, "todos": todos,
-        "todos_note": todos_note(todos), "role": role_label(org),
+        "todos_note": note, "role": role_label(org),
         "todos_shown": has_todo_providers(org.kind if org else None),
     })
