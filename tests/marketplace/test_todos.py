@@ -361,6 +361,37 @@ def test_account_page_query_count_does_not_grow_with_the_items(client,
     assert "全国年节及纪念日放假办法" in page
 
 
+def won_by(agency, item):
+    """An award to ``agency`` (a random draw on ``item``, an item it offers, it alone signed up
+    for) past its objection period."""
+    project, _s = bf.selecting(method=Method.RANDOM_DRAW, bidders=0, item=item)
+    bf.signup(project=project, agency=agency)
+    return contracting(draws.draw_run(actor=project.created_by, project=project))
+
+
+def test_agency_account_page_query_count_does_not_grow_with_the_items(
+        client, django_assert_max_num_queries):
+    """One agency with contracts to sign, results to deliver, ratings to answer and purchasers
+    to rate: the same budget at 1 item (14 queries measured on SQLite) and at 13."""
+    first = contracting(drawn())
+    agency = first.agency
+    client.force_login(user_of(agency))
+    with django_assert_max_num_queries(16):
+        client.get("/account/")
+    item = first.project.item
+    for _i in range(3):
+        won_by(agency, item)
+        in_service(won_by(agency, item))
+        rf.rating(rf.accept(won_by(agency, item)))
+    found = [t.kind for t in todos_for(user_of(agency))]
+    assert {k: found.count(k) for k in set(found)} == {
+        "contract.sign": 4, "delivery.submit": 3, "rating.answer": 3,
+        "purchaser_rating.give": 3}
+    with django_assert_max_num_queries(16):
+        response = client.get("/account/")
+    assert response.content.decode().count("去办理") == 13
+
+
 # --- the rating form linked -------------------------------------------------------------------
 
 
@@ -387,3 +418,6 @@ def test_award_page_links_the_rating_form_for_its_purchaser_only(client):
     assert 'id="rate-agency"' not in page
     assert f'id="view-rating" href="/ratings/award/{award.pk}/"' in page
     _check_chinese(client, f"/awards/{award.pk}/")
+    # and back: the rating pages lead to the award notice
+    for url in (f"/ratings/award/{award.pk}/", f"/ratings/award/{award.pk}/purchaser/"):
+        assert f'href="/awards/{award.pk}/"' in client.get(url).content.decode()
