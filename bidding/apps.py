@@ -10,6 +10,13 @@ class BiddingConfig(AppConfig):
 
     def ready(self):
         from bidding.actions import ACTIONS
+        from bidding.selectors import todos
         from core.audit import register_actions
+        from core.models import Organisation
+        from core.todos import register_todo_provider
 
         register_actions(ACTIONS)
+        # What awaits each role on the account page (core/todos.py).
+        register_todo_provider(Organisation.Kind.PURCHASER, todos.purchaser_todos)
+        register_todo_provider(Organisation.Kind.AGENCY, todos.agency_todos)
+        register_todo_provider(Organisation.Kind.EXPERT, todos.expert_todos)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core.views import accounts, audit, portal
+from core.views import accounts, audit, portal, todos
 
 urlpatterns = [
     path("accounts/login/", accounts.SignIn.as_view(), name="login"),
@@ -16,4 +16,5 @@ urlpatterns = [
     path("audit/heads.json", audit.audit_heads_json, name="audit-heads-json"),
     # The API list lives beside its page (core has no api/ package: core/api.py is the DRF glue).
     path("api/v1/audit/heads/", audit.PublishedHeadList.as_view(), name="api-audit-heads"),
+    path("api/v1/todos/", todos.TodoList.as_view(), name="api-todos"),
 ]

@@ -25,6 +25,8 @@ never cached across calls, so an import is seen at once by every process.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -196,16 +198,38 @@ class _Calendar:
         return day not in self.year(day.year)[1]
 
 
+_shared: ContextVar[_Calendar | None] = ContextVar("workdays_calendar", default=None)
+
+
+def _calendar() -> _Calendar:
+    return _shared.get() or _Calendar()
+
+
+@contextmanager
+def one_calendar():
+    """Inside the block every computation here shares one calendar, so a page counting many
+    deadlines reads each year's imported schedule once, not once per deadline (the account
+    page's to-dos, ``core/todos.py``). Nested blocks keep the outer calendar."""
+    if _shared.get() is not None:
+        yield
+        return
+    token = _shared.set(_Calendar())
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def calendar_source(year: int) -> str:
     """Where ``year``'s days come from: ``"chinese-calendar"``, ``"schedule"`` (imported) or
     ``"estimate"`` (the statutory estimate)."""
-    return _Calendar().year(year)[0]
+    return _calendar().year(year)[0]
 
 
 def calendar_basis(*dates) -> str:
     """``"estimate"`` if any of ``dates`` (dates or datetimes, ``None`` ignored) lies in a year
     counted by the statutory estimate, else ``"official"``."""
-    calendar = _Calendar()
+    calendar = _calendar()
     for value in dates:
         if value is not None and calendar.year(_as_date(value).year)[0] == SOURCE_ESTIMATE:
             return ESTIMATE
@@ -230,7 +254,7 @@ def _as_date(value) -> dt.date:
 
 def is_working_day(d) -> bool:
     """Is ``d`` (a date or datetime) a Chinese working day?"""
-    return _Calendar().is_working(_as_date(d))
+    return _calendar().is_working(_as_date(d))
 
 
 def add_working_days(start, n: int):
@@ -239,7 +263,7 @@ def add_working_days(start, n: int):
     ``n <= 0`` returns ``start`` unchanged."""
     if n <= 0:
         return start
-    calendar = _Calendar()
+    calendar = _calendar()
     day = _as_date(start)
     counted = 0
     for _i in range(_MAX_SCAN_DAYS):
@@ -265,7 +289,7 @@ def working_days_between(a, b) -> int:
     da, db = _as_date(a), _as_date(b)
     if db < da:
         return -working_days_between(b, a)
-    calendar = _Calendar()
+    calendar = _calendar()
     count = 0
     day = da
     while day < db:

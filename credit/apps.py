@@ -14,11 +14,15 @@ class CreditConfig(AppConfig):
         # only after every AppConfig is created.
         from bidding.eligibility import register_standing_check
         from core.audit import register_actions
+        from core.models import Organisation
+        from core.todos import register_todo_provider
         from credit import permissions, receivers  # noqa: F401  (registers the permissions)
         from credit.actions import ACTIONS
+        from credit.selectors import todos
         from credit.selectors.ledger import sanction_block_reason
 
         register_actions(ACTIONS)
         # The exit mechanism's one check (R10), on every sign-up and every bid.
         register_standing_check("credit.sanctions", sanction_block_reason)
         receivers.connect()
+        register_todo_provider(Organisation.Kind.AGENCY, todos.agency_todos)

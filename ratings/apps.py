@@ -10,7 +10,12 @@ class RatingsConfig(AppConfig):
 
     def ready(self):
         from core.audit import register_actions
+        from core.models import Organisation
+        from core.todos import register_todo_provider
         from ratings import permissions  # noqa: F401  (registers the ratings permissions)
         from ratings.actions import ACTIONS
+        from ratings.selectors import todos
 
         register_actions(ACTIONS)
+        register_todo_provider(Organisation.Kind.PURCHASER, todos.purchaser_todos)
+        register_todo_provider(Organisation.Kind.AGENCY, todos.agency_todos)

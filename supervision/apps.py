@@ -12,7 +12,11 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         from core.audit import register_actions
+        from core.models import Organisation
+        from core.todos import register_todo_provider
         from supervision import permissions  # noqa: F401  (registers supervision.*)
         from supervision.actions import ACTIONS
+        from supervision.selectors import todos
 
         register_actions(ACTIONS)
+        register_todo_provider(Organisation.Kind.REGULATOR, todos.regulator_todos)

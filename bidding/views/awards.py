@@ -206,6 +206,8 @@ def delivery_action(request, pk, action):
     if action == "accept":
         fn = lambda: deliveries.delivery_accept(actor=user, delivery=delivery)  # noqa: E731
         ok = _("The result is accepted. You can now rate the agency.")
+        # the award page's rating card (ratings/_award_rating_links.html) holds the button
+        back = back.replace("#delivery", "#rating")
     elif action == "return":
         fn = lambda: deliveries.delivery_return(actor=user, delivery=delivery,  # noqa: E731
                                                 reason=request.POST.get("reason", ""))

@@ -16,6 +16,8 @@ from core.identity.config import oidc_enabled
 from core.roles import organisation_of
 from core.services.accounts import purchaser_register
 from core.services.identity import identity_link
+from core.todos import has_todo_providers, role_label, todos_for, todos_note
+from core.workdays import one_calendar
 
 
 class SignIn(LoginView):
@@ -82,8 +84,16 @@ def signup(request):
 
 @login_required
 def account(request):
+    """The account page: what awaits the user's role (``core/todos.py::todos_for``, each item
+    with its deadline in working days and a button to the page where it is done), what the role
+    can do, the account's details."""
     org = organisation_of(request.user)
     agency = getattr(org, "agency", None) if org is not None else None
+    with one_calendar():  # the items and their calendar note read each year once
+        todos = todos_for(request.user)
+        note = todos_note(todos)
     return render(request, "core/account.html", {
-        "organisation": org, "agency": agency,
+        "organisation": org, "agency": agency, "todos": todos,
+        "todos_note": note, "role": role_label(org),
+        "todos_shown": has_todo_providers(org.kind if org else None),
     })

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,11 +20,11 @@ from core.errors import Conflict, ValidationFailed, from_django_validation
 from core.locking import lock
 from core.permissions import require_perm
 from core.transitions import transition
-from core.workdays import add_working_days
 from credit.services.ledger import credit_event_record, credit_event_void
 from ratings import permissions  # noqa: F401  (registers the ratings permissions)
 from ratings.models import DIMENSIONS, Rating, RatingAppeal, RatingReply
 from ratings.selectors.ratings import agency_rating_figures
+from ratings.selectors.todos import rating_window_end
 
 
 def rating_accepted_at(award: Award) -> dt.datetime:
@@ -36,8 +35,7 @@ def rating_accepted_at(award: Award) -> dt.datetime:
 
 
 def rating_deadline(award: Award) -> dt.datetime:
-    return add_working_days(rating_accepted_at(award),
-                            settings.MARKETPLACE["RATING_WORKING_DAYS"])
+    return rating_window_end(rating_accepted_at(award))
 
 
 def _stars(name: str, value) -> int:
