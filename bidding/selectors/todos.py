@@ -23,6 +23,7 @@ from bidding.models import (
     Objection,
     Panel,
     PanelSeat,
+    PostingReview,
     Project,
     SignUp,
 )
@@ -114,8 +115,28 @@ def purchaser_todos(user, org, now) -> list[Todo]:
         items.append(Todo(kind="objection.answer", subject=objection.award.project.title,
                           title=_("Answer an objection to your award"),
                           url=_award_url(objection.award_id, "#objections")))
+    for review in _latest_reviews(org):
+        approved = review.status == PostingReview.Status.APPROVED
+        items.append(Todo(kind="posting_review.decided", subject=review.project.title,
+                          title=_("The regulator approved the reviewed terms: publish the "
+                                  "posting") if approved else
+                          _("The regulator refused the reviewed terms: rewrite the posting"),
+                          url=reverse("bidding:project-detail", args=[review.project_id])))
     items.extend(_selection_todos(org, now))
     return items
+
+
+def _latest_reviews(org):
+    """The newest decided review of each of the purchaser's drafts with no review pending."""
+    rows = (PostingReview.objects.filter(project__purchaser=org,
+                                         project__status=Project.Status.DRAFT)
+            .exclude(status=PostingReview.Status.VOIDED)
+            .select_related("project").order_by("project_id", "-created"))
+    latest = {}
+    for review in rows:
+        latest.setdefault(review.project_id, review)
+    return [r for r in latest.values() if r.status in (PostingReview.Status.APPROVED,
+                                                       PostingReview.Status.REFUSED)]
 
 
 def _selection_todos(org, now) -> list[Todo]:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bidding.models import Panel, PanelSeat
+from bidding.selectors.reviews import review_queue
 from core.regions import within_region
 from core.todos import Todo
 from ratings.models import RatingAppeal
@@ -51,6 +52,9 @@ def regulator_todos(user, org, now) -> list[Todo]:
     agg = complaints.annotate(due=due).aggregate(n=Count("pk"), soonest=Min("due"))
     items += _line("complaint.handle", _("Complaints to accept or decide"),
                    reverse("supervision:regulator-complaints"), agg["n"], agg["soonest"])
+    items += _line("posting_review.decide", _("Postings sent for review under a law's article"),
+                   reverse("supervision:regulator-posting-reviews"),
+                   review_queue(jurisdiction=area).count())
     items += _line("tie.review", _("Declared ties never reviewed"),
                    reverse("supervision:regulator-ties"),
                    tied_agencies(jurisdiction=area).filter(reviewed_at__isnull=True).count())

@@ -421,3 +421,24 @@ def test_award_page_links_the_rating_form_for_its_purchaser_only(client):
     # and back: the rating pages lead to the award notice
     for url in (f"/ratings/award/{award.pk}/", f"/ratings/award/{award.pk}/purchaser/"):
         assert f'href="/awards/{award.pk}/"' in client.get(url).content.decode()
+
+
+def test_posting_reviews_are_the_regulators_to_do_then_the_purchasers():
+    """A posting sent for review under a law's article waits in the regulator's to-dos (within
+    its jurisdiction); once decided, the purchaser is told to publish or to rewrite it."""
+    from bidding.services.reviews import posting_review_decide, posting_review_request
+    from tests.bidding.test_posting_reviews import ARTICLE, PHRASE
+    from tests.bidding.test_rules import _valid
+
+    project = _valid(other_requirements=PHRASE)
+    review = posting_review_request(actor=project.created_by, project=project,
+                                    legal_basis=ARTICLE)
+    regulator = regulator_user()
+    line = [t for t in todos_for(regulator) if t.kind == "posting_review.decide"]
+    assert line and line[0].count == 1
+    assert not [t for t in todos_for(project.created_by) if t.kind == "posting_review.decided"]
+    posting_review_decide(actor=regulator, review=review, approve=True,
+                          reason="该条例确有规定，限于本项目")
+    assert not [t for t in todos_for(regulator) if t.kind == "posting_review.decide"]
+    mine = [t for t in todos_for(project.created_by) if t.kind == "posting_review.decided"]
+    assert len(mine) == 1 and mine[0].url == project.get_absolute_url()
