@@ -13,7 +13,7 @@ class NotificationsConfig(AppConfig):
         # imports models: only once the registry is ready
         from core.audit import register_actions
         from notifications.actions import ACTIONS
-        from notifications.channels import INBOX, register_channel
+        from notifications.channel_registry import INBOX, register_channel
         from notifications.kinds import PLATFORM_KINDS, register_kinds
 
         register_actions(ACTIONS)

@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from notifications.kinds import render
 
@@ -50,7 +51,7 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("notification", "Failed")
 
     MAX_ATTEMPTS = 8
 
@@ -65,8 +66,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("delivery")
-        verbose_name_plural = _("deliveries")
+        verbose_name = pgettext_lazy("notification", "delivery")
+        verbose_name_plural = pgettext_lazy("notification", "deliveries")
         constraints = [models.UniqueConstraint(fields=["notification", "channel"],
                                                name="uniq_delivery_notification_channel")]
         indexes = [models.Index(fields=["created"], condition=Q(status="pending"),

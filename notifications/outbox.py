@@ -25,7 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from core.models import Member, Organisation
-from notifications.channels import registered_channels
+from notifications.channel_registry import registered_channels
 from notifications.kinds import kind_spec
 from notifications.models import Delivery, Notification
 from notifications.tasks import deliveries_send

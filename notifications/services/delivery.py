@@ -14,11 +14,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.errors import NotFound
 from core.locking import lock
-from notifications.channels import channel_named
+from notifications.channel_registry import channel_named
 from notifications.models import Delivery
 from notifications.selectors.inbox import pending_delivery_ids
 
@@ -29,7 +29,7 @@ def delivery_send(*, delivery_id: int) -> bool:
     with transaction.atomic():
         try:
             delivery = lock(Delivery, delivery_id, related=("notification",),
-                            missing=_("No such delivery."))
+                            missing=pgettext_lazy("notification", "No such delivery."))
         except NotFound:
             return False  # its notification was deleted meanwhile (the user left)
         if delivery.status != Delivery.Status.PENDING:

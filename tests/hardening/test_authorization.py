@@ -34,6 +34,7 @@ from tests.factories import ratings as rf
 from tests.factories.agencies import agency, agency_user, paper, png_bytes, service_item
 from tests.factories.awards import approval_user_of, made_award
 from tests.factories.core import purchaser_user, regulator_user
+from tests.notifications.helpers import delivered
 
 pytestmark = pytest.mark.django_db
 Method = Project.Method
@@ -169,6 +170,11 @@ ROWS = {
     "api/v1/agencies/mine/papers/": ("/api/v1/agencies/mine/papers/", {}, {"agency"}),
     "api/v1/agencies/mine/papers/<int:paper_id>/": (
         "/api/v1/agencies/mine/papers/{paper}/", {"expires_on": "2099-01-01"}, set()),
+    # one's own inbox only: another person's notification is not found; read-all marks one's own
+    "api/v1/notifications/<int:pk>/read/": ("/api/v1/notifications/{notification}/read/", {},
+                                            set()),
+    "api/v1/notifications/read-all/": ("/api/v1/notifications/read-all/", {},
+                                       {"purchaser", "agency", "approval", "regulator"}),
 }
 
 
@@ -219,7 +225,9 @@ def world():
         complainant_org=complainant.member.organisation, subject=Complaint.Subject.AGENCY,
         category=Complaint.Category.CONDUCT, agency=victim, text="机构未按合同约定提供服务" * 3,
         accept_by=timezone.now(), decide_by=timezone.now())
+    notification, = delivered(purchaser_user(), 1)
     return {
+        "notification": notification.pk,
         "complaint": complaint.pk, "purchaser_rating": purchaser_rated.pk,
         "rating": rated.pk, "rating_appeal": rating_appeal.pk, "inspection": inspection.pk,
         "finding": finding.pk, "qualification": qualification.pk,

@@ -8,6 +8,7 @@ import pytest
 from django.db import transaction
 
 from core.models import Organisation
+from notifications import channel_registry
 from notifications.kinds import KindSpec, register_kinds, render
 from notifications.models import Delivery, InboxItem, Notification
 from notifications.outbox import notify
@@ -95,13 +96,11 @@ def test_pending_deliveries_are_sent_by_the_retry_step(django_capture_on_commit_
 
 def test_a_failing_channel_leaves_the_delivery_pending_with_its_error(
         monkeypatch, django_capture_on_commit_callbacks):
-    from notifications import channels
-
     def broken(delivery):
         raise ConnectionError("provider down")
 
-    monkeypatch.setitem(channels._CHANNELS, "inbox",
-                        channels.Channel("inbox", send=broken))
+    monkeypatch.setitem(channel_registry._CHANNELS, "inbox",
+                        channel_registry.Channel("inbox", send=broken))
     user = purchaser_user()
     with django_capture_on_commit_callbacks(execute=True):
         notify("award.made", to=[user], data=DATA, key="award.made:11")
