@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import worker_process_init, worker_ready
 
-from notifications.services import delivery
+from notifications.services import delivery, live
 
 log = logging.getLogger(__name__)
 
@@ -31,3 +31,8 @@ def deliveries_retry() -> int:
 def _retry_on_start(sender=None, **kwargs):
     """A worker that starts picks up what a dead one left pending."""
     deliveries_retry.delay()
+
+
+@worker_process_init.connect(dispatch_uid="notifications.send_in_background")
+def _send_in_background(**kwargs):
+    live.send_in_background()

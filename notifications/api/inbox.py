@@ -70,7 +70,7 @@ class NotificationList(DeclaredQueryParams, APIView):
         return paginator.get_paginated_response(NotificationOutput(page, many=True).data)
 
 
-class UnreadCount(APIView):
+class UnreadCount(DeclaredQueryParams, APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(summary="How many of one's notifications are unread",
