@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install chromium migrate demo serve bench-directory bench-bidding bench-credit clean
+.PHONY: run test lint install chromium migrate demo serve bench-directory bench-bidding bench-credit bench-notifications clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
@@ -25,10 +25,12 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo --once
 
-# Daphne serves HTTP and WebSockets; the periodic steps (deadlines) run beside it every 30 s.
+# Daphne serves HTTP and WebSockets; one Celery worker with embedded beat beside it delivers
+# notifications and runs the periodic steps (deadlines; marketplace/periodic.py). With no
+# REDIS_URL its broker is a folder (.celery/), so nothing else needs to run.
 serve:
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	$(BIN)/python manage.py run_periodic --loop 30 > periodic.log 2>&1 & \
+	$(BIN)/celery -A marketplace worker -B --pool=solo --loglevel=WARNING > worker.log 2>&1 & \
 	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/daphne -b $(HOST) -p $(PORT) marketplace.asgi:application
 
@@ -71,5 +73,8 @@ bench-bidding: install
 bench-credit: install
 	$(BIN)/python bench/credit.py
 
+bench-notifications: install
+	$(BIN)/python bench/notifications.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3* staticfiles .demo-loaded .pytest-db*
+	rm -rf $(VENV) db.sqlite3* staticfiles .demo-loaded .pytest-db* .celery

@@ -21,7 +21,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from bidding.routing import websocket_urlpatterns  # noqa: E402
+from bidding.routing import websocket_urlpatterns as auction_routes  # noqa: E402
+from notifications.routing import websocket_urlpatterns as notification_routes  # noqa: E402
 
 REFUSAL = ("503 Service Unavailable: this server runs with the public development key "
            "(SECRET_KEY is not set) and answers only on a loopback address (127.0.0.1, ::1). "
@@ -65,5 +66,6 @@ class LoopbackOnlyWithDevelopmentKey:
 
 application = LoopbackOnlyWithDevelopmentKey(ProtocolTypeRouter({
     "http": django_asgi_app,
-    "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(
+        auction_routes + notification_routes))),
 }))

@@ -192,6 +192,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # ours, from the ground floor up (docs/architecture.md)
     "core",
+    "notifications",
     "agencies",
     "bidding",
     "credit",
@@ -232,6 +233,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.platform",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -307,6 +309,37 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "core.broadcast.InMemoryChannelLayer"}}
+
+# --- Background work: Celery (marketplace/celery.py; README, "Background work") ----------
+# The broker is Redis when REDIS_URL is set (CELERY_BROKER_URL overrides it). The embedded
+# default needs no server: kombu's filesystem transport, a folder of message files under
+# CELERY_BROKER_DIR that the web process and the worker share on one machine. Eager mode
+# (tasks run in the caller) is for unit tests only (CELERY_TASK_ALWAYS_EAGER, tests/conftest.py).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="").strip() or REDIS_URL or "filesystem://"
+CELERY_BROKER_DIR = _read("CELERY_BROKER_DIR", _directory, BASE_DIR / ".celery")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="marketplace").strip() or "marketplace"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True              # a task is acknowledged once it has run …
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # … and goes back to the queue if its worker dies
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes the database connection after every task unless this is set
+# (measured: a new PostgreSQL connection per delivery, a third of the worker's time); reused,
+# Django's CONN_MAX_AGE and health checks decide as in a web process.
+CELERY_DB_REUSE_MAX = 1000
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_BROKER_DIR / "beat-schedule")
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Deliveries still pending after this many seconds are sent again by the periodic
+# notifications_retry step (and by each worker that starts).
+NOTIFICATIONS_RETRY_AFTER = _read("NOTIFICATIONS_RETRY_AFTER", _nonnegative_int, 60)
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

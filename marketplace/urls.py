@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("ratings.api.urls")),
     path("", include("credit.api.urls")),
     path("", include("supervision.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 site_pages = [
@@ -40,6 +41,7 @@ urlpatterns = [
     path("", include("ratings.urls")),
     path("", include("credit.urls")),
     path("", include("supervision.urls")),
+    path("", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -6,6 +6,7 @@ from django.utils import translation
 from core.audit import register_actions
 from core.catalogue import service_class
 from core.regions import ensure_regions, regions_loaded
+from marketplace.celery import app as celery_app
 
 
 def pytest_configure(config):
@@ -13,6 +14,9 @@ def pytest_configure(config):
     and PBKDF2 costs about two seconds each on the CI machine. The demo test restores the real
     hasher for itself."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run in the caller (after commit, where on_commit callbacks run): no broker in unit
+    # tests. tests/notifications/test_worker.py starts real workers in subprocesses.
+    celery_app.conf.task_always_eager = True
 
 
 TEST_ACTIONS = ("test.thing", "test.forged", "test.before", "test.after", "test.x", "test.one",

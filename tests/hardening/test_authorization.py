@@ -34,6 +34,7 @@ from tests.factories import ratings as rf
 from tests.factories.agencies import agency, agency_user, paper, png_bytes, service_item
 from tests.factories.awards import approval_user_of, made_award
 from tests.factories.core import purchaser_user, regulator_user
+from tests.notifications.helpers import delivered
 
 pytestmark = pytest.mark.django_db
 Method = Project.Method
@@ -178,6 +179,11 @@ ROWS = {
     # An agency subscribes itself (entitled); a line of another agency is not found.
     "api/v1/subscriptions/": ("/api/v1/subscriptions/", {"item": "{item}"}, {"agency"}),
     "api/v1/subscriptions/<int:pk>/": ("/api/v1/subscriptions/{subscription}/", {}, set()),
+    # one's own inbox only: another person's notification is not found; read-all marks one's own
+    "api/v1/notifications/<int:pk>/read/": ("/api/v1/notifications/{notification}/read/", {},
+                                            set()),
+    "api/v1/notifications/read-all/": ("/api/v1/notifications/read-all/", {},
+                                       {"purchaser", "agency", "approval", "regulator"}),
 }
 
 
@@ -234,7 +240,9 @@ def world():
         flagged=[{"field": "other_requirements", "phrase": "本市业绩", "rule": "R4",
                   "category": "past_work", "message": "…"}],
         snapshot={"other_requirements": reviewed.other_requirements})
+    notification, = delivered(purchaser_user(), 1)
     return {
+        "notification": notification.pk,
         "complaint": complaint.pk, "purchaser_rating": purchaser_rated.pk,
         "posting_review": posting_review.pk,
         "rating": rated.pk, "rating_appeal": rating_appeal.pk, "inspection": inspection.pk,

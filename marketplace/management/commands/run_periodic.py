@@ -1,22 +1,16 @@
-"""The platform's periodic work in one command, for cron, Celery beat or ``--loop``.
+"""The platform's periodic work in one command, for cron (once) or ``--loop``.
 
-Each step is its own idempotent command, safe to run twice at once (row locks), so a scheduler
-that starts this while an earlier run is still busy does no harm. ``make run`` starts it with
-``--loop 30`` beside Daphne so the demo's deadlines pass by themselves.
+The steps are those of ``marketplace/periodic.py``, which the Celery beat schedule runs too
+(``make run`` starts a worker with embedded beat). Each step is its own idempotent command, safe
+to run twice at once (row locks), so a scheduler that starts this while an earlier run is still
+busy does no harm.
 """
 import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-STEPS = [
-    "close_signups",        # sign-up deadlines: 流标 or on to selection
-    "run_due_selections",   # random draws and sealed quotes due now
-    "close_due_auctions",   # live auctions past their end (nobody needs to be connected)
-    "contract_deadlines",   # objection periods over; missed signing deadlines → runner-up
-    "sanctions_expire",     # suspensions that have run their course
-    "audit_publish_head",   # once a day: the audit chain's head, published on /audit/
-]
+from marketplace.periodic import STEPS
 
 
 class Command(BaseCommand):

@@ -1,0 +1,7 @@
+"""The audit action types of notifications with their labels (core.audit registry)."""
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "notification.read": _("Notification marked read"),
+    "notifications.all_read": _("All notifications marked read"),
+}

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from notifications.models import Delivery, InboxItem, Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("kind", "user", "key", "created")
+    list_filter = ("kind",)
+    search_fields = ("key",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ("notification", "channel", "status", "attempts", "sent_at")
+    list_filter = ("channel", "status")
+    raw_id_fields = ("notification",)
+
+
+@admin.register(InboxItem)
+class InboxItemAdmin(admin.ModelAdmin):
+    list_display = ("notification", "user", "created", "read_at")
+    raw_id_fields = ("notification", "user")
