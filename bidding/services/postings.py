@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from agencies.selectors.subscriptions import subscribers_for
 from bidding import permissions  # noqa: F401  (registers the bidding.* permissions)
 from bidding.models import Avoidance, PostingReview, Project, ProjectDocument, ProjectQualification
 from bidding.panels import panel_commitment
@@ -39,6 +40,7 @@ from core.models import Organisation, StatutoryQualification
 from core.permissions import require_perm
 from core.roles import organisation_of
 from core.transitions import transition
+from notifications.outbox import notify
 
 Status = Project.Status
 
@@ -267,7 +269,21 @@ def project_publish(*, actor, project: Project, now=None) -> Project:
         # goes on the record, and the panel draw refuses a seed that no longer matches it.
         audit_record(actor=actor, action="panel.committed", obj=project,
                      data={"commitment": panel_commitment(project)})
+    _invite_subscribers(project)
     return project
+
+
+def _invite_subscribers(project: Project) -> None:
+    """采购邀请网上推送: the agencies whose subscriptions match the posting are told, in this
+    transaction (the outbox delivers after commit; docs/architecture.md, "Invitations and
+    feeds"). Information only: the eligibility check decides who may sign up (R1)."""
+    invited = [agency.organisation for agency in subscribers_for(project)
+               .select_related("organisation")]
+    if invited:
+        deadline = timezone.localtime(project.signup_deadline).strftime("%Y-%m-%d %H:%M")
+        notify("posting.invitation", to=invited, obj=project, url=project.get_absolute_url(),
+               data={"project": project.title, "deadline": deadline},
+               key=f"posting.invitation:{project.pk}")
 
 
 @transaction.atomic

@@ -251,3 +251,29 @@ def test_the_api_subscribes_to_a_category_everywhere():
     assert (body["item"], body["item_title"], body["category"], body["category_name"],
             body["region"]) == (None, None, category.pk, category.name, None)
     assert list(subscribers_for(bf.project(item=item))) == [owner]
+
+
+def test_publishing_invites_the_subscribed_agencies_through_the_outbox_once():
+    """采购邀请网上推送 (issue 11 item 6): publishing a posting puts an invitation in the inbox
+    of every member of each matching agency, once, and none for an agency not subscribed."""
+    import datetime as dt
+
+    from django.test import TestCase
+
+    from bidding.rules import earliest_signup_deadline
+    from bidding.services.postings import project_publish
+    from notifications.models import InboxItem
+
+    item = service_item()
+    subscribed, other = agency(offers=[item]), agency(offers=[item])
+    subscribe(subscribed, item=item)
+    deadline = earliest_signup_deadline() + dt.timedelta(hours=3)
+    draft = bf.draft(item=item, method=bf.Method.RANDOM_DRAW, signup_deadline=deadline,
+                     selection_at=deadline + dt.timedelta(days=1))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        project_publish(actor=draft.created_by, project=draft)
+    member = agency_user(subscribed)
+    inbox = InboxItem.objects.filter(user=member).select_related("notification")
+    assert [i.notification.kind for i in inbox] == ["posting.invitation"]
+    assert inbox[0].notification.url == draft.get_absolute_url()
+    assert not InboxItem.objects.filter(user=agency_user(other)).exists()
