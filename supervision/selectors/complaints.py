@@ -31,12 +31,17 @@ def my_complaints(user):
     return Complaint.objects.select_related(*_RELATED).filter(complainant=user)
 
 
+def open_complaints(user):
+    """The open complaints of the regulator's jurisdiction (received or being handled)."""
+    return _jurisdiction(Complaint.objects.filter(status__in=Complaint.OPEN),
+                         jurisdiction_of(user))
+
+
 def complaint_queue(user, *, now=None):
     """The open complaints of the regulator's jurisdiction, each with ``days_left`` (working
     days to its next deadline: acceptance, then decision) and ``overdue``."""
     now = now or timezone.now()
-    rows = list(_jurisdiction(Complaint.objects.select_related(*_RELATED), jurisdiction_of(user))
-                .filter(status__in=Complaint.OPEN).order_by("decide_by", "pk"))
+    rows = list(open_complaints(user).select_related(*_RELATED).order_by("decide_by", "pk"))
     for c in rows:
         due = c.accept_by if c.status == Complaint.Status.RECEIVED else c.decide_by
         c.due = due

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from bidding.models import Panel, PanelSeat
 from bidding.selectors.reviews import review_queue
-from core.regions import within_region
 from core.todos import Todo
 from ratings.models import RatingAppeal
 from supervision.models import Complaint
+from supervision.selectors.complaints import open_complaints
 from supervision.selectors.workspace import (
     agency_q,
     jurisdiction_of,
@@ -44,9 +44,7 @@ def regulator_todos(user, org, now) -> list[Todo]:
     items += _line("sanction.confirm", _("Proposed sanctions to confirm or reject"),
                    reverse("supervision:regulator-sanctions"),
                    sanctions_to_confirm(jurisdiction=area).count())
-    complaints = Complaint.objects.filter(status__in=Complaint.OPEN)
-    if area is not None:
-        complaints = complaints.filter(within_region(area, "region"))
+    complaints = open_complaints(user)
     due = Case(When(status=Complaint.Status.RECEIVED, then=F("accept_by")),
                default=F("decide_by"))
     agg = complaints.annotate(due=due).aggregate(n=Count("pk"), soonest=Min("due"))

@@ -24,7 +24,7 @@ from credit.services.ties import tie_review_record
 from ratings.selectors.ratings import appeal_queue
 from supervision.forms import DecisionForm, FindingForm, InspectionForm, InspectorForm, NoteForm
 from supervision.selectors import workspace as sel
-from supervision.selectors.complaints import complaint_queue
+from supervision.selectors.complaints import open_complaints
 
 PAPERS_SHOWN = 20
 
@@ -84,7 +84,7 @@ def overview(request):
                   "sanctions": sel.sanctions_to_confirm(jurisdiction=area).count(),
                   "ties": sel.tied_agencies(jurisdiction=area).filter(
                       reviewed_at__isnull=True).count(),
-                  "complaints": len(complaint_queue(request.user)),
+                  "complaints": open_complaints(request.user).count(),
                   "risks": sum(len(v) for v in risks.values())},
     })
 
