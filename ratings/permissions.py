@@ -8,6 +8,7 @@ import rules
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import add_perm, is_agency, is_purchaser, is_regulator
+from core.regions import region_covers
 from core.roles import organisation_of
 
 
@@ -51,4 +52,15 @@ add_perm("ratings.reply_rating", is_agency & is_rated_agency,
 add_perm("ratings.appeal_rating", is_agency & is_rated_agency,
          _("Only the rated agency may appeal this rating."))
 add_perm("ratings.void_rating", is_regulator, _("Only regulators may do this."))
-add_perm("ratings.decide_appeal", is_regulator, _("Only regulators may do this."))
+@rules.predicate
+def appeal_in_jurisdiction(user, appeal) -> bool:
+    """The rated agency is registered in the regulator's region or under it (no region: all;
+    no appeal given: the page's button, the service checks the appeal itself)."""
+    if appeal is None:
+        return True
+    org = organisation_of(user)
+    return org is not None and region_covers(org.region, appeal.rating.agency.region)
+
+
+add_perm("ratings.decide_appeal", is_regulator & appeal_in_jurisdiction,
+         _("Only the regulator of the rated agency's region may decide this appeal."))

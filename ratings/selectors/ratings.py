@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.regions import within_region
 from ratings.models import DIMENSIONS, Rating, RatingAppeal
 
 DIMENSION_LABELS = {
@@ -88,14 +89,21 @@ def agency_rating_summary(*, agency, limit: int = 20) -> RatingSummary:
     return summary
 
 
-def appeal_queue() -> QuerySet:
-    """Appeals awaiting a regulator's decision, oldest first."""
-    return (RatingAppeal.objects.filter(status=RatingAppeal.Status.PENDING)
+def appeal_queue(jurisdiction=None) -> QuerySet:
+    """Appeals awaiting a regulator's decision, oldest first; with ``jurisdiction`` (a Region)
+    only those about agencies registered there or under it."""
+    qs = RatingAppeal.objects.filter(status=RatingAppeal.Status.PENDING)
+    if jurisdiction is not None:
+        qs = qs.filter(within_region(jurisdiction, "rating__agency__region"))
+    return (qs
             .select_related("rating__agency", "rating__purchaser", "rating__award__project")
             .order_by("created"))
 
 
-def appeals_all() -> QuerySet:
-    return (RatingAppeal.objects.all()
+def appeals_all(jurisdiction=None) -> QuerySet:
+    qs = RatingAppeal.objects.all()
+    if jurisdiction is not None:
+        qs = qs.filter(within_region(jurisdiction, "rating__agency__region"))
+    return (qs
             .select_related("rating__agency", "rating__purchaser", "rating__award__project")
             .order_by("-created"))

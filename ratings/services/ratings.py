@@ -170,8 +170,9 @@ def _void(*, actor, rating: Rating, reason: str, audit: bool) -> None:
 def rating_appeal_decide(*, actor, appeal, uphold: bool, decision: str) -> RatingAppeal:
     """A regulator decides an appeal: upheld voids the rating with the decision as its public
     reason; rejected puts the rating back as published."""
-    require_perm(actor, "ratings.decide_appeal")
-    appeal = lock(RatingAppeal, appeal, missing=_("This appeal does not exist."))
+    appeal = lock(RatingAppeal, appeal, related=("rating__agency__region",),
+                  missing=_("This appeal does not exist."))
+    require_perm(actor, "ratings.decide_appeal", appeal)
     RatingAppeal.transitions.check(appeal, "uphold" if uphold else "reject")
     decision = (decision or "").strip()
     if not decision:

@@ -13,6 +13,7 @@ from bidding.models import Award
 from core.access import csv_response, regulator_required, wants_csv
 from core.errors import MarketplaceError
 from core.permissions import has_perm
+from core.roles import organisation_of
 from ratings.forms import AppealForm, DecisionForm, RatingForm, ReplyForm, VoidForm
 from ratings.models import Rating
 from ratings.selectors.ratings import appeal_queue, appeals_all, rating_list_for_agency
@@ -127,7 +128,9 @@ def rating_void_view(request, rating_id: int):
 @regulator_required
 def appeal_queue_view(request):
     show_all = request.GET.get("all") == "1"
-    appeals = appeals_all() if show_all else appeal_queue()
+    org = organisation_of(request.user)
+    area = org.region if org is not None else None  # a regulator's jurisdiction (None: all)
+    appeals = appeals_all(area) if show_all else appeal_queue(area)
     if wants_csv(request):
         rows = ((a.created.date(), a.rating.agency.name, a.rating.purchaser.name,
                  a.rating.award.project.title, a.rating.average, a.reason,

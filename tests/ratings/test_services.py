@@ -167,3 +167,24 @@ def test_regulator_voids_a_rating_with_a_public_reason_and_a_pending_appeal_is_u
     with pytest.raises(Conflict):
         rating_void(actor=regulator_user(), rating=r, reason="again")
     assert AuditEvent.objects.filter(action="rating.voided").count() == 1
+
+
+def test_only_the_regulator_of_the_agencys_region_decides_an_appeal_and_sees_it():
+    """Issue 9: a county or city regulator works within its jurisdiction; a rating appeal
+    belongs to the region where the rated agency is registered."""
+    from core.models import Region
+    from ratings.selectors.ratings import appeal_queue
+
+    r = rf.rating()
+    appeal = rating_appeal(actor=rf.agency_user(r.agency), rating=r, reason="评价与事实不符")
+    elsewhere_region = (Region.objects.exclude(code__startswith=r.agency.region.prefix)
+                        .filter(level="province").first())
+    elsewhere = regulator_user(region=elsewhere_region)
+    with pytest.raises(NotAllowed):
+        rating_appeal_decide(actor=elsewhere, appeal=appeal, uphold=False,
+                             decision="评价有事实依据，维持。")
+    assert appeal not in appeal_queue(elsewhere_region)
+    assert appeal in appeal_queue(r.agency.region)
+    local = regulator_user(region=r.agency.region)
+    rating_appeal_decide(actor=local, appeal=appeal, uphold=False, decision="评价有事实依据，维持。")
+    assert RatingAppeal.objects.get(pk=appeal.pk).status == RatingAppeal.Status.REJECTED
