@@ -158,10 +158,11 @@ class RegionField(forms.Field):
             if isinstance(value, (list, tuple)):
                 return self._from_parts([str(v or "").strip() for v in value][:3])
             text = str(value).strip()
-            if len(text) != 6 and text.isdigit():  # a primary key (older links and forms)
+            if text.isdigit() and not (len(text) == 6 and Region.objects.filter(
+                    code=text).exists()):  # a primary key (older links and forms); codes win
                 region = Region.objects.filter(pk=int(text)).first()
                 if region is None:
-                    raise forms.ValidationError(gettext("Unknown region."))
+                    return region_lookup(text)  # "unknown region code …", named
                 if region.is_retired:
                     raise forms.ValidationError(retired_message(region))
                 return region

@@ -151,7 +151,7 @@ def _post_data(item, **over):
     data = {
         "item": item.pk, "title": "某物流园环境影响评价", "content": "编制环境影响报告表",
         "investment_code": "2611-420100-04-01-000009", "approval_case_no": "鄂环审〔2026〕9号",
-        "scale": "", "region": region().pk, "funding": "social", "fiscal_share": "0",
+        "scale": "", "region": region().code, "funding": "social", "fiscal_share": "0",
         "budget_line": "", "service_days": "20", "qualification_mode": "all",
         "practitioner_count": "0", "other_requirements": "", "method": "live_bidding",
         "quote_mode": "amount", "amount": "", "ceiling": "90000", "floor": "50000",

@@ -180,7 +180,7 @@ def test_an_unknown_code_registers_an_agency_with_the_code_locked(client, portal
     response = client.post("/agencies/register/", {
         "username": "jingchu_pj", "password": "Jingchu#2026", "password2": "Jingchu#2026",
         "uscc": make_uscc(990098), "name": "荆楚安全评价有限公司", "nature": "enterprise",
-        "legal_representative": "赵法人", "address": "武汉市洪山区", "region": region.pk,
+        "legal_representative": "赵法人", "address": "武汉市洪山区", "region": region.code,
         "contact_name": "赵工", "contact_phone": "027-88881234", "integrity_accepted": "on",
         **{f"{prefix}-{k}": v for prefix in ("offers", "quals", "people")
            for k, v in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))}})
