@@ -28,11 +28,14 @@ class KindSpec:
     """``title`` and ``body`` are lazy translations; ``body`` may hold ``%(name)s`` placeholders
     filled from the intent's ``data``. ``roles`` names the kinds of organisation
     (``core.models.Organisation.Kind`` values) the kind is meant for: the list of kinds a
-    person may later choose channels for (docs/architecture.md, "Notifications")."""
+    person may later choose channels for (docs/architecture.md, "Notifications"). ``urgent``
+    marks a kind whose deadline penalises when missed (a signing deadline, a rating window
+    closing, 超时预警): it reaches more channels by default than a merely informative one."""
 
     title: object
     body: object
     roles: tuple[str, ...] = field(default_factory=tuple)
+    urgent: bool = False
 
 
 def register_kinds(kinds: Mapping[str, KindSpec]) -> None:
