@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core.views import accounts, audit, portal, todos
+from core.views import accounts, audit, display, portal, todos
 
 urlpatterns = [
     path("accounts/login/", accounts.SignIn.as_view(), name="login"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("account/", accounts.account, name="account"),
+    path("display/text-size/", display.text_size, name="text-size"),
     path("audit/", audit.audit_heads, name="audit-heads"),
     path("audit/heads.json", audit.audit_heads_json, name="audit-heads-json"),
     # The API list lives beside its page (core has no api/ package: core/api.py is the DRF glue).

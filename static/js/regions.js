@@ -54,6 +54,9 @@
     search.setAttribute("list", list.id);
     search.className = "regions-search";
     search.placeholder = box.getAttribute("data-search-placeholder") || "";
+    // A placeholder is not a label (WCAG 3.3.2): name the field as the box's own label says.
+    var label = box.id && document.querySelector('label[for="' + box.id + '"]');
+    search.setAttribute("aria-label", (label ? label.textContent.trim() + " — " : "") + search.placeholder);
     box.parentNode.insertBefore(search, box.nextSibling);
     box.parentNode.insertBefore(list, search.nextSibling);
     var timer = null;
