@@ -35,7 +35,7 @@ def _when(value: dt.datetime | None) -> str:
 
 def _agency(agency: Agency | int) -> Agency:
     """The agency with its organisation and region (the recipients' rows)."""
-    if isinstance(agency, Agency) and "organisation" in agency._state.fields_cache:
+    if isinstance(agency, Agency) and Agency.organisation.is_cached(agency):
         return agency
     pk = agency.pk if isinstance(agency, Agency) else agency
     return Agency.objects.select_related("organisation", "region").get(pk=pk)
