@@ -1,5 +1,6 @@
-"""The credit app. ``ready`` registers its audit actions, plugs the sanctions check into
-eligibility (R10) and connects the ledger's receivers (``credit.receivers``)."""
+"""The credit app. ``ready`` registers its audit actions and notification kinds, plugs the
+sanctions check into eligibility (R10) and connects the ledger's receivers
+(``credit.receivers``)."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +27,8 @@ class CreditConfig(AppConfig):
         register_standing_check("credit.sanctions", sanction_block_reason)
         receivers.connect()
         register_todo_provider(Organisation.Kind.AGENCY, todos.agency_todos)
+        # What credit tells the parties (credit/services/notices.py).
+        from credit.kinds import KINDS
+        from notifications.kinds import register_kinds
+
+        register_kinds(KINDS)

@@ -8,6 +8,8 @@ STEPS = {
     "close_due_auctions": 30,    # live auctions past their end (nobody needs to be connected)
     "contract_deadlines": 30,    # objection periods over; missed signing deadlines → runner-up
     "sanctions_expire": 300,     # suspensions that have run their course
+    "credit_reminders": 300,     # suspensions ending within a working day → the agency
+    "ratings_reminders": 300,    # rating windows closing within a working day → who has not rated
     "audit_publish_head": 600,   # once a day (the command knows): the audit chain's head
     "notifications_retry": 60,   # deliveries left pending (broker down, worker killed)
 }

@@ -14,9 +14,12 @@ class SupervisionConfig(AppConfig):
         from core.audit import register_actions
         from core.models import Organisation
         from core.todos import register_todo_provider
+        from notifications.kinds import register_kinds
         from supervision import permissions  # noqa: F401  (registers supervision.*)
         from supervision.actions import ACTIONS
+        from supervision.kinds import KINDS
         from supervision.selectors import todos
 
         register_actions(ACTIONS)
         register_todo_provider(Organisation.Kind.REGULATOR, todos.regulator_todos)
+        register_kinds(KINDS)  # what complaints tell (supervision/services/notices.py)

@@ -21,6 +21,7 @@ from core.audit import audit_record_many
 from credit import scoring
 from credit.models import CreditEvent, Sanction
 from credit.selectors import ledger as selectors
+from credit.services import notices
 from credit.services.sanctions import (
     _open_sanctions,
     _sanction_created_audit,
@@ -184,6 +185,22 @@ def _exit_execute(plans: list[_ExitPlan], *, now: dt.datetime) -> list[dict]:
     return audits
 
 
+def _exit_notify(plans: list[_ExitPlan]) -> None:
+    """Tell the agencies (and, for a proposal, the regulators) what the triggers did: one
+    query for the agencies concerned, then one notice per sanction created or lifted. The
+    event path calls it inside its transaction; the full recompute after each chunk commits
+    (``credit/services/recompute.py::credit_recompute``)."""
+    touched = [plan.agency_id for plan in plans if plan.created or plan.lifted]
+    if not touched:
+        return
+    agencies = Agency.objects.select_related("organisation", "region").in_bulk(touched)
+    for plan in plans:
+        notices.sanctions_created_notify(plan.created, agencies)
+        for warning, reason in plan.lifted:
+            notices.sanction_ended_notify(warning, kind="sanction.lifted", decision=reason,
+                                          agency=agencies[plan.agency_id])
+
+
 def _exit_apply(agency: Agency, *, event: CreditEvent | None, result: scoring.Result,
                 now: dt.datetime, actor=None, audits: list[dict] | None = None) -> list:
     """Run the automatic exit triggers (R10) on one agency, then sync its standing. Call
@@ -199,6 +216,7 @@ def _exit_apply(agency: Agency, *, event: CreditEvent | None, result: scoring.Re
     plan = _exit_plan(agency_id=agency.pk, standing=agency.standing, event=event,
                       result=result, now=now, open_=open_, actor=actor, complaints=complaints)
     entries = _exit_execute([plan], now=now)
+    _exit_notify([plan])
     agency.standing = plan.standing_to
     if audits is not None:
         audits.extend(entries)

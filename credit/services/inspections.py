@@ -32,6 +32,7 @@ from core.regions import within_region
 from core.transitions import transition
 from credit import permissions  # noqa: F401  (registers the credit permissions)
 from credit.models import Inspection, InspectionFinding, Inspector
+from credit.services import notices
 from credit.services.ledger import credit_event_record
 
 FORMULA = ('each round: drawn = sorted_codes[int(sha256(seed + "|" + "|".join(sorted_codes)), 16)'
@@ -171,6 +172,7 @@ def inspection_draw(*, actor, inspection) -> Inspection:
     transition(inspection, "draw", actor=actor, fields=["computation", "drawn_at"],
                data={"seed": seed, "agencies": [r["code"] for r in agency_rounds],
                      "inspectors": [r["code"] for r in inspector_rounds]})
+    notices.inspection_drawn_notify(inspection)
     return inspection
 
 
@@ -210,6 +212,7 @@ def inspection_finding_record(*, actor, finding, result: str, note: str = "",
                fields=["note", "points", "recorded_by", "recorded_at", "credit_event"],
                data={"inspection": finding.inspection_id, "agency": finding.agency_id,
                      "result": result, "points": str(event.points), "note": note})
+    notices.inspection_finding_notify(finding)
     return finding
 
 
@@ -224,6 +227,7 @@ def inspection_publish(*, actor, inspection) -> Inspection:
     inspection.published_at = timezone.now()
     transition(inspection, "publish", actor=actor, fields=["published_at"],
                data={"findings": list(inspection.findings.values_list("agency_id", "result"))})
+    notices.inspection_published_notify(inspection)
     return inspection
 
 

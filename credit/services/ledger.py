@@ -28,6 +28,7 @@ from credit import (
 )
 from credit.models import CreditEvent
 from credit.selectors import ledger as selectors
+from credit.services import notices
 from credit.services.exits import _exit_apply, _exit_may_apply
 from credit.services.sanctions import _user, lock_agency
 
@@ -94,6 +95,7 @@ def credit_event_record(*, agency: Agency | int, kind: str, source: str, actor=N
         created_by=_user(actor),
     )
     event.save()
+    before = locked.credit_grade
     result = _score_agency(locked)
     event.score_after = result.score
     event.save(update_fields=["score_after"])
@@ -104,6 +106,8 @@ def credit_event_record(*, agency: Agency | int, kind: str, source: str, actor=N
     if _exit_may_apply(locked.standing, kind=kind, result=result):
         _exit_apply(locked, event=event, result=result, now=now, actor=actor, audits=audits)
     audit_record_many(audits)
+    notices.grade_changed_notify(locked, before=before, result=result,
+                                 key=f"{locked.pk}:{event.pk}")
     if isinstance(agency, Agency):
         _copy_credit(locked, agency)
     return event
@@ -138,12 +142,15 @@ def _void(*, actor, event: CreditEvent | int, reason: str) -> CreditEvent:
     locked.voided, locked.voided_reason, locked.voided_at = True, reason, now
     locked.voided_by = _user(actor)
     locked.save(update_fields=["voided", "voided_reason", "voided_at", "voided_by"])
+    before = agency.credit_grade
     result = _score_agency(agency)
     audits = [{"actor": actor, "action": "credit.event_voided", "obj": locked,
                "data": {"agency": agency.pk, "kind": locked.kind, "reason": reason,
                         "score": result.score, "grade": result.grade}}]
     _exit_apply(agency, event=None, result=result, now=now, actor=actor, audits=audits)
     audit_record_many(audits)
+    notices.grade_changed_notify(agency, before=before, result=result,
+                                 key=f"{agency.pk}:void:{locked.pk}")
     return locked
 
 
@@ -172,8 +179,10 @@ def credit_finding_record(*, actor, agency: Agency | int, kind: str = Kind.REGUL
         raise ValidationFailed(_("A regulator cannot record this kind of event."), field="kind")
     if not (reason or "").strip():
         raise ValidationFailed(_("Give the reason; it is published."), field="reason")
-    return credit_event_record(agency=agency, kind=kind, source=Source.OPERATOR, actor=actor,
-                               points=points, reason=reason)
+    event = credit_event_record(agency=agency, kind=kind, source=Source.OPERATOR, actor=actor,
+                                points=points, reason=reason)
+    notices.finding_recorded_notify(event)
+    return event
 
 
 @transaction.atomic
@@ -185,5 +194,7 @@ def credit_repair(*, actor, agency: Agency | int, points, reason: str) -> Credit
     if not (reason or "").strip():
         raise ValidationFailed(_("Give the reason for the repair; it is published."),
                                field="reason")
-    return credit_event_record(agency=agency, kind=Kind.REPAIR, source=Source.OPERATOR,
-                               actor=actor, points=value, reason=reason)
+    event = credit_event_record(agency=agency, kind=Kind.REPAIR, source=Source.OPERATOR,
+                                actor=actor, points=value, reason=reason)
+    notices.finding_recorded_notify(event)
+    return event

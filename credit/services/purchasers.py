@@ -25,6 +25,7 @@ from core.money import parse_decimal
 from credit import scoring
 from credit.models import PurchaserCredit, PurchaserCreditEvent
 from credit.selectors.purchasers import purchaser_score
+from credit.services import notices
 from credit.services.ledger import _ref
 from credit.services.sanctions import _user
 
@@ -76,4 +77,5 @@ def purchaser_credit_event_record(*, purchaser: Organisation | int, kind: str, s
         "source": source, "points": points, "stars": stars,
         "ref": f"{ref_type}:{ref_id}" if ref_id else "", "score": result.score,
         "grade": result.grade})
+    notices.purchaser_penalised_notify(event)
     return event

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+from functools import partial
 
 from django.db import connections, router, transaction
 from django.utils import timezone
@@ -15,7 +16,8 @@ from core.audit import audit_record, audit_record_many
 from credit import scoring
 from credit.models import Sanction
 from credit.selectors import ledger as selectors
-from credit.services.exits import _exit_execute, _exit_plan, _grade_triggers_due
+from credit.services import notices
+from credit.services.exits import _exit_execute, _exit_notify, _exit_plan, _grade_triggers_due
 
 
 def credit_recompute(*, as_of: dt.date | None = None, chunk_size: int = 2000,
@@ -44,6 +46,7 @@ def credit_recompute(*, as_of: dt.date | None = None, chunk_size: int = 2000,
             first_pk, last_pk = rows[0][0], rows[-1][0]
             dirty: list[tuple[int, scoring.Result]] = []
             moved: list[tuple[int, str, scoring.Result]] = []
+            regraded: list[tuple[int, str, scoring.Result]] = []
             with _cyclic_gc_paused():
                 groups = selectors.ledger_groups_range(first_pk, last_pk)
                 for pk, score, stars, grade, standing in rows:
@@ -52,12 +55,17 @@ def credit_recompute(*, as_of: dt.date | None = None, chunk_size: int = 2000,
                         dirty.append((pk, result))
                         if stars != result.stars or grade != result.grade:
                             moved.append((pk, standing, result))
+                        if grade != result.grade:
+                            regraded.append((pk, grade, result))
                 del groups
             now = timezone.now()
             if dirty:
                 _scores_write(dirty, now=now)
-            if moved:
-                _recompute_triggers(moved, first_pk=first_pk, last_pk=last_pk, now=now)
+            plans = (_recompute_triggers(moved, first_pk=first_pk, last_pk=last_pk, now=now)
+                     if moved else [])
+            if plans or regraded:  # only a grade that moved is news, not the recompute itself
+                transaction.on_commit(partial(_recompute_notify, plans, regraded,
+                                              key=f"recompute:{as_of}"))
             total += len(rows)
             changed += len(dirty)
     audit_record(actor=None, action="credit.recomputed",
@@ -121,11 +129,11 @@ def _scores_write(rows: list[tuple[int, scoring.Result]], *, now: dt.datetime) -
 
 
 def _recompute_triggers(moved: list[tuple[int, str, scoring.Result]], *, first_pk: int,
-                        last_pk: int, now: dt.datetime) -> None:
+                        last_pk: int, now: dt.datetime) -> list:
     """The score-based exit triggers of the agencies of a recompute chunk whose stars or grade
     moved (age decay, a changed model). Their open sanctions are read in one query and only
-    the agencies whose warning/suspension state would change are touched. Call holding the
-    chunk's agency locks."""
+    the agencies whose warning/suspension state would change are touched; returns their plans
+    (for the notices after commit). Call holding the chunk's agency locks."""
     open_by_agency: dict[int, list[Sanction]] = {}
     for sanction in Sanction.objects.filter(
             agency_id__gte=first_pk, agency_id__lte=last_pk,
@@ -139,3 +147,17 @@ def _recompute_triggers(moved: list[tuple[int, str, scoring.Result]], *, first_p
                                     now=now, open_=open_))
     if plans:
         audit_record_many(_exit_execute(plans, now=now))
+    return plans
+
+
+def _recompute_notify(plans, regraded, *, key: str) -> None:
+    """Tell the agencies of a committed chunk what the recompute changed: sanctions created
+    or lifted, grades moved. Run after the chunk's commit, in a transaction of its own, so the
+    chunk keeps its fixed number of queries however many agencies moved; the notices' keys make
+    a repeat harmless, and a second recompute finds nothing moved. (A process killed between
+    the chunk's commit and this loses these notices: a set-wise ``notify`` in the outbox would
+    let the chunk write them itself.)"""
+    with transaction.atomic():
+        _exit_notify(plans)
+        if regraded:
+            notices.grades_changed_notify(regraded, key=key)

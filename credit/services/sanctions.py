@@ -25,6 +25,7 @@ from core.permissions import require_perm
 from core.transitions import transition
 from credit import permissions  # noqa: F401  (registers the credit permissions)
 from credit.models import CreditEvent, Sanction
+from credit.services import notices
 
 Standing = Agency.Standing
 
@@ -171,6 +172,7 @@ def sanction_impose(*, actor, agency: Agency | int, kind: str, reason: str,
     sanction.save()
     audit_record(**_sanction_created_audit(sanction, actor=actor, reason=reason))
     _standing_sync(locked, now)
+    notices.sanctions_created_notify([sanction])
     return sanction
 
 
@@ -192,6 +194,7 @@ def sanction_confirm(*, actor, sanction: Sanction | int) -> Sanction:
                fields=["starts_at", "ends_at", "blacklist_until", "confirmed_by",
                        "confirmed_at"])
     _standing_sync(agency, now)
+    notices.sanction_decided_notify(locked, confirmed=True)
     return locked
 
 
@@ -204,6 +207,10 @@ def _regulator_close(*, actor, sanction, reason: str, permission: str, move: str
     now = timezone.now()
     _close(locked, move, now=now, actor=actor, reason=reason)
     _standing_sync(agency, now)
+    if move == "reject":
+        notices.sanction_decided_notify(locked, confirmed=False, decision=reason)
+    else:
+        notices.sanction_ended_notify(locked, kind="sanction.lifted", decision=reason)
     return locked
 
 
@@ -231,6 +238,7 @@ def sanction_appeal(*, actor, sanction: Sanction | int, text: str) -> Sanction:
     locked.save(update_fields=["appeal_status", "appeal_text", "appealed_at", "modified"])
     audit_record(actor=actor, action="sanction.appealed", obj=locked,
                  data={"agency": agency.pk, "text": locked.appeal_text})
+    notices.sanction_appealed_notify(locked)
     return locked
 
 
@@ -258,6 +266,9 @@ def sanction_appeal_decide(*, actor, sanction: Sanction | int, upheld: bool,
         _close(locked, "revoke", now=now, actor=actor,
                reason=_("Appeal upheld: %(decision)s") % {"decision": decision})
     _standing_sync(agency, now)
+    notices.sanction_ended_notify(
+        locked, kind="sanction.appeal_upheld" if upheld else "sanction.appeal_rejected",
+        decision=decision)
     return locked
 
 
@@ -285,6 +296,7 @@ def agency_reinstate(*, actor, agency: Agency | int, reason: str) -> Agency:
     audit_record(actor=actor, action="agency.reinstated", obj=locked,
                  data={"reason": reason, "sanctions": [s.pk for s in open_]})
     _standing_sync(locked, now)
+    notices.agency_reinstated_notify(locked, open_, reason=reason)
     return locked
 
 
@@ -309,5 +321,6 @@ def sanctions_expire(*, now: dt.datetime | None = None) -> int:
                 continue  # another run moved it already
             _close(sanction, "expire", now=now, actor=None, reason=_("The period ended."))
             _standing_sync(agency, now)
+            notices.sanction_ended_notify(sanction, kind="sanction.expired")
             done += 1
     return done

@@ -12,6 +12,7 @@ from core.locking import lock
 from core.permissions import require_perm
 from credit import permissions  # noqa: F401  (registers the credit permissions)
 from credit.models import TieReview
+from credit.services import notices
 
 
 @transaction.atomic
@@ -27,4 +28,5 @@ def tie_review_record(*, actor, agency, note: str) -> TieReview:
     audit_record(actor=actor, action="agency.tie_reviewed", obj=agency,
                  data={"review": review.pk, "department": agency.gov_tie_department,
                        "declared": agency.gov_tie_declared, "note": note})
+    notices.tie_reviewed_notify(review)
     return review

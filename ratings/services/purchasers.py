@@ -25,6 +25,7 @@ from credit.models import PurchaserCreditEvent
 from credit.services.purchasers import purchaser_credit_event_record
 from ratings import permissions  # noqa: F401  (registers the ratings permissions)
 from ratings.models import PURCHASER_DIMENSIONS, PurchaserRating, PurchaserRatingReply
+from ratings.services import notices
 from ratings.services.ratings import _stars, rating_deadline, reply_once
 
 
@@ -73,6 +74,7 @@ def purchaser_rating_submit(*, actor, award, clarity, cooperation, fairness, pay
     audit_record(actor=actor, action="purchaser_rating.submitted", obj=rating,
                  data={"award": award.pk, "purchaser": org.pk, "agency": award.agency_id,
                        **values, "average": str(rating.average)})
+    notices.purchaser_rating_submitted_notify(rating)
     return rating
 
 
@@ -81,5 +83,7 @@ def purchaser_rating_reply(*, actor, rating, text: str) -> PurchaserRatingReply:
     """The rated purchaser replies publicly (once)."""
     rating = lock(PurchaserRating, rating, missing=_("This rating does not exist."))
     require_perm(actor, "ratings.reply_purchaser_rating", rating)
-    return reply_once(PurchaserRatingReply, rating=rating, actor=actor, text=text,
-                      action="purchaser_rating.replied")
+    reply = reply_once(PurchaserRatingReply, rating=rating, actor=actor, text=text,
+                       action="purchaser_rating.replied")
+    notices.rating_replied_notify(rating)
+    return reply

@@ -25,6 +25,7 @@ from ratings import permissions  # noqa: F401  (registers the ratings permission
 from ratings.models import DIMENSIONS, Rating, RatingAppeal, RatingReply
 from ratings.selectors.ratings import agency_rating_figures
 from ratings.selectors.todos import rating_window_end
+from ratings.services import notices
 
 
 def rating_accepted_at(award: Award) -> dt.datetime:
@@ -101,6 +102,7 @@ def rating_submit(*, actor, award, quality, timeliness, attitude, fees, conduct,
     audit_record(actor=actor, action="rating.submitted", obj=rating,
                  data={"award": award.pk, "agency": award.agency_id, **values,
                        "average": str(rating.average)})
+    notices.rating_submitted_notify(rating)
     return rating
 
 
@@ -109,8 +111,10 @@ def rating_reply(*, actor, rating, text: str) -> RatingReply:
     """The rated agency replies publicly (once)."""
     rating = lock(Rating, rating, related=("agency",), missing=_("This rating does not exist."))
     require_perm(actor, "ratings.reply_rating", rating)
-    return reply_once(RatingReply, rating=rating, actor=actor, text=text,
-                      action="rating.replied")
+    reply = reply_once(RatingReply, rating=rating, actor=actor, text=text,
+                       action="rating.replied")
+    notices.rating_replied_notify(rating)
+    return reply
 
 
 def reply_once(reply_model, *, rating, actor, text: str, action: str):
@@ -150,6 +154,7 @@ def rating_appeal(*, actor, rating, reason: str) -> RatingAppeal:
         raise from_django_validation(exc) from None
     appeal.save()
     transition(rating, "appeal", actor=actor, data={"appeal": appeal.pk, "reason": reason})
+    notices.rating_appealed_notify(appeal)
     return appeal
 
 
@@ -186,6 +191,9 @@ def rating_appeal_decide(*, actor, appeal, uphold: bool, decision: str) -> Ratin
         transition(rating, "restore", actor=actor, audit=False)
     audit_record(actor=actor, action="rating.appeal_decided", obj=rating,
                  data={"appeal": appeal.pk, "upheld": bool(uphold), "decision": decision})
+    notices.rating_decided_notify(
+        rating, kind="rating.appeal_upheld" if uphold else "rating.appeal_rejected",
+        text=decision, appeal=appeal)
     return appeal
 
 
@@ -204,6 +212,7 @@ def rating_void(*, actor, rating, reason: str) -> Rating:
     if pending is not None:
         _decide(lock(RatingAppeal, pending), "uphold", actor=actor, decision=reason)
     _void(actor=actor, rating=rating, reason=reason, audit=True)
+    notices.rating_decided_notify(rating, kind="rating.voided", text=reason)
     return rating
 
 

@@ -26,6 +26,7 @@ from credit.models import CreditEvent
 from credit.services.ledger import credit_event_record
 from supervision import permissions  # noqa: F401  (registers supervision.*)
 from supervision.models import Complaint, ComplaintAttachment
+from supervision.services import notices
 
 Subject, Category, Status, Remedy = (Complaint.Subject, Complaint.Category, Complaint.Status,
                                      Complaint.Remedy)
@@ -118,6 +119,7 @@ def complaint_file(*, actor, subject: str, category: str, text: str,
             stored.append(row)
             row.save()
         _audit_filed(actor, complaint, project, agency, region, stored)
+        notices.complaint_filed_notify(complaint)
     except BaseException:
         for row in stored:
             row.file.storage.delete(row.file.name)
@@ -148,6 +150,7 @@ def complaint_accept(*, actor, complaint: Complaint | int) -> Complaint:
     complaint = _locked(actor, complaint)
     complaint.handled_by = actor
     transition(complaint, "accept", actor=actor, fields=["handled_by"])
+    notices.complaint_accepted_notify(complaint)
     return complaint
 
 
@@ -162,6 +165,7 @@ def complaint_not_accept(*, actor, complaint: Complaint | int, reason: str,
     complaint.decided_at = now or timezone.now()
     transition(complaint, "not_accept", actor=actor,
                fields=["outcome", "handled_by", "decided_at"], data={"outcome": reason})
+    notices.complaint_decided_notify(complaint)
     return complaint
 
 
@@ -198,4 +202,5 @@ def complaint_decide(*, actor, complaint: Complaint | int, upheld: bool, outcome
     transition(complaint, "uphold" if upheld else "dismiss", actor=actor,
                fields=["outcome", "remedy", "decided_at", "handled_by"],
                data={"outcome": outcome, "remedy": remedy, "upheld": upheld})
+    notices.complaint_decided_notify(complaint)
     return complaint
