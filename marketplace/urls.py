@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from marketplace.views import media, pages
+from marketplace.views import media, mine, pages
 
 # Django's own refusals (bad request, including a body over DATA_UPLOAD_MAX_MEMORY_SIZE;
 # forbidden; not found; server error): JSON in the API's error format under /api/, the site's
@@ -31,6 +31,7 @@ site_pages = [
     path("catalogue/items/<int:pk>/", pages.catalogue_item, name="catalogue-item"),
     path("catalogue/fees/", pages.catalogue_fees, name="catalogue-fees"),
     path("catalogue/agencies/", pages.catalogue_agencies, name="catalogue-agencies"),
+    path("my/", mine.mine, name="mine"),
 ]
 
 urlpatterns = [

@@ -84,11 +84,11 @@ def demo_pages() -> dict[str, list[str]]:
     mine = f"/agencies/{agency.pk}"
     pages = {
         "anonymous": public,
-        "demo_agency1": ["/account/", "/agencies/mine/", f"{mine}/edit/", f"{mine}/offers/",
+        "demo_agency1": ["/account/", "/my/", "/agencies/mine/", f"{mine}/edit/", f"{mine}/offers/",
                          f"{mine}/papers/", f"{mine}/practitioners/", f"{mine}/qualifications/",
                          f"{mine}/subscriptions/", "/projects/recommended/", "/notifications/",
                          "/complaints/"] + ([f"/projects/{live.pk}/auction/"] if live else []),
-        "demo_enterprise": ["/account/", "/projects/new/", "/notifications/"]
+        "demo_enterprise": ["/account/", "/my/", "/projects/new/", "/notifications/"]
                            + ([f"/projects/{draft.pk}/edit/"] if draft else [])
                            + ([f"/awards/{delivered.pk}/", f"/ratings/award/{delivered.pk}/"]
                               if delivered else []),

@@ -30,7 +30,7 @@ def test_an_enterprise_signs_up_with_a_valid_code_and_is_signed_in(client):
     assert not org.is_government
     assert AuditEvent.objects.filter(action="purchaser.registered", object_id=str(org.pk)).exists()
     page = client.get(reverse("account")).content.decode()
-    assert "/projects/new/" in page and "/projects/?mine=1" in page
+    assert "/projects/new/" in page and "/my/" in page
 
 
 def test_an_invalid_credit_code_is_refused_with_a_message_and_nothing_is_created(client):
