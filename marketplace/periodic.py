@@ -7,6 +7,7 @@ STEPS = {
     "run_due_selections": 30,    # random draws, sealed quotes and complete panels due now
     "close_due_auctions": 30,    # live auctions past their end (nobody needs to be connected)
     "contract_deadlines": 30,    # objection periods over; missed signing deadlines → runner-up
+    "bidding_reminders": 300,    # deadlines ahead (sign-up, auction, contract), 超时预警
     "sanctions_expire": 300,     # suspensions that have run their course
     "audit_publish_head": 600,   # once a day (the command knows): the audit chain's head
     "notifications_retry": 60,   # deliveries left pending (broker down, worker killed)
