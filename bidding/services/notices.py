@@ -27,6 +27,7 @@ from bidding.models import (
     SignUp,
 )
 from bidding.selectors.parties import bidder_organisations, regulators_over
+from core.audit import event_for
 from core.money import format_money
 from notifications.outbox import notify
 
@@ -102,19 +103,25 @@ def _signup_to(project: Project, signup: SignUp, now) -> list:
     return to
 
 
+def _event_seq(obj) -> int:
+    """The sequence number of the audit event just recorded on ``obj``: a sign-up renewed after
+    a cancellation is a new event, told again."""
+    return event_for(obj).seq
+
+
 def signup_received(project: Project, signup: SignUp, now) -> None:
     notify("signup.received", to=_signup_to(project, signup, now), obj=signup,
            url=project.get_absolute_url(),
            data={"project": project.title, "agency": signup.agency.name,
                  "deadline": when(project.signup_deadline)},
-           key=f"signup.received:{signup.pk}:{now.isoformat()}")
+           key=f"signup.received:{signup.pk}:{_event_seq(signup)}")
 
 
 def signup_cancelled(project: Project, signup: SignUp, now) -> None:
     notify("signup.cancelled", to=_signup_to(project, signup, now), obj=signup,
            url=project.get_absolute_url(),
            data={"project": project.title, "agency": signup.agency.name},
-           key=f"signup.cancelled:{signup.pk}:{now.isoformat()}")
+           key=f"signup.cancelled:{signup.pk}:{_event_seq(signup)}")
 
 
 def signups_closed(project: Project, *, active: list[SignUp], valid: list[SignUp]) -> None:
