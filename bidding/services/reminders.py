@@ -7,7 +7,8 @@ at once, tell nobody twice. Every key holds the deadline it reminds of, so a cha
 reminds again.
 
 - ``signup.closing``: sign-up closes within one working day (``core.workdays``) — the agencies
-  signed up and the subscribers the posting matches (``agencies.selectors.subscriptions``);
+  signed up, those following the posting (关注, ``bidding/services/follows.py``) and the
+  subscribers it matches (``agencies.selectors.subscriptions``);
 - ``auction.starting``: live bidding opens within ``AUCTION_NOTICE_MINUTES`` (or has opened and
   not ended) — the purchaser and the labelled bidders;
 - ``contract.deadline_near``: a contract to sign within one working day — the purchaser and
@@ -23,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.selectors.subscriptions import subscribers_for
-from bidding.models import Award, Contract, Project, SignUp
+from bidding.models import Award, Contract, Project, ProjectFollow, SignUp
 from bidding.selectors.parties import bidder_organisations, regulators_over
 from bidding.services.notices import award_url, when
 from core.workdays import add_working_days
@@ -49,7 +50,10 @@ def _signups_closing(now) -> int:
     for project in projects:
         subscribed = [a.organisation for a in subscribers_for(project)
                       .select_related("organisation")]
-        told += notify("signup.closing", to=bidder_organisations(project) + subscribed,
+        following = [f.agency.organisation for f in ProjectFollow.objects.filter(project=project)
+                     .select_related("agency__organisation").order_by("pk")]
+        told += notify("signup.closing",
+                       to=bidder_organisations(project) + following + subscribed,
                        obj=project, url=project.get_absolute_url(),
                        data={"project": project.title, "deadline": when(project.signup_deadline)},
                        key=f"signup.closing:{project.pk}:{project.signup_deadline.isoformat()}")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from agencies.services.subscriptions import subscription_add
 from bidding.models import Award, Contract, Project
+from bidding.services.follows import project_follow
 from bidding.services.reminders import reminders_send
 from marketplace.periodic import STEPS
 from notifications.kinds import kind_spec
@@ -46,14 +47,17 @@ def test_the_step_is_periodic_every_five_minutes_and_runs_as_a_command():
 def test_sign_up_closing_within_a_working_day_reminds_the_signed_up_and_the_subscribed():
     project = bf.project(signup_deadline=NEXT_MONDAY)
     signed = bf.signup(project=project)
-    follower = bf.bidding_agency(project)
-    subscription_add(actor=user_of(follower), agency=follower, item=project.item)
+    subscriber = bf.bidding_agency(project)
+    subscription_add(actor=user_of(subscriber), agency=subscriber, item=project.item)
+    follower = bf.bidding_agency(project)  # 关注
+    project_follow(actor=user_of(follower), project=project)
     bystander = bf.bidding_agency(project)  # offers the item, neither signed up nor subscribed
     # Wednesday: the deadline is more than a working day away.
     assert reminders_send(now=WEDNESDAY)["signup.closing"] == 0
     # Friday evening: Monday 17:00 is within one working day (the weekend does not count).
-    assert reminders_send(now=FRIDAY_EVENING)["signup.closing"] == 2
-    assert told("signup.closing") == {user_of(signed.agency).pk, user_of(follower).pk}
+    assert reminders_send(now=FRIDAY_EVENING)["signup.closing"] == 3
+    assert told("signup.closing") == {user_of(signed.agency).pk, user_of(subscriber).pk,
+                                      user_of(follower).pk}
     assert user_of(bystander).pk not in told("signup.closing")
     n = Notification.objects.filter(kind="signup.closing").first()
     assert n.data == {"project": project.title, "deadline": "2027-03-08 17:00"}
