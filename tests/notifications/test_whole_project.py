@@ -24,6 +24,7 @@ from bidding.services.contracts import contract_confirm, contract_deadlines_enfo
 from bidding.services.deliveries import delivery_accept, delivery_submit
 from bidding.services.objections import objection_answer, objection_decide, objection_file
 from bidding.services.postings import project_publish
+from bidding.services.reminders import reminders_send
 from bidding.services.signups import signup_create
 from marketplace.periodic import STEPS
 from notifications.models import Delivery, InboxItem, Notification
@@ -75,9 +76,13 @@ def test_a_whole_project_tells_each_party_what_concerns_it_once():
     step(project_publish, actor=owner, project=project)
     for agency in (a, b, c):
         step(signup_create, actor=user_of(agency), project=project)
+    # The reminder an hour before the deadline: the three signed up and the subscriber.
+    step(reminders_send, now=deadline - dt.timedelta(hours=1))
     before_close = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
     # Confidentiality: before close every agency heard only of itself, the purchaser of nobody.
     for n in Notification.objects.select_related("user"):
+        assert n.kind in {"posting.published", "posting.invitation", "signup.received",
+                          "signup.closing"}
         if "agency" in n.data:
             assert n.kind == "signup.received"
             assert n.user.member.organisation.name == n.data["agency"]
@@ -90,6 +95,7 @@ def test_a_whole_project_tells_each_party_what_concerns_it_once():
     step(signups_close, project=project, now=now)
     project.refresh_from_db()
     assert project.status == Project.Status.SELECTING
+    step(reminders_send)  # the periodic step while the auction is open: it is starting
     # Bids are never notified (the bid path's query budget holds without the outbox).
     count = Notification.objects.count()
     for agency, value in ((a, "99000"), (b, "98000"), (c, "97000"), (a, "96500"), (c, "96000")):
@@ -127,7 +133,10 @@ def test_a_whole_project_tells_each_party_what_concerns_it_once():
         (u["owner"], "award.made"), (u["owner"], "objection.filed"),
         (u["owner"], "objection.rejected"), (u["owner"], "contract.confirmed"),
         (u["owner"], "delivery.submitted"), (u["owner"], "delivery.to_rate"),
-        (u["watcher"], "posting.invitation"),
+        (u["watcher"], "posting.invitation"), (u["watcher"], "signup.closing"),
+        (u["owner"], "auction.starting"),
+        (u["a"], "signup.closing"), (u["b"], "signup.closing"), (u["c"], "signup.closing"),
+        (u["a"], "auction.starting"), (u["b"], "auction.starting"), (u["c"], "auction.starting"),
         (u["a"], "signup.received"), (u["a"], "selection.admitted"),
         (u["a"], "award.published"), (u["a"], "objection.answered"),
         (u["a"], "objection.rejected"),
