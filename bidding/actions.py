@@ -8,6 +8,8 @@ from core.audit_rows import Fixed, Moved, register_audited
 ACTIONS = {
     "project.created": _("Project drafted"),
     "project.updated": _("Project changed"),
+    "project.followed": _("Posting followed"),
+    "project.unfollowed": _("Posting no longer followed"),
     "bid.placed": _("Bid placed"),
     "auction.closed": _("Auction closed"),
     "draw.committed": _("Draw commitment published"),

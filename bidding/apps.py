@@ -20,11 +20,9 @@ class BiddingConfig(AppConfig):
         register_todo_provider(Organisation.Kind.PURCHASER, todos.purchaser_todos)
         register_todo_provider(Organisation.Kind.AGENCY, todos.agency_todos)
         register_todo_provider(Organisation.Kind.EXPERT, todos.expert_todos)
-        # 采购邀请网上推送: a published posting invites the agencies subscribed to it.
-        from notifications.kinds import KindSpec, register_kinds
+        # What the parties of a project are told (bidding/notices.py; docs/architecture.md,
+        # "Notifications"), 采购邀请网上推送 among them.
+        from bidding.notices import KINDS
+        from notifications.kinds import register_kinds
 
-        register_kinds({"posting.invitation": KindSpec(
-            title=_("Invitation to a new posting"),
-            body=_("A posting matching your subscriptions was published: %(project)s (sign-up "
-                   "closes %(deadline)s)."),
-            roles=("agency",))})
+        register_kinds(KINDS)

@@ -69,6 +69,9 @@ add_perm("bidding.order_withdrawal", is_regulator,
          _("Only a regulator may order a posting withdrawn."))
 add_perm("bidding.take_part", is_agency & has_agency_profile,
          _("Only agencies with an agency profile may sign up, quote or bid."))
+# 关注: an agency follows a posting open for sign-up, to be reminded before it closes.
+add_perm("bidding.follow_project", is_agency & has_agency_profile & is_signup_open,
+         _("Only an agency may follow a posting, while its sign-up is open."))
 # The button: an agency while sign-up is open (eligibility is told apart, with its reasons).
 add_perm("bidding.sign_up", is_agency & has_agency_profile & is_signup_open,
          _("Sign-up for this project is not open."))

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from bidding.feeds import AwardFeed, ProjectFeed
-from bidding.views import auctions, awards, panels, postings, recommendations
+from bidding.views import auctions, awards, follows, panels, postings, recommendations
 
 app_name = "bidding"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("projects/<int:pk>/signup/", postings.project_signup, name="project-signup"),
     path("projects/<int:pk>/signup/cancel/", postings.project_signup_cancel,
          name="project-signup-cancel"),
+    path("projects/<int:pk>/follow/", follows.project_follow, name="project-follow"),
+    path("projects/<int:pk>/unfollow/", follows.project_unfollow, name="project-unfollow"),
     path("projects/<int:pk>/auction/", auctions.auction, name="auction"),
     path("awards/", awards.award_list, name="award-list"),
     path("awards/<int:pk>/", awards.award_detail, name="award-detail"),

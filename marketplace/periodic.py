@@ -7,6 +7,7 @@ STEPS = {
     "run_due_selections": 30,    # random draws, sealed quotes and complete panels due now
     "close_due_auctions": 30,    # live auctions past their end (nobody needs to be connected)
     "contract_deadlines": 30,    # objection periods over; missed signing deadlines → runner-up
+    "bidding_reminders": 300,    # deadlines ahead (sign-up, auction, contract), 超时预警
     "sanctions_expire": 300,     # suspensions that have run their course
     "credit_reminders": 300,     # suspensions ending within a working day → the agency
     "ratings_reminders": 300,    # rating windows closing within a working day → who has not rated

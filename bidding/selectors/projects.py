@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from bidding.models import Avoidance, Award, Project, SignUp
+from bidding.models import Avoidance, Award, Project, ProjectFollow, SignUp
 from core.errors import NotFound
 from core.roles import organisation_of
 
@@ -55,6 +55,12 @@ def signup_of(*, agency: Agency | None, project: Project) -> SignUp | None:
         return None
     return (SignUp.objects.filter(project=project, agency=agency)
             .prefetch_related("practitioners").first())
+
+
+def is_following(*, agency: Agency | None, project: Project) -> bool:
+    """Does ``agency`` follow ``project`` (关注, ``bidding.models.ProjectFollow``)?"""
+    return agency is not None and ProjectFollow.objects.filter(agency=agency,
+                                                               project=project).exists()
 
 
 def agency_of_user(user) -> Agency | None:

@@ -57,6 +57,7 @@ from bidding.quoting import (
     money,
 )
 from bidding.selectors.auctions import auction_project, auction_snapshot
+from bidding.services import notices
 from bidding.services.awards import award_create
 from bidding.services.common import lock_project
 from core.audit import audit_record
@@ -280,6 +281,7 @@ def _close(*, project: Project, now: dt.datetime | None, actor) -> tuple[Award |
         transition(locked, "fail_auction", actor=actor, fields=["status_reason"],
                    data={"ended_at": locked.auction_ends_at, "bids": 0,
                          "reason": locked.status_reason})
+        notices.project_failed(locked)
         broadcast(group_name(locked.pk), {
             "type": "auction.closed", "project": locked.pk, "seq": locked.last_seq,
             "status": locked.status, "reason": locked.status_reason,

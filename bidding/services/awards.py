@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from bidding.eligibility import BARRED
 from bidding.models import Award, Bid, Project, SignUp
+from bidding.services import notices
 from bidding.verification import award_record_hash, code_from_hash
 from core.audit import audit_record
 from core.money import CENT, format_money
@@ -87,6 +88,7 @@ def award_create(*, project: Project, signup: SignUp, price, quote=None, computa
 
     project.status = Project.Status.AWARDED
     project.save(update_fields=["status", "modified"])
+    notices.award_made(award)
     return award
 
 
@@ -147,4 +149,5 @@ def award_offer_next(*, project: Project, previous: Award, actor, why: str) -> A
     project.save(update_fields=["status", "status_reason", "modified"])
     audit_record(actor=actor, action="project.failed", obj=project,
                  data={"reason": project.status_reason, "after_award": previous.pk})
+    notices.project_failed(project)
     return None

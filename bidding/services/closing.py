@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from bidding.draw import commitment_of
 from bidding.eligibility import eligible_signups
 from bidding.models import Project, SignUp
+from bidding.services import notices
 from bidding.services.awards import award_create
 from bidding.services.common import lock_project
 from bidding.services.draws import reveal_window_open
@@ -96,6 +97,7 @@ def _signups_close(*, project: Project, now=None) -> tuple[Project, bool]:
         transition(project, "fail", actor=None, fields=["status_reason"], data={
             "reason": project.status_reason, "active": len(active), "valid": len(valid),
             "needed": needed})
+        notices.project_failed(project)
         return project, True
 
     update = []
@@ -122,6 +124,7 @@ def _signups_close(*, project: Project, now=None) -> tuple[Project, bool]:
             update += ["draw_seed", "draw_commitment"]
             data["draw_commitment"] = project.draw_commitment  # never the seed
     transition(project, "close_signups", actor=None, fields=update, data=data)
+    notices.signups_closed(project, active=active, valid=valid)
     if project.method == Method.COMPREHENSIVE:
         # Deferred import: bidding.services.panels imports this module (bidder_label).
         from bidding.services.panels import panel_draw

@@ -22,7 +22,8 @@ import bidding.permissions  # noqa: F401  (registers the bidding.* permissions)
 from bidding import signals
 from bidding.eligibility import BARRED
 from bidding.models import Award, Contract, Objection, Project
-from bidding.selectors.awards import has_pending_objection, objection_period_over
+from bidding.selectors.awards import has_pending_objection, objection_period_over, service_due
+from bidding.services import notices
 from bidding.services.awards import award_offer_next
 from bidding.services.checks import check_file, required_text
 from core.audit import audit_record
@@ -84,6 +85,7 @@ def contract_upload(*, actor, award: Award, file) -> Contract:
         contract = Contract.objects.create(award=award, file=file, uploaded_by=org)
     audit_record(actor=actor, action="contract.uploaded", obj=contract,
                  data={"award": award.pk, "by": org.pk, "file": contract.file.name})
+    notices.contract_uploaded(contract, award)
     return contract
 
 
@@ -111,6 +113,7 @@ def contract_confirm(*, actor, award: Award) -> Contract:
     transition(award, "start_service", actor=actor, audit=False)
     audit_record(actor=actor, action="contract.confirmed", obj=contract,
                  data={"award": award.pk, "by": org.pk, "at": now})
+    notices.contract_confirmed(contract, award, due=service_due(award))
     return contract
 
 
@@ -119,6 +122,8 @@ def _supersede(*, award: Award, actor, missed: bool, reason: str) -> Award | Non
     transition(award, "supersede", actor=actor, fields=["status_reason"],
                data={"missed_deadline": missed, "reason": reason})
     signals.award_refused.send(sender=Award, award=award, missed=missed, actor=actor)
+    if missed:
+        notices.contract_missed(award, purchaser_at_fault=False)
     return award_offer_next(project=award.project, previous=award, actor=actor,
                             why=_("the winner did not sign") if missed
                             else _("the winner refused to sign"))
@@ -135,6 +140,7 @@ def contract_refuse(*, actor, award: Award, reason: str) -> Award | None:
     if Contract.objects.filter(award=award, confirmed_at__isnull=False).exists():
         raise Conflict(_("The contract has already been confirmed."))
     reason = required_text(reason, "reason", _("Give the reason for refusing to sign."))
+    notices.contract_refused(award, reason=reason)
     return _supersede(award=award, actor=actor, missed=False,
                       reason=_("The winner refused to sign the contract: %(reason)s") % {
                           "reason": reason})
@@ -183,6 +189,7 @@ def award_decline(*, actor, award: Award, reason: str) -> Award | None:
     transition(award, "withdraw", actor=actor, fields=["status_reason"],
                data={"reason": award.status_reason, "by_purchaser": True,
                      "accepted_cause": accepted})
+    notices.award_declined(award, reason=reason)
     if accepted:
         return award_offer_next(project=award.project, previous=award, actor=actor,
                                 why=_("the winner is suspended or expelled"))
@@ -192,6 +199,7 @@ def award_decline(*, actor, award: Award, reason: str) -> Award | None:
     project.status_reason = award.status_reason
     transition(project, "fail", actor=actor, fields=["status_reason"],
                data={"reason": project.status_reason, "after_award": award.pk})
+    notices.project_failed(project)
     return None
 
 
@@ -233,6 +241,7 @@ def contract_deadlines_enforce(*, now=None) -> dict:
             if fault == PURCHASER:
                 signals.purchaser_defaulted.send(sender=Award, award=award, missed=True,
                                                  actor=None, reason="")
+                notices.contract_missed(award, purchaser_at_fault=True)  # once: its key
                 counts["purchaser_late"] += 1
                 continue
             if fault is None:

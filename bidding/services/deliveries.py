@@ -14,6 +14,7 @@ import bidding.permissions  # noqa: F401  (registers the bidding.* permissions)
 from bidding import signals
 from bidding.models import Award, Delivery, Project
 from bidding.selectors.awards import service_due
+from bidding.services import notices
 from bidding.services.checks import check_file, required_text
 from core.audit import audit_record
 from core.locking import lock
@@ -35,6 +36,7 @@ def delivery_submit(*, actor, award: Award, file, note: str = "") -> Delivery:
     transition(award, "deliver", actor=actor, audit=False)
     audit_record(actor=actor, action="delivery.submitted", obj=delivery,
                  data={"award": award.pk, "file": delivery.file.name, "note": delivery.note})
+    notices.delivery_submitted(delivery, award)
     return delivery
 
 
@@ -56,6 +58,7 @@ def _decide(*, actor, delivery: Delivery, accepted: bool, reason: str = "") -> D
     transition(award, f"{move}_result", actor=actor, audit=False)
     signals.delivery_decided.send(sender=Award, delivery=delivery, accepted=accepted,
                                   on_time=delivery.on_time, actor=actor)
+    notices.delivery_decided(delivery, award, accepted=accepted)
     return delivery
 
 

@@ -16,6 +16,7 @@ from agencies.models import Agency
 from bidding import signals
 from bidding.models import Award, Objection, Project
 from bidding.selectors.awards import has_pending_objection, objection_period_over
+from bidding.services import notices
 from bidding.services.awards import award_offer_next
 from bidding.services.checks import required_text
 from core.audit import audit_record
@@ -44,6 +45,7 @@ def objection_file(*, actor, award: Award, text: str) -> Objection:
     objection = Objection.objects.create(award=award, agency=agency, text=text)
     audit_record(actor=actor, action="objection.filed", obj=objection,
                  data={"award": award.pk, "agency": agency.pk, "text": text})
+    notices.objection_filed(objection)
     return objection
 
 
@@ -59,6 +61,7 @@ def objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
     objection.answer = required_text(answer, "answer", _("Write the purchaser's answer."))
     transition(objection, "answer", actor=actor, data={"answer": objection.answer},
                fields=["answer"])
+    notices.objection_answered(objection)
     return objection
 
 
@@ -84,6 +87,8 @@ def objection_decide(*, actor, objection: Objection, upheld: bool, decision: str
                data={"upheld": bool(upheld), "decision": objection.decision})
     signals.objection_decided.send(sender=Award, objection=objection, upheld=bool(upheld),
                                    actor=actor)
+    objection.award = award
+    notices.objection_decided(objection, upheld=bool(upheld))
     now = timezone.now()
     if upheld and Award.transitions.allowed(award, "withdraw"):
         award.status_reason = objection.decision

@@ -33,6 +33,7 @@ from bidding import (
 from bidding.eligibility import eligible_signups
 from bidding.models import Expert, ExpertScore, ExpertTie, Panel, PanelSeat, Project, SignUp
 from bidding.panels import excluded_counts, panel_commitment, panel_pool, panel_seed
+from bidding.services import notices
 from bidding.services.closing import bidder_label
 from bidding.services.common import lock_project
 from core.audit import audit_record, event_for
@@ -277,6 +278,8 @@ def panel_draw(*, actor, project) -> Panel:
         by_code = {e.code: e for e in eligible}
         PanelSeat.objects.bulk_create([PanelSeat(panel=panel, expert=by_code[r["code"]],
                                                  rank=r["round"]) for r in rounds[:size]])
+        notices.panel_seated(panel, panel.seats.filter(status=PanelSeat.Status.SEATED)
+                             .select_related("expert__organisation").order_by("rank"))
     return panel
 
 
@@ -383,11 +386,14 @@ def panel_seat_replace(*, actor, panel) -> Panel:
                          "add experts to the pool.") % {"n": len(open_seats)})
     experts = {e.code: e for e in Expert.objects.filter(
         code__in=[r["code"] for r in reserves[:len(open_seats)]])}
+    seated = []
     for seat, reserve in zip(open_seats, reserves):
         transition(seat, "replace", actor=actor,
                    data={"expert": seat.expert.code, "by": reserve["code"]})
-        PanelSeat.objects.create(panel=panel, expert=experts[reserve["code"]],
-                                 rank=reserve["round"])
+        seated.append(PanelSeat.objects.create(panel=panel, expert=experts[reserve["code"]],
+                                               rank=reserve["round"]))
     panel.deadline = _deadline(now)
     panel.save(update_fields=["deadline", "modified"])
+    notices.panel_seats_replaced(panel, open_seats)
+    notices.panel_seated(panel, seated)
     return panel

@@ -29,6 +29,7 @@ from bidding.models import Avoidance, PostingReview, Project, ProjectDocument, P
 from bidding.panels import panel_commitment
 from bidding.rules import abolished_message, listed_entry, posting_problems, problems_by_field
 from bidding.rules import catalogue_for as _catalogue_for
+from bidding.services import notices
 from bidding.services.closing import close_due_signups, signups_close  # noqa: F401  (re-export)
 from bidding.services.common import lock_project
 from bidding.services.draws import draw_commit
@@ -270,6 +271,7 @@ def project_publish(*, actor, project: Project, now=None) -> Project:
         audit_record(actor=actor, action="panel.committed", obj=project,
                      data={"commitment": panel_commitment(project)})
     _invite_subscribers(project)
+    notices.posting_published(project)
     return project
 
 
@@ -307,6 +309,7 @@ def _withdraw(project: Project, *, actor, reason: str, **data) -> Project:
     project.status_reason = reason
     transition(project, "withdraw", actor=actor, fields=["status_reason"],
                data={"reason": reason, "previous_status": previous, **data})
+    notices.posting_withdrawn(project, ordered=bool(data.get("ordered_by_regulator")))
     return project
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from bidding import permissions  # noqa: F401  (registers the bidding.* permissions)
 from bidding.models import PostingReview, Project
 from bidding.rules import TEXT_FIELDS, Problem, article_cited, posting_problems
+from bidding.services import notices
 from bidding.services.common import lock_project
 from core.audit import audit_record
 from core.errors import Conflict, ValidationFailed
@@ -118,6 +119,7 @@ def posting_review_request(*, actor, project: Project, legal_basis: str,
     audit_record(actor=actor, action="posting_review.requested", obj=review, data={
         "project": project.pk, "legal_basis": legal_basis, "explanation": review.explanation,
         "flagged": [[p.field, p.phrase] for p in flagged]})
+    notices.posting_review_requested(review)
     return review
 
 
@@ -139,6 +141,7 @@ def posting_review_decide(*, actor, review, approve: bool, reason: str,
                fields=["decided_by", "decided_at", "decision_reason"],
                data={"project": review.project_id, "reason": reason,
                      "phrases": review.phrases})
+    notices.posting_review_decided(review)
     return review
 
 

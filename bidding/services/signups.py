@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, Practitioner
 from bidding.eligibility import require_eligible
 from bidding.models import Project, SignUp
+from bidding.services import notices
 from bidding.services.common import agency_of, lock_project
 from bidding.services.draws import contribution_commit, parse_commitment
 from core.audit import audit_record
@@ -59,6 +60,7 @@ def signup_create(*, actor, project: Project, practitioners=(), draw_commitment=
         audit_record(actor=actor, action="signup.created", obj=signup, data=data)
     else:
         transition(signup, "renew", actor=actor, data=data)
+    notices.signup_received(project, signup, now)
     return signup
 
 
@@ -75,4 +77,5 @@ def signup_cancel(*, actor, project: Project, now=None) -> SignUp:
     if project.status != Project.Status.PUBLISHED or project.signup_deadline <= now:
         raise Conflict(_("Sign-up has closed; the sign-up can no longer be cancelled."))
     transition(signup, "cancel", actor=actor, data={"project": project.pk, "agency": agency.pk})
+    notices.signup_cancelled(project, signup, now)
     return signup

@@ -91,6 +91,8 @@ def project_detail(request, pk: int):
         "agency": agency,
         "signup": active_signup,
         "signup_open": signup_open,
+        "following": signup_open and active_signup is None
+        and selectors.is_following(agency=agency, project=project),
         "problems": problems,
         "signup_form": SignUpForm(agency=agency),
         "draw": draw_state(project, now=now) if project.method == Project.Method.RANDOM_DRAW

@@ -17,7 +17,7 @@ PREVIOUS_STEPS = ["close_signups", "run_due_selections", "close_due_auctions",
 
 def test_beat_schedule_holds_every_periodic_step_and_each_is_a_command():
     schedule = app.conf.beat_schedule
-    assert set(PREVIOUS_STEPS) | {"notifications_retry", "credit_reminders",
+    assert set(PREVIOUS_STEPS) | {"notifications_retry", "bidding_reminders", "credit_reminders",
                                   "ratings_reminders"} == set(STEPS)
     commands = get_commands()
     for step, every in STEPS.items():
