@@ -10,4 +10,5 @@ STEPS = {
     "sanctions_expire": 300,     # suspensions that have run their course
     "audit_publish_head": 600,   # once a day (the command knows): the audit chain's head
     "notifications_retry": 60,   # deliveries left pending (broker down, worker killed)
+    "webhooks_retry": 30,        # webhook deliveries due again (backoff) or left pending
 }

@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("credit.api.urls")),
     path("", include("supervision.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]
 
 site_pages = [
