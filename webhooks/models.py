@@ -25,13 +25,13 @@ class Endpoint(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
                                      related_name="webhook_endpoints",
                                      verbose_name=_("organisation"))
-    url = models.URLField(_("URL"), max_length=500)
+    url = models.URLField(pgettext_lazy("webhook", "URL"), max_length=500)
     event_types = models.JSONField(
         _("event types"), default=list, blank=True,
         help_text=_('Notification kinds to receive, or "*" for every kind.'))
     secret = models.CharField(_("signing secret"), max_length=80)
     description = models.CharField(_("description"), max_length=200, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("webhook", "active"), default=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

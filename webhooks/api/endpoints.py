@@ -40,7 +40,7 @@ MAX_ID = 2**63 - 1
 TAGS = ["webhooks"]
 
 
-class EndpointOutput(serializers.Serializer):
+class WebhookEndpointOutput(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.CharField()
     event_types = serializers.ListField(child=serializers.CharField())
@@ -49,12 +49,12 @@ class EndpointOutput(serializers.Serializer):
     created = serializers.DateTimeField()
 
 
-class EndpointSecretOutput(EndpointOutput):
+class WebhookEndpointSecretOutput(WebhookEndpointOutput):
     secret = serializers.CharField(help_text=gettext_lazy(
         "The signing secret: shown only now; keep it on the receiving side."))
 
 
-class EndpointInput(StrictFieldsMixin, serializers.Serializer):
+class WebhookEndpointInput(StrictFieldsMixin, serializers.Serializer):
     url = TextField(max_length=500, help_text=gettext_lazy("An https:// URL."))
     event_types = serializers.ListField(
         child=TextField(max_length=64), max_length=50,
@@ -62,7 +62,7 @@ class EndpointInput(StrictFieldsMixin, serializers.Serializer):
     description = TextField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class EndpointPatch(StrictFieldsMixin, serializers.Serializer):
+class WebhookEndpointPatch(StrictFieldsMixin, serializers.Serializer):
     url = TextField(max_length=500, required=False)
     event_types = serializers.ListField(child=TextField(max_length=64), max_length=50,
                                         required=False)
@@ -70,14 +70,14 @@ class EndpointPatch(StrictFieldsMixin, serializers.Serializer):
     active = serializers.BooleanField(required=False)
 
 
-class AttemptOutput(serializers.Serializer):
+class WebhookAttemptOutput(serializers.Serializer):
     at = serializers.DateTimeField()
     status_code = serializers.IntegerField(allow_null=True)
     response_ms = serializers.IntegerField(allow_null=True)
     error = serializers.CharField()
 
 
-class DeliveryOutput(serializers.Serializer):
+class WebhookDeliveryOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     key = serializers.CharField()
@@ -90,7 +90,7 @@ class DeliveryOutput(serializers.Serializer):
     payload = serializers.JSONField()
     created = serializers.DateTimeField()
     sent_at = serializers.DateTimeField(allow_null=True)
-    attempt_log = AttemptOutput(many=True)
+    attempt_log = WebhookAttemptOutput(many=True)
 
 
 def _my_organisation(request):
@@ -113,20 +113,20 @@ class Endpoints(DeclaredQueryParams, APIView):
     parser_classes = API_PARSERS
 
     @extend_schema(summary="The webhook endpoints of the caller's organisation", tags=TAGS,
-                   responses={200: EndpointOutput(many=True), **error_responses(401, 403)})
+                   responses={200: WebhookEndpointOutput(many=True), **error_responses(401, 403)})
     def get(self, request):
-        return Response(EndpointOutput(endpoints_of(_my_organisation(request)), many=True).data)
+        return Response(WebhookEndpointOutput(endpoints_of(_my_organisation(request)), many=True).data)
 
     @extend_schema(summary="Add a webhook endpoint (the answer shows its secret once)",
-                   tags=TAGS, request=EndpointInput,
-                   responses={201: EndpointSecretOutput, **error_responses(400, 401, 403, 415)})
+                   tags=TAGS, request=WebhookEndpointInput,
+                   responses={201: WebhookEndpointSecretOutput, **error_responses(400, 401, 403, 415)})
     def post(self, request):
         org = _my_organisation(request)
-        form = EndpointInput(data=request.data)
+        form = WebhookEndpointInput(data=request.data)
         form.is_valid(raise_exception=True)
         endpoint = webhook_endpoint_create(actor=request.user, organisation=org,
                                            **form.validated_data)
-        return Response(EndpointSecretOutput(endpoint).data, status=status.HTTP_201_CREATED)
+        return Response(WebhookEndpointSecretOutput(endpoint).data, status=status.HTTP_201_CREATED)
 
 
 class EndpointDetail(DeclaredQueryParams, APIView):
@@ -134,20 +134,20 @@ class EndpointDetail(DeclaredQueryParams, APIView):
     parser_classes = API_PARSERS
 
     @extend_schema(summary="One webhook endpoint", tags=TAGS,
-                   responses={200: EndpointOutput, **error_responses(401, 403, 404)})
+                   responses={200: WebhookEndpointOutput, **error_responses(401, 403, 404)})
     def get(self, request, pk: int):
-        return Response(EndpointOutput(_my_endpoint(request, pk)).data)
+        return Response(WebhookEndpointOutput(_my_endpoint(request, pk)).data)
 
     @extend_schema(summary="Change a webhook endpoint (URL, event types, description, active)",
-                   tags=TAGS, request=EndpointPatch,
-                   responses={200: EndpointOutput, **error_responses(400, 401, 403, 404, 415)})
+                   tags=TAGS, request=WebhookEndpointPatch,
+                   responses={200: WebhookEndpointOutput, **error_responses(400, 401, 403, 404, 415)})
     def patch(self, request, pk: int):
         endpoint = _my_endpoint(request, pk)
-        form = EndpointPatch(data=request.data)
+        form = WebhookEndpointPatch(data=request.data)
         form.is_valid(raise_exception=True)
         endpoint = webhook_endpoint_update(actor=request.user, endpoint=endpoint,
                                            **form.validated_data)
-        return Response(EndpointOutput(endpoint).data)
+        return Response(WebhookEndpointOutput(endpoint).data)
 
     @extend_schema(summary="Delete a webhook endpoint and its delivery log", tags=TAGS,
                    request=None, responses={204: None, **error_responses(401, 403, 404)})
@@ -161,11 +161,11 @@ class EndpointRotateSecret(APIView):
 
     @extend_schema(summary="Replace the endpoint's signing secret (shown once)", tags=TAGS,
                    request=None,
-                   responses={200: EndpointSecretOutput, **error_responses(401, 403, 404)})
+                   responses={200: WebhookEndpointSecretOutput, **error_responses(401, 403, 404)})
     def post(self, request, pk: int):
         endpoint = webhook_endpoint_rotate_secret(actor=request.user,
                                                   endpoint=_my_endpoint(request, pk))
-        return Response(EndpointSecretOutput(endpoint).data)
+        return Response(WebhookEndpointSecretOutput(endpoint).data)
 
 
 class EndpointTest(APIView):
@@ -173,10 +173,10 @@ class EndpointTest(APIView):
 
     @extend_schema(summary="Send the endpoint a webhook.ping event now", tags=TAGS,
                    request=None,
-                   responses={202: DeliveryOutput, **error_responses(400, 401, 403, 404)})
+                   responses={202: WebhookDeliveryOutput, **error_responses(400, 401, 403, 404)})
     def post(self, request, pk: int):
         delivery = webhook_endpoint_ping(actor=request.user, endpoint=_my_endpoint(request, pk))
-        return Response(DeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
+        return Response(WebhookDeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
 class EndpointDeliveries(DeclaredQueryParams, APIView):
@@ -185,10 +185,10 @@ class EndpointDeliveries(DeclaredQueryParams, APIView):
     @extend_schema(summary="The endpoint's deliveries, newest first, with their attempts",
                    tags=TAGS,
                    parameters=[OpenApiParameter("page", int, description="Page number (from 1).")],
-                   responses={200: page_of(DeliveryOutput), **error_responses(401, 403, 404)},
+                   responses={200: page_of(WebhookDeliveryOutput), **error_responses(401, 403, 404)},
                    operation_id="v1_webhooks_deliveries_list")
     def get(self, request, pk: int):
         qs = endpoint_deliveries(_my_endpoint(request, pk))
         paginator = StandardPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(DeliveryOutput(page, many=True).data)
+        return paginator.get_paginated_response(WebhookDeliveryOutput(page, many=True).data)
