@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import NotAllowed
 from core.models import AuditEvent, Organisation
 from notifications.outbox import notify
 from tests.factories.core import MemberFactory, OrganisationFactory, purchaser_user
@@ -197,8 +198,6 @@ def test_replay_sends_again_logs_the_attempt_and_is_audited(
 
 def test_only_the_endpoints_organisation_or_a_superuser_replays(receiver,
                                                                  django_capture_on_commit_callbacks):
-    from core.errors import NotAllowed
-
     user = purchaser_user()
     endpoint(receiver.url, organisation=user.member.organisation)
     with django_capture_on_commit_callbacks(execute=True):
