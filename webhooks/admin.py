@@ -11,12 +11,20 @@ from webhooks.services.sending import webhook_delivery_replay
 
 @admin.register(Endpoint)
 class EndpointAdmin(admin.ModelAdmin):
+    """Read-only: an organisation manages its endpoints through the API, whose services
+    check the URL and the event types and audit each change."""
+
     list_display = ("url", "organisation", "active", "created")
     list_filter = ("active",)
     search_fields = ("url", "organisation__name")
-    raw_id_fields = ("organisation",)
-    exclude = ("secret",)  # shown once to the organisation, never here
-    readonly_fields = ("created",)
+    fields = ("organisation", "url", "event_types", "description", "active", "created")
+    readonly_fields = fields  # the secret is shown once to the organisation, never here
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AttemptInline(admin.TabularInline):

@@ -10,17 +10,19 @@ machine, the tests' local server). The event types are registered notification k
 """
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import audit_record
-from core.errors import ValidationFailed
+from core.errors import ValidationFailed, from_django_validation
 from core.locking import lock
 from core.models import Organisation
 from core.permissions import require_perm
@@ -53,13 +55,35 @@ def clean_url(url: str) -> str:
     if parts.username or parts.password:
         raise ValidationFailed(_("The URL must not contain a user name or password."),
                                field="url")
-    if parts.scheme == "https" and host:
+    testing = settings.DEBUG or settings.WEBHOOKS_ALLOW_HTTP
+    if parts.scheme == "http" and host in LOCAL_HOSTS and testing:
         return url
-    if (parts.scheme == "http" and host in LOCAL_HOSTS
-            and (settings.DEBUG or settings.WEBHOOKS_ALLOW_HTTP)):
+    if parts.scheme == "https" and host:
+        if _is_internal_address(host) and not (testing and host in LOCAL_HOSTS):
+            raise ValidationFailed(_("A webhook URL must name a public host, not an internal "
+                                     "address."), field="url")
         return url
     raise ValidationFailed(_("A webhook URL must start with https:// (plain http only for "
                              "127.0.0.1 or localhost while testing)."), field="url")
+
+
+def _is_internal_address(host: str) -> bool:
+    """Whether ``host`` is an IP literal of a loopback, private, link-local or reserved network
+    (or localhost): the platform does not POST into its own network. A name that resolves to
+    such an address is not caught here (see docs/architecture.md, "Webhooks")."""
+    if host == "localhost":
+        return True
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
+
+
+def _full_clean(endpoint: Endpoint) -> None:
+    try:
+        endpoint.full_clean(exclude=["organisation"])
+    except ValidationError as exc:
+        raise from_django_validation(exc) from None
 
 
 def clean_event_types(event_types) -> list[str]:
@@ -96,6 +120,7 @@ def webhook_endpoint_create(*, actor, organisation: Organisation, url: str,
     if Endpoint.objects.filter(organisation=organisation).count() >= MAX_ENDPOINTS:
         raise ValidationFailed(_("An organisation keeps at most %(n)s webhook endpoints.")
                                % {"n": MAX_ENDPOINTS}, field="url")
+    _full_clean(endpoint)
     endpoint.save()
     audit_record(actor=actor, action="webhook.created", obj=endpoint, data={
         "organisation": organisation.pk, **_described(endpoint)})
@@ -122,6 +147,7 @@ def webhook_endpoint_update(*, actor, endpoint: Endpoint, url: str | None = None
     after = _described(endpoint)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changed:
+        _full_clean(endpoint)
         endpoint.save(update_fields=["url", "event_types", "description", "active"])
         audit_record(actor=actor, action="webhook.updated", obj=endpoint, data=changed)
     return endpoint
