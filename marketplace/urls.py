@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("credit.urls")),
     path("", include("supervision.urls")),
     path("", include("notifications.urls")),
+    path("", include("webhooks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
