@@ -13,4 +13,5 @@ STEPS = {
     "ratings_reminders": 300,    # rating windows closing within a working day → who has not rated
     "audit_publish_head": 600,   # once a day (the command knows): the audit chain's head
     "notifications_retry": 60,   # deliveries left pending (broker down, worker killed)
+    "webhooks_retry": 30,        # webhook deliveries due again (backoff) or left pending
 }

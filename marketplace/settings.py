@@ -193,6 +193,7 @@ INSTALLED_APPS = [
     # ours, from the ground floor up (docs/architecture.md)
     "core",
     "notifications",
+    "webhooks",
     "agencies",
     "bidding",
     "credit",
@@ -340,6 +341,14 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Deliveries still pending after this many seconds are sent again by the periodic
 # notifications_retry step (and by each worker that starts).
 NOTIFICATIONS_RETRY_AFTER = _read("NOTIFICATIONS_RETRY_AFTER", _nonnegative_int, 60)
+# Webhooks for integrators (docs/architecture.md, "Webhooks"): seconds to wait for an
+# endpoint's answer, attempts before a delivery is failed, the site's address that makes the
+# events' links absolute, and whether http://127.0.0.1 / localhost endpoints are allowed
+# besides HTTPS ones (always with DEBUG; the tests' local receiver needs it).
+WEBHOOKS_TIMEOUT = _read("WEBHOOKS_TIMEOUT", _number, 10.0)
+WEBHOOKS_MAX_ATTEMPTS = _read("WEBHOOKS_MAX_ATTEMPTS", _nonnegative_int, 8) or 1
+WEBHOOKS_SITE_URL = env.str("WEBHOOKS_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("credit.api.urls")),
     path("", include("supervision.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]
 
 site_pages = [
@@ -43,6 +44,7 @@ urlpatterns = [
     path("", include("credit.urls")),
     path("", include("supervision.urls")),
     path("", include("notifications.urls")),
+    path("", include("webhooks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -14,21 +14,73 @@ worker delivers at least once; the rows' unique keys make a repeat harmless.
 twice is notified once. ``key`` names the event: a second ``notify`` with the same key reaches
 nobody again (an event retried by a periodic step, say). ``data`` must be JSON: the texts are
 rendered from it in each reader's language (``notifications.kinds.render``).
+
+Apps above may react to every event, addressed people or not, with ``register_event_listener``:
+``notify`` calls each listener inside its transaction with an ``Event`` (the kind, key, object,
+link, data and the organisations addressed), before it looks for people to tell, so an event
+addressed to an organisation without members still reaches its webhooks
+(docs/architecture.md, "Webhooks"). A listener must be idempotent on ``Event.key``: the same
+event notified twice calls it twice.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import timezone
 
 from core.models import Member, Organisation
 from notifications.channel_registry import registered_channels
 from notifications.kinds import kind_spec
 from notifications.models import Delivery, Notification
 from notifications.tasks import deliveries_send
+
+
+@dataclass(frozen=True)
+class Event:
+    """What ``notify`` tells its listeners: the event itself, whoever receives it.
+    ``organisation_ids`` are the organisations addressed: those in ``to`` and those of the
+    users in ``to``, each once, sorted."""
+
+    kind: str
+    key: str
+    object_type: str
+    object_id: str
+    url: str
+    data: dict
+    organisation_ids: tuple[int, ...]
+    at: dt.datetime
+
+
+_LISTENERS: list[Callable[[Event], None]] = []
+
+
+def register_event_listener(fn: Callable[[Event], None]) -> None:
+    """Call ``fn(event)`` for every ``notify``, inside its transaction (an exception rolls the
+    caller back, like any write of its own). Registering the same function twice is harmless."""
+    if fn not in _LISTENERS:
+        _LISTENERS.append(fn)
+
+
+def organisations_addressed(to: Iterable) -> tuple[int, ...]:
+    """The ids of the organisations in ``to`` and of the users' organisations, sorted."""
+    org_ids: set[int] = set()
+    user_ids: list[int] = []
+    User = get_user_model()
+    for party in to:
+        if isinstance(party, Organisation):
+            org_ids.add(party.pk)
+        elif isinstance(party, User):
+            user_ids.append(party.pk)
+    if user_ids:
+        org_ids.update(Member.objects.filter(user_id__in=user_ids)
+                       .values_list("organisation_id", flat=True))
+    return tuple(sorted(org_ids))
 
 
 def recipients(to: Iterable) -> list[int]:
@@ -63,7 +115,14 @@ def notify(kind: str, *, to, obj=None, url: str = "", data: dict | None = None,
     object_type = object_id = ""
     if obj is not None:
         object_type, object_id = obj._meta.label_lower, str(obj.pk)
+    to = list(to)
     user_ids = recipients(to)
+    if _LISTENERS:
+        event = Event(kind=kind, key=key, object_type=object_type, object_id=object_id,
+                      url=url[:500], data=data, organisation_ids=organisations_addressed(to),
+                      at=timezone.now())
+        for listener in list(_LISTENERS):
+            listener(event)
     if not user_ids:
         return 0
     known = set(Notification.objects.filter(key=key, user_id__in=user_ids)

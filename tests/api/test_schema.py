@@ -12,6 +12,8 @@ OUR_PATHS = [
     "/api/v1/agencies/{id}/qualifications/{qualification_id}/",
     "/api/v1/agencies/mine/papers/", "/api/v1/agencies/mine/papers/{paper_id}/",
     "/api/v1/subscriptions/", "/api/v1/subscriptions/{id}/",
+    "/api/v1/webhooks/", "/api/v1/webhooks/{id}/", "/api/v1/webhooks/{id}/rotate-secret/",
+    "/api/v1/webhooks/{id}/deliveries/", "/api/v1/webhooks/{id}/test/",
     "/api/v1/agencies/{id}/papers/", "/api/v1/agencies/{id}/papers/{paper_id}/file/",
     "/api/v1/regions/",
 ]
@@ -35,7 +37,8 @@ def test_schema_endpoint_serves_our_paths(client):
 
 def test_our_endpoints_generate_a_valid_schema_without_warnings():
     patterns = [path("api/v1/", include("marketplace.api.urls")),
-                path("api/v1/", include("agencies.api.urls"))]
+                path("api/v1/", include("agencies.api.urls")),
+                path("api/v1/", include("webhooks.api.urls"))]
     GENERATOR_STATS.reset()
     schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
     assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache, (

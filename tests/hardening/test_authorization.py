@@ -34,6 +34,7 @@ from tests.factories import ratings as rf
 from tests.factories.agencies import agency, agency_user, paper, png_bytes, service_item
 from tests.factories.awards import approval_user_of, made_award
 from tests.factories.core import purchaser_user, regulator_user
+from tests.factories.webhooks import endpoint as webhook_endpoint
 from tests.notifications.helpers import delivered
 
 pytestmark = pytest.mark.django_db
@@ -184,6 +185,13 @@ ROWS = {
                                             set()),
     "api/v1/notifications/read-all/": ("/api/v1/notifications/read-all/", {},
                                        {"purchaser", "agency", "approval", "regulator"}),
+    # every organisation's members add their own webhook endpoints; another's is not found
+    "api/v1/webhooks/": ("/api/v1/webhooks/", {}, {"purchaser", "agency", "approval",
+                                                   "regulator"}),
+    "api/v1/webhooks/<int:pk>/": ("/api/v1/webhooks/{webhook}/", {"active": False}, set()),
+    "api/v1/webhooks/<int:pk>/rotate-secret/": ("/api/v1/webhooks/{webhook}/rotate-secret/",
+                                                {}, set()),
+    "api/v1/webhooks/<int:pk>/test/": ("/api/v1/webhooks/{webhook}/test/", {}, set()),
 }
 
 
@@ -243,6 +251,7 @@ def world():
     notification, = delivered(purchaser_user(), 1)
     return {
         "notification": notification.pk,
+        "webhook": webhook_endpoint("https://case.example.gov.cn/hook").pk,
         "complaint": complaint.pk, "purchaser_rating": purchaser_rated.pk,
         "posting_review": posting_review.pk,
         "rating": rated.pk, "rating_appeal": rating_appeal.pk, "inspection": inspection.pk,

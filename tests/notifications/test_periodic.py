@@ -18,7 +18,7 @@ PREVIOUS_STEPS = ["close_signups", "run_due_selections", "close_due_auctions",
 def test_beat_schedule_holds_every_periodic_step_and_each_is_a_command():
     schedule = app.conf.beat_schedule
     assert set(PREVIOUS_STEPS) | {"notifications_retry", "bidding_reminders", "credit_reminders",
-                                  "ratings_reminders"} == set(STEPS)
+                                  "ratings_reminders", "webhooks_retry"} == set(STEPS)
     commands = get_commands()
     for step, every in STEPS.items():
         entry = schedule[step]
@@ -28,7 +28,8 @@ def test_beat_schedule_holds_every_periodic_step_and_each_is_a_command():
     app.loader.import_default_modules()  # what a starting worker does: autodiscovery
     # … finds the tasks the schedule and the outbox send
     assert {"marketplace.run_step", "notifications.deliveries_send",
-            "notifications.deliveries_retry"} <= set(app.tasks)
+            "notifications.deliveries_retry", "webhooks.deliveries_send",
+            "webhooks.deliveries_retry"} <= set(app.tasks)
 
 
 def test_run_periodic_runs_the_same_steps_once(monkeypatch):
