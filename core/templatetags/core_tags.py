@@ -3,10 +3,12 @@
 ``{% can "bidding.place_bid" project as allowed %}``: the one permission layer
 (core/permissions.py), so a button is shown by the rule that allows the action.
 ``{{ amount|money }}``: an amount as core.money.format_money writes it everywhere (``93500.00``;
-empty for ``None``)."""
+empty for ``None``). ``{{ score|decimal }}`` (``{{ factor|decimal:3 }}``): any other number with a
+fixed number of decimal places, two by default (core.money.format_decimal): a score, a weight,
+a mean."""
 from django import template
 
-from core.money import format_money
+from core.money import format_decimal, format_money
 from core.permissions import has_perm
 
 register = template.Library()
@@ -24,3 +26,10 @@ def money(value) -> str:
     if value is None or value == "":
         return ""
     return format_money(value)
+
+
+@register.filter(name="decimal")
+def decimal_places(value, places=2) -> str:
+    if value is None or value == "":
+        return ""
+    return format_decimal(value, int(places))
