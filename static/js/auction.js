@@ -167,7 +167,8 @@
     var leading = !!(best && state.viewer && best.label === state.viewer.label);
     var standing = $("standing");
     if (standing) {
-      standing.textContent = state.closed || !rank ? "" : (leading ? T.holding : fmt(T.outbid, { rank: rank }));
+      // while leading, the hint under the form says so already (T.leading)
+      standing.textContent = state.closed || !rank ? "" : (leading ? ($("bid-hint") ? "" : T.holding) : fmt(T.outbid, { rank: rank }));
       standing.className = "standing" + (rank && !leading && !state.closed ? " outbid" : "");
     }
     // "Your bid was accepted" is true only while it leads: once outbid it goes (the standing says so).
