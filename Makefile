@@ -23,7 +23,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput -v 0
 
 demo: migrate
-	$(BIN)/python manage.py load_demo --once
+	$(BIN)/python manage.py load_demo --once --url http://$(HOST):$(PORT)/
 
 # Daphne serves HTTP and WebSockets; one Celery worker with embedded beat beside it delivers
 # notifications and runs the periodic steps (deadlines; marketplace/periodic.py). With no

@@ -39,7 +39,7 @@ from decimal import Decimal
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bidding.models import Project
@@ -52,6 +52,7 @@ from bidding.services.auctions import (
 )
 from core.broadcast import encode, relay
 from core.errors import MarketplaceError, NotFound
+from core.languages import scope_language
 
 log = logging.getLogger(__name__)
 
@@ -201,9 +202,12 @@ class AuctionConsumer(AsyncWebsocketConsumer):
             _timer_release(self.project_id)
 
     async def __call__(self, scope, receive, send):
-        """The ASGI application, as Channels runs it, plus clean-up when it ends."""
+        """The ASGI application, as Channels runs it, plus clean-up when it ends. It speaks the
+        language of the page (``core/languages.py``): the snapshot's status and unit, the
+        eligibility reasons and refusals; the database thread inherits it."""
         try:
-            await super().__call__(scope, receive, send)
+            with translation.override(scope_language(scope)):
+                await super().__call__(scope, receive, send)
         finally:  # also when the server cancels the instance without a disconnect
             self._stop_following()
 

@@ -60,3 +60,22 @@ def format_money(value) -> str | None:
     """``Decimal("93500")`` → ``"93500.00"``, the form every frame, API body and audit entry
     carries; ``None`` stays ``None``."""
     return None if value is None else format(Decimal(value).quantize(CENT), "f")
+
+
+def format_decimal(value, places: int = 2) -> str | None:
+    """Any number a page shows (a score, a weight, a mean) with exactly ``places`` decimal
+    places: ``Decimal("84.0200000000000")`` (what SQLite gives back for a computed decimal),
+    ``80.0`` and ``"74125.0000"`` become ``"84.02"``, ``"80.00"``, ``"74125.00"``. ``None`` and
+    ``""`` stay as they are; anything that is not a finite number is returned unchanged, as
+    text."""
+    if value is None or value == "":
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    return format(number.quantize(Decimal(1).scaleb(-places)), "f")

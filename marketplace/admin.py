@@ -9,6 +9,7 @@ regions and the audit trail are in core/admin.py.
 """
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,20 @@ admin.site.index_title = _("Catalogue and calendar maintenance")
 for model in (Product, Category, ProductAttributeValue, ProductCategory):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
+
+# Oscar's shop apps (basket, order, offer, voucher, payment, shipping, wishlists, analytics…)
+# stay installed only because the catalogue's code looks them up (marketplace/settings.py); the
+# platform sells nothing, so their models leave the admin, which then lists what a regulator
+# keeps. Oscar's catalogue is our public list of intermediary service items and is named so
+# (its "Product" is a service item, 服务事项), in both languages.
+for model in apps.get_models():
+    if model._meta.app_config.name.startswith("oscar.") and admin.site.is_registered(model):
+        admin.site.unregister(model)
+apps.get_app_config("catalogue").verbose_name = _("Service catalogue")
+if apps.is_installed("axes"):  # django-axes has no Chinese catalogue: its names are in ours
+    apps.get_app_config("axes").verbose_name = _("Sign-in protection")
+Product._meta.verbose_name = _("service item")
+Product._meta.verbose_name_plural = _("service items")
 
 
 class IsServiceItemFilter(admin.SimpleListFilter):

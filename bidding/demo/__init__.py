@@ -28,6 +28,8 @@ period is ended at its decision time so that the contract can be signed. States 
 - a failed project (流标: too few sign-ups), a withdrawn one (public reason), and a draft.
 
 ``ratings.demo`` then rates the accepted awards and ``credit.demo`` adds the credit history.
+Last, ``bidding.demo.timeline.settle_calendar`` gives every project a calendar a reader can
+follow (published before its deadline, a full objection period before the contract).
 """
 from __future__ import annotations
 
@@ -60,6 +62,7 @@ from bidding.demo.steps import (
     sign_up_committing,
     user_named,
 )
+from bidding.demo.timeline import settle_calendar
 from bidding.models import Award, Project
 from bidding.services import contracts, methods, objections
 from bidding.services import postings as services
@@ -96,6 +99,7 @@ def load(stdout=None) -> None:
     made += _work_in_progress(enterprise)
     made += _open_and_other_postings(enterprise, government)
     made.append(experts.scoring_project(enterprise))
+    settle_calendar()  # every date in the order the rules require (bidding/demo/timeline.py)
 
     if stdout is not None:
         counts = dict(Project.objects.values_list("status")

@@ -143,7 +143,7 @@ def auction_snapshot(*, project: Project | int, user=None) -> dict:
         "quote_mode": proj.quote_mode,
         "quote_mode_label": str(proj.get_quote_mode_display()),
         "lower_wins": lower,
-        "unit": "%" if not lower else "元",
+        "unit": "%" if not lower else str(_("yuan")),  # in the reader's language
         "ceiling": money(proj.ceiling),
         "floor": money(proj.floor),
         "step": money(proj.step),

@@ -231,13 +231,45 @@ def _render_form(request, *, form, quals, avoids, docs, project=None, section_er
     }, status=status)
 
 
+def _valid_rows(formset, make) -> list:
+    """The inputs of the rows of ``formset`` that are valid, kept and not empty."""
+    rows = []
+    for f in kept(formset):
+        if f.is_valid():
+            row = make(f)
+            if row is not None:
+                rows.append((f, row))
+    return rows
+
+
+def _unsaved_problems(request, project, form, quals, avoids, section_errors: dict) -> None:
+    """On a refused "publish", also the posting rules (``posting_problems``) over what the form
+    could read, so every reason shows on the first submission instead of one round of errors
+    after another. A field whose input was already refused is left to that error; the rules run
+    on a copy that is never saved."""
+    unsaved = form.instance  # the input already applied by the ModelForm (valid fields only)
+    if project is None:
+        unsaved.purchaser = organisation_of(request.user)
+    qual_rows = _valid_rows(quals, lambda f: f.as_input())
+    avoid_rows = _valid_rows(avoids, lambda f: f.as_input())
+    problems = posting_problems(unsaved, [q for _f, q in qual_rows], [a for _f, a in avoid_rows])
+    if project is not None:
+        problems = reviews.unapproved(unsaved, problems, reviews.approved_review(project))
+    refused = set(form.errors)
+    _place_problems([p for p in problems if (p.field or "__all__") not in refused], form,
+                    [f for f, _q in qual_rows], section_errors)
+
+
 def _save(request, project: Project | None):
     form, quals, avoids, docs = _bind(request, project)
     valid = all([form.is_valid(), quals.is_valid(), avoids.is_valid(), docs.is_valid()])
     section_errors: dict = {}
+    publish = request.POST.get("action") == "publish"
     if not valid:
+        if publish:
+            _unsaved_problems(request, project, form, quals, avoids, section_errors)
         return _render_form(request, form=form, quals=quals, avoids=avoids, docs=docs,
-                            project=project, status=400)
+                            project=project, section_errors=section_errors, status=400)
     documents = [d for d in (f.as_input() for f in kept(docs)) if d is not None]
     try:
         if project is None:
@@ -252,9 +284,11 @@ def _save(request, project: Project | None):
                 avoidances=[f.as_input() for f in kept(avoids)], documents=documents)
     except MarketplaceError as exc:
         _apply_errors(exc, form, section_errors)
+        if publish:
+            _unsaved_problems(request, project, form, quals, avoids, section_errors)
         return _render_form(request, form=form, quals=quals, avoids=avoids, docs=docs,
                             project=project, section_errors=section_errors, status=400)
-    if request.POST.get("action") != "publish":
+    if not publish:
         messages.success(request, _("Saved as a draft. Publish it when it is complete."))
         return redirect("bidding:project-edit", pk=project.pk)
     try:

@@ -10,7 +10,8 @@ With ``DEBUG`` on (the default of ``make run``) Django ignores ``handler404`` an
 unknown URL with its technical page listing every URL pattern of the site;
 ``DebugNotFoundMiddleware`` puts the site's page (or the JSON refusal) in its place, so the
 default settings do not hand out the URL map either. Tracebacks of a 500 stay on the
-developer's screen with DEBUG on: only the 404 page is replaced.
+developer's screen with DEBUG on: only the 404 page is replaced. The pages are ``404.html``
+and ``500.html`` (templates/), in the reader's language; 400 and 403 use ``core/error.html``.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -30,11 +32,10 @@ def _wants_json(request) -> bool:
         "Accept", "")
 
 
-def _answer(request, status: int, detail: str, code: str):
+def _answer(request, status: int, detail: str, code: str, template: str = "core/error.html"):
     if _wants_json(request):
         return JsonResponse({"detail": detail, "code": code}, status=status)
-    response = render(request, "core/error.html", {"status": status, "detail": detail},
-                      status=status)
+    response = render(request, template, {"status": status, "detail": detail}, status=status)
     response.site_page = True
     return response
 
@@ -52,15 +53,20 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    return _answer(request, 404, _("There is no such page."), "not_found")
+    """``404.html``: the site's look, a search of the projects and the main lists."""
+    return _answer(request, 404, _("There is no such page."), "not_found", "404.html")
 
 
 def server_error(request):
+    """``500.html``, rendered without the request's context processors (they read the database,
+    which may be what failed); plain text if even that fails."""
     detail = _("Something went wrong on our side; the error has been logged. Please try again "
                "later.")
+    if _wants_json(request):
+        return JsonResponse({"detail": detail, "code": "server_error"}, status=500)
     try:
-        return _answer(request, 500, detail, "server_error")
-    except Exception:  # the page itself failed (e.g. the database is down): plain text
+        return HttpResponseServerError(loader.render_to_string("500.html", {"detail": detail}))
+    except Exception:  # the page itself failed: plain text
         logger.exception("the error page could not be rendered")
         return HttpResponseServerError(detail, content_type="text/plain; charset=utf-8")
 

@@ -21,12 +21,25 @@
     return n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
   // Times are Beijing time, as everywhere on the platform, whatever the viewer's clock zone.
-  var clock = new Intl.DateTimeFormat("zh-CN", {
-    timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit",
-    hourCycle: "h23" });
+  // The end and the ladder show the date too (a window may run past midnight), in the form the
+  // server renders: 2026-12-02 00:23:36. The chart's axis keeps the time of day.
+  var clock = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+  function parts(iso) {
+    var out = {};
+    clock.formatToParts(new Date(iso)).forEach(function (p) { out[p.type] = p.value; });
+    return out;
+  }
+  function momentOf(iso) {
+    if (!iso) return "—";
+    var p = parts(iso);
+    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute + ":" + p.second;
+  }
   function timeOf(iso) {
     if (!iso) return "—";
-    return clock.format(new Date(iso));
+    var p = parts(iso);
+    return p.hour + ":" + p.minute + ":" + p.second;
   }
   function serverNow() { return Date.now() + offset; }
 
@@ -56,7 +69,8 @@
     $("best-label").textContent = best ? fmt(T.bidder, { label: best.label }) : T.noBids;
     $("seq").textContent = state.seq;
     $("countdown").dataset.ends = state.ends_at || "";
-    $("ends-at").textContent = timeOf(state.ends_at);
+    $("ends-at").textContent = momentOf(state.ends_at);
+    $("ends-at").setAttribute("datetime", state.ends_at || "");
     $("status-badge").textContent = state.status_label;
     $("status-badge").dataset.status = state.status;
     renderLadder();
@@ -71,7 +85,7 @@
     body.textContent = "";
     if (!state.ladder.length) {
       var tr0 = document.createElement("tr"); tr0.className = "empty";
-      var td0 = document.createElement("td"); td0.colSpan = 4; td0.className = "muted"; td0.textContent = T.noBids;
+      var td0 = document.createElement("td"); td0.colSpan = 5; td0.className = "muted"; td0.textContent = T.noBids;
       tr0.appendChild(td0); body.appendChild(tr0); return;
     }
     var mine = state.viewer && state.viewer.label;
@@ -80,9 +94,11 @@
       if (i === 0) tr.className = "lead";
       if (mine && r.label === mine) tr.className += " mine";
       var who = r.agency ? r.agency + " (" + r.label + ")" : fmt(T.bidder, { label: r.label });
-      [String(r.seq), who, money(r.value), timeOf(r.placed_at)].forEach(function (text, j) {
+      // rank in the price order (every accepted bid beats the one before), then the bid number
+      [String(i + 1), String(r.seq), who, money(r.value), momentOf(r.placed_at)].forEach(function (text, j) {
         var td = document.createElement("td");
-        if (j === 2) td.className = "num";
+        if (j === 1) td.className = "muted";
+        if (j === 3) td.className = "num";
         td.textContent = text; tr.appendChild(td);
       });
       body.appendChild(tr);
@@ -140,7 +156,7 @@
     state.ladder.forEach(function (r, i) {
       var c = el("circle", { cx: x(new Date(r.placed_at).getTime()), cy: y(num(r.value)), r: i === state.ladder.length - 1 ? 5 : 3,
         "class": (state.viewer && r.label === state.viewer.label) ? "pt mine" : "pt" });
-      c.appendChild(el("title", {}, fmt(T.bidder, { label: r.label }) + " " + money(r.value) + " · " + timeOf(r.placed_at)));
+      c.appendChild(el("title", {}, fmt(T.bidder, { label: r.label }) + " " + money(r.value) + " · " + momentOf(r.placed_at)));
       svg.appendChild(c);
     });
   }
@@ -148,12 +164,21 @@
   function renderYou(best) {
     var rank = ownRank();
     if ($("own-rank")) $("own-rank").textContent = rank ? fmt(T.rank, { rank: rank }) : "";
+    var leading = !!(best && state.viewer && best.label === state.viewer.label);
+    var standing = $("standing");
+    if (standing) {
+      // while leading, the hint under the form says so already (T.leading)
+      standing.textContent = state.closed || !rank ? "" : (leading ? ($("bid-hint") ? "" : T.holding) : fmt(T.outbid, { rank: rank }));
+      standing.className = "standing" + (rank && !leading && !state.closed ? " outbid" : "");
+    }
+    // "Your bid was accepted" is true only while it leads: once outbid it goes (the standing says so).
+    if (!leading && msgKind === "ok") flash("", "");
     var hint = $("bid-hint");
     if (!hint) return;
     var form = $("bid-form");
     form.hidden = !!state.closed;
     var lower = state.lower_wins, limit;
-    if (best && state.viewer && best.label === state.viewer.label) { hint.textContent = T.leading; return; }
+    if (leading) { hint.textContent = T.leading; return; }
     if (!best) {
       limit = lower ? state.ceiling : state.floor;
       hint.textContent = fmt(lower ? T.hintFirstLower : T.hintFirstHigher, { limit: money(limit) });
@@ -249,8 +274,10 @@
     resync();   // the snapshot brings the translated status and the full result
   }
 
+  var msgKind = "";
   function flash(text, kind) {
     var m = $("bid-msg");
+    msgKind = kind || "";
     if (!m) return;
     m.textContent = text;
     m.className = "bid-msg " + (kind || "");
@@ -268,8 +295,10 @@
       else if (msg.type === "bid.placed") onBidPlaced(msg);
       else if (msg.type === "auction.closed") onClosed(msg);
       else if (msg.type === "bid.accepted") {
-        flash(fmt(T.accepted, { seq: msg.seq }), "ok");
         var input = $("bid-value"); if (input) input.value = "";
+        // Already outbid when the answer arrives (a rival's bid came first): say so instead.
+        if (msg.seq < state.seq) renderYou(state.ladder[state.ladder.length - 1]);
+        else flash(fmt(T.accepted, { seq: msg.seq }), "ok");
         if (msg.seq > state.seq + 1) resync();
       } else if (msg.type === "resync") {
         // The server's relay lost frames (e.g. Redis restarted): re-read the truth.
@@ -287,24 +316,48 @@
     };
   }
 
+  // A bid cannot be withdrawn: it is confirmed in a <dialog> first (keyboard: the dialog takes
+  // the focus, starting on "Back"; Esc cancels; Tab moves between the two buttons). Without
+  // <dialog> support the form posts and the server asks instead (bidding/views/auctions.py).
+  function sendBid(value) {
+    refSeq += 1;
+    flash(T.sending, "");
+    if (!send({ type: "bid", value: value, ref: refSeq })) {
+      // HTTP fallback: the same service behind the API
+      var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+      fetch(root.dataset.api, { method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify({ value: value }) })
+        .then(function (r) { return r.json().then(function (b) { return [r.ok, b]; }); })
+        .then(function (res) { flash(res[0] ? fmt(T.accepted, { seq: res[1].seq }) : res[1].detail, res[0] ? "ok" : "bad"); })
+        .catch(function () { flash(T.offline, "bad"); });
+    }
+  }
+
   var form = $("bid-form");
+  var dialog = $("bid-confirm");
+  var asked = null;
   if (form) {
     form.addEventListener("submit", function (e) {
-      e.preventDefault();
       var value = $("bid-value").value.trim().replace(/,/g, "");
-      if (!value) return;
-      refSeq += 1;
-      flash(T.sending, "");
-      if (!send({ type: "bid", value: value, ref: refSeq })) {
-        // HTTP fallback: the same service behind the API
-        var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-        fetch(root.dataset.api, { method: "POST", credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-          body: JSON.stringify({ value: value }) })
-          .then(function (r) { return r.json().then(function (b) { return [r.ok, b]; }); })
-          .then(function (res) { flash(res[0] ? fmt(T.accepted, { seq: res[1].seq }) : res[1].detail, res[0] ? "ok" : "bad"); })
-          .catch(function () { flash(T.offline, "bad"); });
-      }
+      if (dialog && typeof dialog.showModal !== "function") return;  // the server confirms
+      e.preventDefault();
+      if (!value) { $("bid-value").focus(); return; }
+      if (!dialog) { sendBid(value); return; }
+      asked = value;
+      var shown = isNaN(Number(value)) ? value : money(value);
+      $("bid-confirm-text").textContent = fmt(state.lower_wins ? T.confirmLower : T.confirmHigher, { value: shown });
+      dialog.returnValue = "";
+      dialog.showModal();
+      $("bid-confirm-no").focus();
+    });
+  }
+  if (dialog && form) {
+    dialog.addEventListener("close", function () {
+      var value = asked;
+      asked = null;
+      $("bid-value").focus();
+      if (dialog.returnValue === "confirm" && value) sendBid(value);
     });
   }
 

@@ -17,6 +17,7 @@ from bidding.models import Objection
 from bidding.services.objections import objection_decide as decide
 from core.access import csv_response, regulator_required, wants_csv
 from core.errors import MarketplaceError
+from core.money import format_decimal
 from credit.models import Inspection, Sanction
 from credit.services import inspections as insp
 from credit.services.sanctions import sanction_confirm, sanction_reject
@@ -104,7 +105,8 @@ def risks(request):
         if which == "falling":
             return csv_response("risk-falling-scores", [
                 _("Agency"), _("USCC"), _("Score 90 days ago"), _("Score now"), _("Drop")],
-                ((f.agency.name, f.agency.uscc, f.before, f.now, f.drop)
+                ((f.agency.name, f.agency.uscc, format_decimal(f.before), format_decimal(f.now),
+                  format_decimal(f.drop))
                  for f in summary["falling"]))
         if which == "complaints":
             return csv_response("risk-repeated-complaints", [

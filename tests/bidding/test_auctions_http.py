@@ -111,7 +111,7 @@ def test_auction_page_no_javascript_fallback_places_a_bid_and_shows_refusals(cli
     res = client.post(f"/projects/{project.pk}/auction/", {"value": "abc"}, follow=True)
     assert res.status_code == 200 and not Bid.objects.exists()
     assert list(res.context["messages"])
-    client.post(f"/projects/{project.pk}/auction/", {"value": "96000"})
+    client.post(f"/projects/{project.pk}/auction/", {"value": "96000", "confirmed": "1"})
     assert Bid.objects.get().value == 96000
 
 

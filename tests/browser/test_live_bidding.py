@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import uuid
 
 import pytest
@@ -70,8 +71,22 @@ def test_two_agencies_bid_live_then_the_award_is_published_and_verified(browser,
         marker = page_b.evaluate("window.__noReload = 1")  # survives only without a reload
         assert marker == 1
 
+        # A bid is confirmed first, in a dialog worked by keyboard: Enter submits the form, the
+        # dialog opens on "Back", Escape cancels and nothing is sent; Tab, Shift+Tab, Enter
+        # on "Confirm bid" places it.
         page_a.fill("#bid-value", "95000")
-        page_a.click("#bid-form button[type=submit]")
+        page_a.press("#bid-value", "Enter")
+        page_a.wait_for_selector("#bid-confirm[open]")
+        assert "95,000.00" in page_a.inner_text("#bid-confirm-text")
+        assert page_a.evaluate("document.activeElement.id") == "bid-confirm-no"
+        page_a.keyboard.press("Escape")
+        page_a.wait_for_selector("#bid-confirm:not([open])", state="attached")
+        assert page_a.inner_text("#seq") == "0"
+        page_a.press("#bid-value", "Enter")
+        page_a.wait_for_selector("#bid-confirm[open]")
+        page_a.keyboard.press("Shift+Tab")
+        assert page_a.evaluate("document.activeElement.id") == "bid-confirm-yes"
+        page_a.keyboard.press("Enter")
         page_a.wait_for_function("document.getElementById('bid-msg').className.includes('ok')")
         page_b.wait_for_function("document.getElementById('seq').textContent === '1'")
         assert "95,000.00" in page_b.inner_text("#best")
@@ -79,9 +94,16 @@ def test_two_agencies_bid_live_then_the_award_is_published_and_verified(browser,
 
         page_b.fill("#bid-value", "94000")
         page_b.click("#bid-form button[type=submit]")
+        page_b.click("#bid-confirm-yes")
         page_a.wait_for_function("document.getElementById('seq').textContent === '2'")
         assert "94,000.00" in page_a.inner_text("#best")
         assert "2" in page_a.inner_text("#own-rank")
+        # Outbid: "accepted" is gone, the standing says so; the ladder ranks, the end has a date.
+        assert page_a.inner_text("#bid-msg") == ""
+        assert "2" in page_a.inner_text("#standing")
+        assert page_a.locator("#ladder tr").first.locator("td").first.inner_text() == "1"
+        assert page_a.locator("#ladder tr").first.locator("td").nth(1).inner_text() == "2"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", page_a.inner_text("#ends-at"))
         assert page_a.locator("#ladder tr").count() == 2
         assert page_a.locator("#chart circle").count() == 2
         page_a.screenshot(path="/tmp/h5-auction-live.png", full_page=True)
@@ -89,6 +111,7 @@ def test_two_agencies_bid_live_then_the_award_is_published_and_verified(browser,
         # A too-small step is refused with a readable message; the socket stays usable.
         page_a.fill("#bid-value", "93900")
         page_a.click("#bid-form button[type=submit]")
+        page_a.click("#bid-confirm-yes")
         page_a.wait_for_function("document.getElementById('bid-msg').className.includes('bad')")
 
         # The consumer timer closes the auction at its end; both pages reveal the winner.

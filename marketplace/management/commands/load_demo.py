@@ -1,6 +1,8 @@
 """Load the demo: catalogue, agencies, one account per role, then each app's own demo data.
 
 ``--once`` does nothing if the demo is already loaded (the run command calls it every start).
+``--url`` is the address the site is served on, printed at the end (the Makefile passes its
+``HOST`` and ``PORT``, so ``make run PORT=8101`` prints the port it serves).
 """
 import importlib
 
@@ -17,8 +19,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true",
                             help="skip if the demo is already loaded")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/",
+                            help="the address the site is served on, printed at the end")
 
-    def handle(self, *args, once=False, **options):
+    def handle(self, *args, once=False, url="http://127.0.0.1:8000/", **options):
         if once and demo_loaded():
             self.stdout.write("demo data already loaded")
         else:
@@ -34,4 +38,4 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_LOGINS["password"])
         for role, username in DEMO_LOGINS["users"]:
             self.stdout.write(f"  {role:<28} {username}")
-        self.stdout.write("\nOpen http://127.0.0.1:8000/")
+        self.stdout.write(f"\nOpen {url}")
