@@ -6,10 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from notifications.selectors.preferences import CONFIGURABLE
 
-CHANNEL_LABELS = {"inbox": _("Inbox"), "email": _("E-mail"), "sms": _("SMS")}
+CHANNEL_LABELS = {"inbox": pgettext_lazy("notification channel", "Inbox"),
+                  "email": pgettext_lazy("notification channel", "E-mail"),
+                  "sms": pgettext_lazy("notification channel", "SMS")}
 
 
 def field_name(kind: str, channel: str) -> str:
@@ -33,9 +36,10 @@ class NotificationSettingsForm(forms.Form):
                 initial=choices.channel_on(channel))
         for row in rows:
             for channel in CONFIGURABLE:
+                label = f"{row.spec.title} · {CHANNEL_LABELS[channel]}"
                 self.fields[field_name(row.kind, channel)] = forms.BooleanField(
-                    label=f"{row.spec.title} · {CHANNEL_LABELS[channel]}", required=False,
-                    initial=row.enabled[channel])
+                    label=label, required=False, initial=row.enabled[channel],
+                    widget=forms.CheckboxInput(attrs={"aria-label": label}))
 
     def channel_fields(self):
         return [self[f"all:{channel}"] for channel in CONFIGURABLE]
