@@ -184,6 +184,9 @@ ROWS = {
                                             set()),
     "api/v1/notifications/read-all/": ("/api/v1/notifications/read-all/", {},
                                        {"purchaser", "agency", "approval", "regulator"}),
+    # one's own settings only (the path names no one else's)
+    "api/v1/notifications/preferences/": ("/api/v1/notifications/preferences/", {},
+                                          {"purchaser", "agency", "approval", "regulator"}),
 }
 
 
