@@ -12,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -58,9 +58,7 @@ def email_message(delivery, choices) -> EmailMultiAlternatives:
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
-        },
-        connection=get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT)
-        if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend") else None)
+        })  # the SMTP backend waits at most settings.EMAIL_TIMEOUT
     message.attach_alternative(html, "text/html")
     return message
 
