@@ -20,7 +20,13 @@ from core.locking import lock
 from core.permissions import require_perm
 from notifications import permissions  # noqa: F401  (registers the rules used below)
 from notifications.models import ChannelPreference, NotificationSettings
-from notifications.selectors.preferences import ALL_KINDS, ALWAYS_ON, CONFIGURABLE, kinds_for
+from notifications.selectors.preferences import (
+    ALL_KINDS,
+    ALWAYS_ON,
+    CONFIGURABLE,
+    default_enabled,
+    kinds_for,
+)
 from notifications.unsubscribe import unsubscribe_read
 
 INBOX_LOCKED = _("The inbox keeps every notification: it cannot be turned off.")
@@ -89,7 +95,9 @@ def notification_settings_update(
 
 
 def _store(user, wanted: dict[tuple[str, str], bool]) -> dict:
-    """Write the preferences that differ from the stored ones; ``{"kind/channel": enabled}``."""
+    """Write the preferences that differ from the stored ones (or, where none is stored, from
+    the default: a page saved unchanged stores nothing, so the person keeps following the
+    defaults); ``{"kind/channel": enabled}`` of what changed."""
     if not wanted:
         return {}
     stored = {(p.kind, p.channel): p for p in ChannelPreference.objects.filter(user=user)}
@@ -97,6 +105,9 @@ def _store(user, wanted: dict[tuple[str, str], bool]) -> dict:
     for (kind, channel), enabled in sorted(wanted.items()):
         row = stored.get((kind, channel))
         if row is None:
+            default = True if kind == ALL_KINDS else default_enabled(kind, channel)
+            if enabled == default:
+                continue
             ChannelPreference.objects.create(user=user, kind=kind, channel=channel,
                                              enabled=enabled)
         elif row.enabled != enabled:

@@ -158,6 +158,9 @@ def test_settings_page_lists_my_kinds_and_saves_with_an_audit(client):
     assert choices.enabled("signup.closed", "email")
     assert event_for(NotificationSettings.objects.get(user=user),
                      "notification_settings.changed") is not None
+    # only the choice that differs from the default is stored
+    assert list(ChannelPreference.objects.filter(user=user).values_list(
+        "kind", "channel", "enabled")) == [("award.made", "email", False)]
 
 
 def test_a_wrong_mobile_number_is_a_form_error_on_the_page(client):
