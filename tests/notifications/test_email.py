@@ -131,3 +131,21 @@ def test_no_address_no_email_delivery(smtp):
         notify("award.made", to=[user], data=DATA, key="award.made:8")
     assert list(Delivery.objects.values_list("channel", flat=True)) == ["inbox"]
     assert smtp.messages == []
+
+
+def test_the_header_link_unsubscribes_in_one_click_and_the_next_event_sends_no_email(smtp):
+    from django.test import Client
+
+    user = purchaser_user()
+    sent_to(user)
+    (_rcpt, message), = smtp.messages
+    url = str(message["List-Unsubscribe"]).strip().strip("<>")
+    path = url.removeprefix("https://zjcs.example.gov.cn")
+    response = Client(enforce_csrf_checks=True).post(
+        path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        notify("award.made", to=[user], data=DATA, url="/awards/8/", key="award.made:8")
+    assert len(smtp.messages) == 1
+    assert not Delivery.objects.filter(notification__key="award.made:8",
+                                       channel="email").exists()
