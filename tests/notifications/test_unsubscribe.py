@@ -78,3 +78,12 @@ def test_a_tampered_or_forged_link_is_a_400_page_with_a_clear_message(client):
             assert page.status_code == 400
             assert "退订链接无效" in page.content.decode()
     assert not ChannelPreference.objects.exists()
+
+
+def test_the_settings_and_unsubscribe_pages_render_entirely_in_chinese(client):
+    from tests.marketplace.test_translations import _check_chinese
+
+    user = purchaser_user()
+    _check_chinese(client, link(user))
+    client.force_login(user)
+    _check_chinese(client, "/notifications/settings/")
