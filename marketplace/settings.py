@@ -106,6 +106,12 @@ def _url_path(text: str) -> str:
     return text
 
 
+def _site_url(text: str) -> str:
+    if not text.startswith(("http://", "https://")) or len(text.rstrip("/")) < 9:
+        raise ValueError("expected the site's address, like https://zjcs.example.gov.cn")
+    return text.rstrip("/")
+
+
 def _directory(text: str) -> Path:
     if not text:
         raise ValueError("expected a directory")
@@ -349,6 +355,42 @@ WEBHOOKS_TIMEOUT = _read("WEBHOOKS_TIMEOUT", _number, 10.0)
 WEBHOOKS_MAX_ATTEMPTS = _read("WEBHOOKS_MAX_ATTEMPTS", _nonnegative_int, 8) or 1
 WEBHOOKS_SITE_URL = env.str("WEBHOOKS_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+
+# --- Notifications by e-mail and text message (docs/architecture.md, "Notifications") ------
+# SITE_URL: the site's address as people reach it, for the links in e-mails and text messages.
+SITE_URL = _read("SITE_URL", _site_url, "http://127.0.0.1:8000")
+# E-mail: EMAIL_URL (smtp://user:password@host:587, smtp+tls://…, smtp+ssl://…,
+# consolemail://) or EMAIL_HOST with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS / EMAIL_USE_SSL; neither set: e-mails are written to the console.
+EMAIL_URL = env.str("EMAIL_URL", default="").strip()
+EMAIL_HOST = env.str("EMAIL_HOST", default="").strip()
+if EMAIL_URL:
+    _email = env.email_url_config(EMAIL_URL)
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+    EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+elif EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = _read("EMAIL_PORT", _positive_int, 25)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = _read("EMAIL_HOST_PASSWORD", str, "")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = _read("EMAIL_TIMEOUT", _number, 10.0)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost").strip()
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Text messages: SMS_URL names an HTTP gateway (https://user:password@gw.example/send for
+# basic authentication, https://:token@gw.example/send for a bearer token) that takes
+# {"to", "text", "idempotency_key"} as JSON; unset, messages are only logged
+# (notifications/sms.py).
+SMS_URL = env.str("SMS_URL", default="").strip()
+SMS_TIMEOUT = _read("SMS_TIMEOUT", _number, 10.0)
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from notifications.models import Delivery, InboxItem, Notification
+from notifications.models import (
+    ChannelPreference,
+    Delivery,
+    InboxItem,
+    Notification,
+    NotificationSettings,
+)
 
 
 @admin.register(Notification)
@@ -13,7 +19,8 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("notification", "channel", "status", "attempts", "sent_at")
+    list_display = ("notification", "channel", "status", "attempts", "next_attempt_at",
+                    "sent_at")
     list_filter = ("channel", "status")
     raw_id_fields = ("notification",)
 
@@ -22,3 +29,16 @@ class DeliveryAdmin(admin.ModelAdmin):
 class InboxItemAdmin(admin.ModelAdmin):
     list_display = ("notification", "user", "created", "read_at")
     raw_id_fields = ("notification", "user")
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(admin.ModelAdmin):
+    list_display = ("user", "mobile", "language", "updated")
+    raw_id_fields = ("user",)
+
+
+@admin.register(ChannelPreference)
+class ChannelPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "channel", "enabled")
+    list_filter = ("channel", "enabled")
+    raw_id_fields = ("user",)

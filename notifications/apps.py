@@ -14,8 +14,12 @@ class NotificationsConfig(AppConfig):
         from core.audit import register_actions
         from notifications.actions import ACTIONS
         from notifications.channel_registry import INBOX, register_channel
+        from notifications.channels.email import EMAIL
+        from notifications.channels.sms import SMS
         from notifications.kinds import PLATFORM_KINDS, register_kinds
 
         register_actions(ACTIONS)
         register_kinds(PLATFORM_KINDS)
         register_channel(INBOX)
+        register_channel(EMAIL)
+        register_channel(SMS)

@@ -6,10 +6,11 @@ delivery's transaction, holding its row lock, once per attempt until one succeed
 intent gets a delivery row on this channel at all (a person without an e-mail address, a kind
 nobody subscribes to by SMS).
 
-Only ``inbox`` exists now. E-mail, SMS and webhooks plug in the same way, from their app's
-``AppConfig.ready``::
+``inbox`` is registered here; ``email`` and ``sms`` in ``notifications/channels/``; webhooks
+plug in the same way, from their app's ``AppConfig.ready``::
 
-    register_channel(Channel("email", send=send_email, wants=has_address))
+    register_channel(Channel("email", send=email_send, wants=email_wants,
+                             filter=email_filter))
 
 A channel that talks to a provider sends before its transaction commits, so a worker killed
 between the provider's answer and the commit sends again: such channels are at least once and
@@ -31,9 +32,21 @@ _CHANNELS: dict[str, Channel] = {}
 
 @dataclass(frozen=True)
 class Channel:
+    """``filter(notifications) -> the ones it wants`` is the batch form of ``wants``, for a
+    channel whose answer needs the database (the recipients' preferences): one read for all
+    the intents of a ``notify`` instead of one per recipient."""
+
     name: str
     send: Callable  # (Delivery) -> None; raise to fail this attempt
     wants: Callable = lambda notification: True
+    filter: Callable | None = None  # (list[Notification]) -> list[Notification]
+
+    def wanted(self, notifications) -> list:
+        """The intents among ``notifications`` that get a delivery on this channel."""
+        notifications = list(notifications)
+        if self.filter is not None:
+            return list(self.filter(notifications))
+        return [n for n in notifications if self.wants(n)]
 
 
 def register_channel(channel: Channel) -> None:

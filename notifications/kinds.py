@@ -89,7 +89,7 @@ PLATFORM_KINDS = {
     "contract.deadline_near": KindSpec(
         title=_("Contract deadline near"),
         body=_("The contract for %(project)s must be signed by %(deadline)s."),
-        roles=("purchaser", "agency")),
+        roles=("purchaser", "agency"), urgent=True),  # missed: the award passes on
     "signup.closed": KindSpec(
         title=_("Sign-up closed"),
         body=_("Sign-up for %(project)s has closed with %(count)s agencies signed up."),

@@ -2,7 +2,7 @@
 import rules
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import add_perm, is_signed_in
+from core.permissions import add_perm, is_self, is_signed_in
 
 
 @rules.predicate
@@ -14,3 +14,5 @@ add_perm("notifications.read_notification", is_signed_in & is_recipient,
          _("This notification is not yours."))
 add_perm("notifications.read_inbox", is_signed_in,
          _("Please sign in to read your notifications."))
+add_perm("notifications.change_settings", is_signed_in & is_self,
+         _("Only you may change your notification settings."))

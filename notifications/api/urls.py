@@ -6,6 +6,7 @@ from notifications.api.inbox import (
     NotificationReadAll,
     UnreadCount,
 )
+from notifications.api.preferences import Preferences
 
 urlpatterns = [
     path("notifications/", NotificationList.as_view(), name="api-notifications"),
@@ -15,4 +16,6 @@ urlpatterns = [
          name="api-notification-read"),
     path("notifications/read-all/", NotificationReadAll.as_view(),
          name="api-notifications-read-all"),
+    path("notifications/preferences/", Preferences.as_view(),
+         name="api-notification-preferences"),
 ]

@@ -22,6 +22,8 @@ def unread_count(user_id: int | None) -> int:
 
 
 def pending_delivery_ids(*, before, limit: int = 500) -> list[int]:
-    """Deliveries still pending that were written before ``before`` (oldest first)."""
-    return list(Delivery.objects.filter(status=Delivery.Status.PENDING, created__lt=before)
-                .order_by("created", "pk").values_list("pk", flat=True)[:limit])
+    """Deliveries still pending whose next attempt was due before ``before`` (the longest due
+    first), over the partial index ``delivery_pending_due_idx``."""
+    return list(Delivery.objects.filter(status=Delivery.Status.PENDING,
+                                        next_attempt_at__lt=before)
+                .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])

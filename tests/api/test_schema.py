@@ -16,6 +16,9 @@ OUR_PATHS = [
     "/api/v1/webhooks/{id}/deliveries/", "/api/v1/webhooks/{id}/test/",
     "/api/v1/agencies/{id}/papers/", "/api/v1/agencies/{id}/papers/{paper_id}/file/",
     "/api/v1/regions/",
+    "/api/v1/notifications/", "/api/v1/notifications/unread-count/",
+    "/api/v1/notifications/{id}/read/", "/api/v1/notifications/read-all/",
+    "/api/v1/notifications/preferences/",
 ]
 
 
@@ -38,7 +41,8 @@ def test_schema_endpoint_serves_our_paths(client):
 def test_our_endpoints_generate_a_valid_schema_without_warnings():
     patterns = [path("api/v1/", include("marketplace.api.urls")),
                 path("api/v1/", include("agencies.api.urls")),
-                path("api/v1/", include("webhooks.api.urls"))]
+                path("api/v1/", include("webhooks.api.urls")),
+                path("api/v1/", include("notifications.api.urls"))]
     GENERATOR_STATS.reset()
     schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
     assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache, (

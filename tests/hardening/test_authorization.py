@@ -192,6 +192,9 @@ ROWS = {
     "api/v1/webhooks/<int:pk>/rotate-secret/": ("/api/v1/webhooks/{webhook}/rotate-secret/",
                                                 {}, set()),
     "api/v1/webhooks/<int:pk>/test/": ("/api/v1/webhooks/{webhook}/test/", {}, set()),
+    # one's own settings only (the path names no one else's)
+    "api/v1/notifications/preferences/": ("/api/v1/notifications/preferences/", {},
+                                          {"purchaser", "agency", "approval", "regulator"}),
 }
 
 

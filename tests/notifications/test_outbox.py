@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.db import transaction
 
 from core.models import Organisation
@@ -53,8 +54,12 @@ def test_a_committed_notify_reaches_each_member_of_an_organisation_once(
     assert len(callbacks) == 1 + 3  # the enqueue, then each recipient's unread-count push
     users = sorted(org.members.values_list("user_id", flat=True))
     assert sorted(InboxItem.objects.values_list("user_id", flat=True)) == users
-    assert set(Delivery.objects.values_list("channel", "status")) == {("inbox", "sent")}
-    assert Delivery.objects.count() == 3
+    # the factory's users have an e-mail address: the inbox and e-mail channels each once
+    assert set(Delivery.objects.values_list("channel", "status")) == {("inbox", "sent"),
+                                                                      ("email", "sent")}
+    assert Delivery.objects.count() == 3 * 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        org.members.values_list("user__email", flat=True))
     assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
 
 
@@ -67,7 +72,8 @@ def test_the_same_event_key_notified_twice_is_delivered_once(django_capture_on_c
         assert notify("signup.closed", to=[user], data={"project": "P", "count": 3},
                       key="signup.closed:5") == 0
     assert again == []
-    assert Notification.objects.count() == Delivery.objects.count() == 1
+    assert Notification.objects.count() == Delivery.objects.filter(channel="inbox").count() == 1
+    assert len(mail.outbox) == 1
     assert InboxItem.objects.filter(user=user).count() == 1
 
 
@@ -75,7 +81,7 @@ def test_a_delivery_sent_twice_lands_in_the_inbox_once(django_capture_on_commit_
     user = purchaser_user()
     with django_capture_on_commit_callbacks(execute=True):
         notify("award.made", to=[user], data=DATA, key="award.made:9")
-    delivery = Delivery.objects.get()
+    delivery = Delivery.objects.get(channel="inbox")
     assert delivery_send(delivery_id=delivery.pk) is False  # already sent: a no-op
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.PENDING)
     assert delivery_send(delivery_id=delivery.pk) is True   # redelivered at least once …
@@ -89,7 +95,7 @@ def test_pending_deliveries_are_sent_by_the_retry_step(django_capture_on_commit_
         notify("contract.deadline_near", to=users, data={"project": "P", "deadline": "12月5日"},
                key="contract.deadline_near:3")
     assert InboxItem.objects.count() == 0
-    assert deliveries_retry(older_than=dt.timedelta(0)) == 3
+    assert deliveries_retry(older_than=dt.timedelta(0)) == 3 * 2  # inbox and e-mail
     assert InboxItem.objects.count() == 3
     assert deliveries_retry(older_than=dt.timedelta(0)) == 0
 
@@ -104,7 +110,7 @@ def test_a_failing_channel_leaves_the_delivery_pending_with_its_error(
     user = purchaser_user()
     with django_capture_on_commit_callbacks(execute=True):
         notify("award.made", to=[user], data=DATA, key="award.made:11")
-    delivery = Delivery.objects.get()
+    delivery = Delivery.objects.get(channel="inbox")
     assert (delivery.status, delivery.attempts) == (Delivery.Status.PENDING, 1)
     assert "provider down" in delivery.last_error
     assert not InboxItem.objects.exists()
