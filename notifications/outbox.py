@@ -137,7 +137,7 @@ def notify(kind: str, *, to, obj=None, url: str = "", data: dict | None = None,
     made = list(Notification.objects.filter(key=key, user_id__in=fresh)
                 .exclude(deliveries__isnull=False).order_by("pk"))
     deliveries = [Delivery(notification=n, channel=channel.name)
-                  for n in made for channel in registered_channels() if channel.wants(n)]
+                  for channel in registered_channels() for n in channel.wanted(made)]
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     ids = list(Delivery.objects.filter(notification__in=made, status=Delivery.Status.PENDING)
                .values_list("pk", flat=True))

@@ -215,10 +215,6 @@ def test_api_refuses_a_wrong_number_the_inbox_off_and_unknown_fields_with_400():
     assert APIClient().get("/api/v1/notifications/preferences/").status_code in (401, 403)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "needs the one-line change in notifications/outbox.py::notify: build the deliveries with "
-    "`for channel in registered_channels() for n in channel.wanted(made)` instead of calling "
-    "`channel.wants(n)` per intent; remove this marker with it"))
 def test_notify_costs_the_same_queries_for_5_and_for_40_recipients():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
