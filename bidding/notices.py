@@ -68,6 +68,11 @@ KINDS = {
         title=_("Live bidding starting"),
         body=_("Live bidding for %(project)s opens at %(start)s and ends at %(end)s."),
         roles=(PURCHASER, AGENCY)),
+    "auction.extended": KindSpec(
+        title=_("Live bidding in extra time"),
+        body=_("A late bid extended the live bidding for %(project)s: it now ends at %(end)s, "
+               "and each bid in the last minutes extends it again."),
+        roles=(PURCHASER, AGENCY)),
     "award.published": KindSpec(
         title=_("Selection result published"),
         body=_("The result of %(project)s (%(method)s) is published: %(agency)s was selected "
@@ -131,11 +136,6 @@ KINDS = {
         title=_("Result accepted"),
         body=_("The purchaser accepted the result of %(project)s."),
         roles=(AGENCY,)),
-    "delivery.to_rate": KindSpec(
-        title=_("Result accepted: rate the agency"),
-        body=_("You accepted the result of %(project)s from %(agency)s; you may now rate the "
-               "agency."),
-        roles=(PURCHASER,)),
     "delivery.overdue": KindSpec(
         title=_("Service time limit overdue"),
         body=_("The result of %(project)s by %(agency)s was due %(due)s and has not been "

@@ -140,6 +140,9 @@ class Project(TimeStampedModel):
     auction_minutes = models.PositiveSmallIntegerField(_("bidding window (minutes)"), default=30)
     auction_ends_at = models.DateTimeField(_("bidding ends"), null=True, blank=True,
                                            db_index=True)
+    auction_extensions = models.PositiveSmallIntegerField(
+        _("extensions"), default=0,
+        help_text=_("How many late bids extended the live bidding (anti-sniping)."))
     enquiry_phone = models.CharField(_("enquiry phone"), max_length=32)
     complaint_phone = models.CharField(_("complaint phone"), max_length=32)
 

@@ -218,9 +218,12 @@ def _place_locked(*, actor, project: Project, value: Decimal, now: dt.datetime) 
         new_end = now + dt.timedelta(minutes=cfg["ANTI_SNIPING_EXTENSION_MINUTES"])
         if new_end > project.auction_ends_at:
             project.auction_ends_at = new_end
-            fields.append("auction_ends_at")
+            project.auction_extensions += 1
+            fields += ["auction_ends_at", "auction_extensions"]
             extended = True
     project.save(update_fields=fields)
+    if extended and project.auction_extensions == 1:
+        notices.auction_extended(project)  # once per auction, never per bid
 
     label = signup.label or "?"
     audit_record(actor=actor, action="bid.placed", obj=bid, data={

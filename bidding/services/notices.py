@@ -153,6 +153,16 @@ def project_failed(project: Project) -> None:
 # --- awards -------------------------------------------------------------------------------------
 
 
+def auction_extended(project: Project) -> None:
+    """The first extension of a live auction (a bid in its last minutes): the purchaser and the
+    bidders, once per auction. Later extensions are shown live on the auction page only: a
+    bidding war would otherwise send a message per bid."""
+    notify("auction.extended", to=[project.purchaser, *bidder_organisations(project)],
+           obj=project, url=reverse("bidding:auction", args=[project.pk]),
+           data={"project": project.title, "end": when(project.auction_ends_at)},
+           key=f"auction.extended:{project.pk}")
+
+
 def award_made(award: Award) -> None:
     """Any selection's result (live bidding, draw, quotes, evaluation, direct pick, the lone
     bidder, the runner-up): the purchaser and the winner (``award.made``, or
@@ -250,8 +260,8 @@ def delivery_submitted(delivery: Delivery, award: Award) -> None:
 
 
 def delivery_decided(delivery: Delivery, award: Award, *, accepted: bool) -> None:
-    """Returned: the agency, with the reason. Accepted: the agency, and the purchaser invited to
-    rate it (the rating form of the ratings app, reached by its URL name)."""
+    """Returned: the agency, with the reason. Accepted: the agency. The purchaser's invitation to
+    rate is the ratings app's ``rating.window_open``, sent on the same signal."""
     if not accepted:
         notify("delivery.returned", to=[award.agency.organisation], obj=delivery,
                url=award_url(award), data=_award_data(award, reason=delivery.reason),
@@ -259,9 +269,6 @@ def delivery_decided(delivery: Delivery, award: Award, *, accepted: bool) -> Non
         return
     notify("delivery.accepted", to=[award.agency.organisation], obj=delivery,
            url=award_url(award), data=_award_data(award), key=f"delivery.accepted:{delivery.pk}")
-    notify("delivery.to_rate", to=[award.project.purchaser], obj=delivery,
-           url=reverse("ratings:award", args=[award.pk]), data=_award_data(award),
-           key=f"delivery.to_rate:{delivery.pk}")
 
 
 # --- expert panels ------------------------------------------------------------------------------

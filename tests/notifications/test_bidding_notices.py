@@ -14,7 +14,7 @@ from agencies.models import Agency
 from bidding.models import Award, Contract, Panel, Project, SignUp
 from bidding.notices import KINDS
 from bidding.services import contracts, deliveries, draws, methods, objections, panels
-from bidding.services.auctions import auction_close
+from bidding.services.auctions import auction_close, bid_place
 from bidding.services.closing import signups_close
 from bidding.services.postings import project_withdraw, project_withdraw_ordered
 from bidding.services.reviews import posting_review_decide, posting_review_request
@@ -134,6 +134,28 @@ def test_an_auction_without_bids_fails_and_tells_purchaser_and_bidders():
     expected = {(project.created_by.pk, "project.failed")} | {
         (user_of(s.agency).pk, "project.failed") for s in signups}
     assert told(*KINDS, "award.made") == expected
+
+
+def test_the_first_extension_of_an_auction_tells_purchaser_and_bidders_and_later_ones_nobody():
+    project, signups = bf.live_auction(bidders=3, minutes=2)  # inside the anti-sniping window
+    for signup, value in zip(signups, ("99000", "98000", "97000"), strict=True):
+        bid_place(actor=user_of(signup.agency), project=project, value=value)
+    project.refresh_from_db()
+    assert project.auction_extensions == 3
+    expected = {(project.created_by.pk, "auction.extended")} | {
+        (user_of(s.agency).pk, "auction.extended") for s in signups}
+    assert told("auction.extended") == expected
+    assert Notification.objects.filter(kind="auction.extended").count() == len(expected)
+    note = Notification.objects.filter(kind="auction.extended").first()
+    assert note.url == f"/projects/{project.pk}/auction/"
+
+
+def test_a_bid_before_the_last_minutes_extends_nothing_and_tells_nobody():
+    project, signups = bf.live_auction(bidders=2, minutes=30)
+    bid_place(actor=user_of(signups[0].agency), project=project, value="99000")
+    project.refresh_from_db()
+    assert project.auction_extensions == 0
+    assert not Notification.objects.filter(kind="auction.extended").exists()
 
 
 @pytest.mark.parametrize("method", [Method.RANDOM_DRAW, Method.AVERAGE_PRICE])

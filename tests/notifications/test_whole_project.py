@@ -1,14 +1,18 @@
 """A whole project walked through the real services, from the posting to the rating, and exactly
-who was told what (docs/architecture.md, "Notifications"): every intent once, delivered to the
-inbox by the (eager) worker, nobody told of another agency's sign-up before close, and the
-periodic steps adding nothing when run again."""
+who was told what, on which channel, once (docs/architecture.md, "Notifications"): every intent
+once, delivered by the (eager) worker to the inbox, by e-mail to everyone with an address, by
+text message for the urgent kinds to the one party who gave a mobile number; nobody told of
+another agency's sign-up before close; the periodic steps adding nothing when run again."""
 from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from collections import Counter
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import TestCase
@@ -16,7 +20,6 @@ from django.utils import timezone
 
 from agencies.services.subscriptions import subscription_add
 from bidding.models import Award, Project
-from bidding.notices import KINDS
 from bidding.rules import earliest_signup_deadline
 from bidding.services.auctions import auction_close, bid_place
 from bidding.services.closing import signups_close
@@ -27,17 +30,17 @@ from bidding.services.postings import project_publish
 from bidding.services.reminders import reminders_send
 from bidding.services.signups import signup_create
 from marketplace.periodic import STEPS
+from notifications.kinds import registered_kinds
 from notifications.models import Delivery, InboxItem, Notification
+from notifications.services.preferences import notification_settings_update
 from ratings.services.ratings import rating_submit
 from tests.factories import bidding as bf
 from tests.factories.core import region, regulator_user
 
 pytestmark = pytest.mark.django_db
 
-# The kinds bidding emits: its own and the platform's it reuses. Other apps (credit, ratings)
-# may add their own intents to the same walk; the table below is about bidding's.
 METHOD_ZH = "竞价选取"
-BIDDING_KINDS = set(KINDS) | {"award.made", "signup.closed", "contract.deadline_near"}
+MOBILE = "13800138000"
 
 
 def user_of(agency):
@@ -49,9 +52,9 @@ def pdf(name):
 
 
 def told(since: int = 0) -> Counter:
-    """(username, kind) → how many intents, for bidding's kinds."""
+    """(username, kind) → how many intents."""
     return Counter((n.user.username, n.kind) for n in Notification.objects.filter(pk__gt=since)
-                   .select_related("user") if n.kind in BIDDING_KINDS)
+                   .select_related("user"))
 
 
 def step(fn, *args, **kwargs):
@@ -60,12 +63,17 @@ def step(fn, *args, **kwargs):
         return fn(*args, **kwargs)
 
 
-def test_a_whole_project_tells_each_party_what_concerns_it_once():
+def test_a_whole_project_tells_each_party_what_concerns_it_on_each_channel_once(caplog):
+    caplog.set_level(logging.INFO, logger="notifications.sms")
     owner = bf.purchaser(name="某市城市更新投资有限公司")
+    notification_settings_update(actor=owner, user=owner, mobile=MOBILE)
     deadline = earliest_signup_deadline() + dt.timedelta(hours=2)
     project = bf.draft(owner=owner, signup_deadline=deadline, region=region("420100"),
                        selection_at=deadline + dt.timedelta(days=1), auction_minutes=30)
     a, b, c = (bf.bidding_agency(project, name=f"{n}工程咨询有限公司") for n in "甲乙丙")
+    for n, agency in zip("abc", (a, b, c), strict=True):  # the watcher below gives no address
+        get_user_model().objects.filter(pk=user_of(agency).pk).update(
+            email=f"bid-{n}@agency.example.cn")
     watcher = bf.bidding_agency(project, name="丁工程咨询有限公司")  # subscribed, never signs up
     subscription_add(actor=user_of(watcher), agency=watcher, item=project.item)
     regulator_here = regulator_user(region=region("420000"))  # 湖北省 covers 武汉市
@@ -132,7 +140,7 @@ def test_a_whole_project_tells_each_party_what_concerns_it_once():
         (u["owner"], "posting.published"), (u["owner"], "signup.closed"),
         (u["owner"], "award.made"), (u["owner"], "objection.filed"),
         (u["owner"], "objection.rejected"), (u["owner"], "contract.confirmed"),
-        (u["owner"], "delivery.submitted"), (u["owner"], "delivery.to_rate"),
+        (u["owner"], "delivery.submitted"),
         (u["watcher"], "posting.invitation"), (u["watcher"], "signup.closing"),
         (u["owner"], "auction.starting"),
         (u["a"], "signup.closing"), (u["b"], "signup.closing"), (u["c"], "signup.closing"),
@@ -146,6 +154,9 @@ def test_a_whole_project_tells_each_party_what_concerns_it_once():
         (u["c"], "objection.filed"), (u["c"], "objection.rejected"),
         (u["owner"], "contract.uploaded"),
         (u["c"], "contract.confirmed"), (u["c"], "delivery.accepted"),
+        # ratings: the window opens both ways on acceptance; the agency hears of its rating
+        (u["owner"], "rating.window_open"), (u["c"], "purchaser_rating.window_open"),
+        (u["c"], "rating.submitted"),
         (u["here"], "objection.filed"), (u["here"], "objection.answered"),
         (u["all"], "objection.filed"), (u["all"], "objection.answered"),
     }
@@ -155,7 +166,7 @@ def test_a_whole_project_tells_each_party_what_concerns_it_once():
     assert not Notification.objects.filter(user=regulator_away).exists()
 
     # What they read: the data and the page where they act.
-    to_rate = Notification.objects.get(user=owner, kind="delivery.to_rate")
+    to_rate = Notification.objects.get(user=owner, kind="rating.window_open")
     assert to_rate.url == f"/ratings/award/{award.pk}/"
     assert to_rate.data["agency"] == c.name and to_rate.data["project"] == project.title
     published = Notification.objects.get(user=user_of(b), kind="award.published")
@@ -165,11 +176,29 @@ def test_a_whole_project_tells_each_party_what_concerns_it_once():
     assert admitted.data["method"] == METHOD_ZH
     assert Notification.objects.filter(pk__lte=before_close, kind="signup.received").count() == 3
 
-    # Every intent was delivered to its reader's inbox by the worker, once.
-    mine = Notification.objects.filter(kind__in=BIDDING_KINDS)
-    assert Delivery.objects.filter(notification__in=mine, channel="inbox",
-                                   status=Delivery.Status.SENT).count() == mine.count()
-    assert InboxItem.objects.filter(notification__in=mine).count() == mine.count()
+    # On which channel: the inbox for every intent; e-mail for everyone with an address; SMS only
+    # to the owner, the one with a mobile number, and only for the urgent kinds.
+    intents = list(Notification.objects.select_related("user"))
+    channels = {(n.user.username, n.kind): set(n.deliveries.values_list("channel", flat=True))
+                for n in intents}
+    addressed = {n.user.username for n in intents if n.user.email}
+    assert addressed == set(u.values()) - {u["watcher"]}
+    urgent = {code for code, spec in registered_kinds().items() if spec.urgent}
+    for (username, kind), got_channels in channels.items():
+        want = ({"inbox"} | ({"email"} if username in addressed else set())
+                | ({"sms"} if username == u["owner"] and kind in urgent else set()))
+        assert got_channels == want, (username, kind, got_channels)
+    sms_kinds = {kind for (username, kind), chans in channels.items() if "sms" in chans}
+    assert sms_kinds == {"contract.uploaded"}  # the owner's one urgent step: confirm the contract
+    # … each delivered by the worker, once.
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
+    assert InboxItem.objects.count() == len(intents)
+    emailed = [n for n in intents if n.user.email]
+    assert len(mail.outbox) == len(emailed)
+    assert Counter(tuple(m.to) for m in mail.outbox) == Counter((n.user.email,) for n in emailed)
+    texts = [r for r in caplog.records if r.name == "notifications.sms"]
+    assert len(texts) == 1 and MOBILE in texts[0].getMessage()
 
     # The periodic steps, run again (twice), tell nobody anything new.
     total = Notification.objects.count()
@@ -178,3 +207,5 @@ def test_a_whole_project_tells_each_party_what_concerns_it_once():
             with TestCase.captureOnCommitCallbacks(execute=True):
                 call_command(name, stdout=io.StringIO())
     assert Notification.objects.count() == total
+    assert Delivery.objects.count() == sum(len(c) for c in channels.values())
+    assert len(mail.outbox) == len(emailed)
