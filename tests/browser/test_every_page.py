@@ -45,12 +45,14 @@ def demo_pages() -> dict[str, list[str]]:
     """The pages of each demo login (``"anonymous"``: signed out), read off the loaded demo."""
     from agencies.models import Agency
     from bidding.models import Award, Panel, Project
+    from core.catalogue import service_items
     from core.models import Member
     from credit.models import Inspection, Sanction
 
     org = {m.user.username: m.organisation_id
            for m in Member.objects.select_related("user").filter(user__username__startswith="demo_")}
     agency = Agency.objects.get(organisation_id=org["demo_agency1"])
+    item = service_items().order_by("pk").first()
     projects = {}
     for project in Project.objects.exclude(status="draft").order_by("pk"):
         projects.setdefault(project.status, project.pk)
@@ -69,7 +71,7 @@ def demo_pages() -> dict[str, list[str]]:
 
     public = ["/", "/projects/", *(f"/projects/{pk}/" for pk in sorted(set(projects.values()))),
               "/awards/", *(f"/awards/{pk}/" for pk in sorted(set(awards.values()))),
-              "/agencies/", f"/agencies/{agency.pk}/", "/catalogue/", "/catalogue/items/1/",
+              "/agencies/", f"/agencies/{agency.pk}/", "/catalogue/", f"/catalogue/items/{item.pk}/",
               "/catalogue/agencies/", "/catalogue/fees/", "/credit/",
               f"/credit/agencies/{agency.pk}/", "/credit/model/", "/credit/sanctions/",
               "/inspections/", f"/purchasers/{org['demo_enterprise']}/",

@@ -128,7 +128,7 @@ def test_an_unknown_page_is_the_sites_page_and_an_unknown_api_url_is_json(client
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
     assert b"URLconf" not in page.content
-    assert "core/error.html" in [t.name for t in page.templates]
+    assert "404.html" in [t.name for t in page.templates]
     api = client.get("/api/v1/no-such-endpoint/")
     assert api.status_code == 404 and api.json()["code"] == "not_found"
 
@@ -138,7 +138,7 @@ def test_with_debug_on_a_404_is_still_the_sites_page_not_the_url_map(client, set
     page = client.get("/no-such-page/")
     assert page.status_code == 404
     assert b"URLconf" not in page.content
-    assert "core/error.html" in [t.name for t in page.templates]
+    assert "404.html" in [t.name for t in page.templates]
     assert client.get("/api/v1/no-such-endpoint/").json()["code"] == "not_found"
 
 

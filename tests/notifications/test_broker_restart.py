@@ -64,9 +64,12 @@ def test_deliveries_survive_a_redis_restart_exactly_once(tmp_path):
             time.sleep(1.0)
             assert scene.delivered() < N + DURING  # nothing delivers them without the retry
 
-            beat = Celery("beat", broker=broker)
+            # A throwaway app of its own, never the process's current one: the tests that run
+            # after this one in the same process enqueue through the marketplace app.
+            beat = Celery("beat", broker=broker, set_as_current=False)
             beat.send_task("marketplace.run_step", args=("notifications_retry",),
                            queue=scene.env["CELERY_QUEUE"])
+            beat.close()
             wait_for(lambda: scene.delivered() >= N + DURING, timeout=120, step=0.2)
             time.sleep(1.0)  # anything delivered twice would show up now
         finally:

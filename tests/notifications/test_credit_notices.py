@@ -33,7 +33,6 @@ from credit.services.sanctions import (
 )
 from credit.services.ties import tie_review_record
 from marketplace.periodic import STEPS
-from notifications.models import Notification
 from tests.factories import ratings as rf
 from tests.factories.agencies import agency as make_agency
 from tests.factories.agencies import agency_user
@@ -44,6 +43,7 @@ from tests.notifications.notices import (
     kinds,
     members,
     one,
+    ours,
     told,
 )
 
@@ -81,7 +81,7 @@ def test_a_sanction_imposed_tells_the_agency_by_its_kind(world,
     assert note.url == f"/credit/sanctions/{suspension.pk}/"
     assert note.data["ends"] == timezone.localtime(suspension.ends_at).strftime("%Y-%m-%d %H:%M")
     assert "暂停至" in note.render("zh-hans")[1]
-    assert not Notification.objects.filter(user_id__in=_regulators(world)).exists()
+    assert not ours().filter(user_id__in=_regulators(world)).exists()
     assert_each_once_and_delivered()
 
 
@@ -101,7 +101,7 @@ def test_a_proposed_expulsion_reaches_the_agency_and_the_regulators_who_confirm_
         sanction_confirm(actor=world["everywhere"], sanction=proposed)
     assert told("sanction.confirmed") == sorted(members(world["org"]) + _regulators(world))
     assert one("sanction.confirmed").url == f"/credit/sanctions/{proposed.pk}/"
-    assert world["elsewhere"].pk not in {n.user_id for n in Notification.objects.all()}
+    assert world["elsewhere"].pk not in {n.user_id for n in ours()}
     assert_each_once_and_delivered()
 
 
@@ -147,7 +147,7 @@ def test_an_appeal_goes_to_the_regulators_and_its_decision_to_the_agency(
     with pytest.raises(Conflict):
         sanction_appeal(actor=agency_user(agency), sanction=second, text="再次申诉。")
     assert told("sanction.appealed") == sorted(_regulators(world) * 2)  # one per sanction
-    assert {n.key for n in Notification.objects.filter(kind="sanction.appealed")} == {
+    assert {n.key for n in ours().filter(kind="sanction.appealed")} == {
         f"sanction.appealed:{first.pk}", f"sanction.appealed:{second.pk}"}
     assert told("sanction.appeal_upheld") == members(world["org"])
     assert told("sanction.appeal_rejected") == members(world["org"])
@@ -202,7 +202,7 @@ def test_the_grade_changed_notice_comes_only_when_the_grade_moves(
     with django_capture_on_commit_callbacks(execute=True):
         credit_recompute()
         credit_recompute()
-    moved = Notification.objects.filter(kind="credit.grade_changed", key__contains="recompute")
+    moved = ours().filter(kind="credit.grade_changed", key__contains="recompute")
     assert sorted(moved.values_list("user_id", flat=True)) == members(world["org"])
     assert {(n.data["before"], n.data["after"]) for n in moved} == {("A", "C")}
     assert_each_once_and_delivered()
@@ -226,7 +226,7 @@ def test_an_inspection_tells_the_drawn_agencies_and_the_regulators_at_each_step(
     with django_capture_on_commit_callbacks(execute=True):
         inspection = insp.inspection_announce(actor=announcer, title="2026年第一批双随机抽查",
                                               agency_count=2, inspector_count=2)
-        assert not Notification.objects.exists()  # announced: the draw is still to come
+        assert not ours().exists()  # announced: the draw is still to come
         insp.inspection_draw(actor=announcer, inspection=inspection)
     findings = list(InspectionFinding.objects.filter(inspection=inspection)
                     .select_related("agency__organisation"))

@@ -19,7 +19,6 @@ from core.errors import Conflict
 from core.workdays import add_working_days
 from marketplace.periodic import STEPS
 from notifications.kinds import kind_spec
-from notifications.models import Notification
 from ratings.selectors.todos import rating_window_end
 from ratings.services.notices import rating_reminders
 from ratings.services.purchasers import purchaser_rating_reply, purchaser_rating_submit
@@ -33,7 +32,7 @@ from ratings.services.ratings import (
 from tests.factories import bidding as bf
 from tests.factories import ratings as rf
 from tests.factories.core import MemberFactory, region, regulator_user
-from tests.notifications.notices import assert_each_once_and_delivered, members, one, told
+from tests.notifications.notices import assert_each_once_and_delivered, members, one, ours, told
 
 pytestmark = pytest.mark.django_db
 PURCHASER_STARS = {"clarity": 5, "cooperation": 4, "fairness": 5, "payment": 3}
@@ -87,7 +86,7 @@ def test_accepting_the_result_opens_the_rating_window_for_both_sides_once(
                                       on_time=True, actor=award.project.created_by)
     with pytest.raises(Conflict):
         deliveries.delivery_accept(actor=award.project.created_by, delivery=delivery)
-    assert Notification.objects.count() == len(members(purchaser)) + len(members(agency))
+    assert ours().count() == len(members(purchaser)) + len(members(agency))
     assert_each_once_and_delivered()
 
 
@@ -97,7 +96,7 @@ def test_a_returned_result_opens_no_rating_window():
                                           file=_pdf())
     deliveries.delivery_return(actor=award.project.created_by, delivery=delivery,
                                reason="缺少附图，请补充。")
-    assert not Notification.objects.filter(kind__endswith="window_open").exists()
+    assert not ours().filter(kind__endswith="window_open").exists()
 
 
 def test_a_rating_and_its_reply_each_tell_the_other_side(django_capture_on_commit_callbacks):

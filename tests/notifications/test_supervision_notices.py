@@ -7,14 +7,13 @@ from __future__ import annotations
 import pytest
 
 from core.errors import Conflict
-from notifications.models import Notification
 from supervision.models import Complaint
 from supervision.services import complaints as svc
 from tests.factories import bidding as bf
 from tests.factories.agencies import agency as make_agency
 from tests.factories.agencies import agency_user
 from tests.factories.core import MemberFactory, purchaser_user, region, regulator_user
-from tests.notifications.notices import assert_each_once_and_delivered, members, one, told
+from tests.notifications.notices import assert_each_once_and_delivered, members, one, ours, told
 
 pytestmark = pytest.mark.django_db
 CONDUCT = "该机构中标后未按合同约定时间派员进场，且多次更换项目负责人，请求依法处理。"
@@ -43,8 +42,8 @@ def test_a_complaint_about_an_agency_reaches_its_regulators_a_receipt_and_then_t
                                        text=CONDUCT, agency=agency)
     assert told("complaint.received") == _covering(regulators)
     assert told("complaint.filed") == [complainant.pk]  # the person, not the colleague
-    assert colleague.pk not in set(Notification.objects.values_list("user_id", flat=True))
-    assert not Notification.objects.filter(
+    assert colleague.pk not in set(ours().values_list("user_id", flat=True))
+    assert not ours().filter(
         user_id__in=members(agency.organisation)).exists()  # an open complaint is not public
     received = one("complaint.received")
     assert received.url == f"/complaints/{complaint.pk}/"
@@ -92,5 +91,5 @@ def test_a_posting_complaint_refused_or_dismissed_tells_the_complainant_and_the_
     assert one("complaint.dismissed").data["about"] == other.title
     assert Complaint.objects.get(pk=dismissed.pk).status == Complaint.Status.DISMISSED
     assert regulators["elsewhere"].pk not in set(
-        Notification.objects.values_list("user_id", flat=True))
+        ours().values_list("user_id", flat=True))
     assert_each_once_and_delivered()
