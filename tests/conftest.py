@@ -84,3 +84,35 @@ requires_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="concurrency test: needs PostgreSQL row locks (runs in CI with DATABASE_URL)",
 )
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for a whole module whose tests read it (each test still runs in its
+    own savepoint, so what one changes the next does not see): one outer transaction around the
+    module, rolled back when it is done, as Django's ``TestCase.setUpTestData`` does for a class.
+    Loading it per test cost 8–14 s each. Yields the load's seconds and printed output; the
+    real password hasher stays on for the module (the demo logins are checked with it)."""
+    import io
+    import time
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    real_hasher = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), translation.override("en"), \
+            override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=real_hasher):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            if not regions_loaded():
+                ensure_regions()
+            out = io.StringIO()
+            started = time.monotonic()
+            call_command("load_demo", url="http://127.0.0.1:8101/", stdout=out)
+            yield {"seconds": time.monotonic() - started, "output": out.getvalue()}
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

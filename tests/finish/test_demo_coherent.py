@@ -2,10 +2,8 @@
 award, objection, contract, delivery and rating is held to the calendar rules
 (tests/finish/demo_rules.py); a failure lists every break, one per line."""
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from bidding.models import Award, Project
@@ -16,10 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    out = io.StringIO()
-    call_command("load_demo", url="http://127.0.0.1:8101/", stdout=out)
-    return out.getvalue()
+def demo(demo_module):
+    """The demo loaded once for this module (tests/conftest.py::demo_module)."""
+    return demo_module["output"]
 
 
 def test_the_demo_keeps_every_calendar_rule_and_prints_the_address_it_is_served_on(demo):

@@ -1,7 +1,6 @@
 """The demo loader: ≥30 real items, ≥50 agencies with valid codes, one account per role,
 fast, idempotent with --once, everything audited."""
 import io
-import time
 
 import pytest
 from django.contrib.auth import authenticate
@@ -17,12 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # real one
-    out = io.StringIO()
-    started = time.monotonic()
-    call_command("load_demo", stdout=out)
-    return {"seconds": time.monotonic() - started, "output": out.getvalue()}
+def loaded(demo_module):
+    """The demo loaded once for this module (tests/conftest.py::demo_module); each test in its
+    own savepoint."""
+    return demo_module
 
 
 def test_demo_loads_thirty_items_with_legal_basis_and_fifty_agencies_with_valid_codes(loaded):
