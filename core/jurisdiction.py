@@ -1,5 +1,5 @@
 """Who oversees a place: the regulators whose jurisdiction covers a region, for the notices of
-credit, ratings and supervision (docs/architecture.md, "Notifications"). The rule is the one
+every app (docs/architecture.md, "Notifications"). The rule is the one
 the permissions and queues apply (``core.regions.region_covers``: a regulator with no region
 oversees everything, one with a region oversees it and every region under it), so a regulator
 is told exactly about what its queues list."""

@@ -3,18 +3,15 @@ jurisdiction covers it (docs/architecture.md, "Notifications"). Reads only."""
 from __future__ import annotations
 
 from bidding.models import Project, SignUp
+from core.jurisdiction import regulators_covering
 from core.models import Organisation
-from core.regions import region_covers
 
 
 def regulators_over(project: Project) -> list[Organisation]:
     """The regulators whose jurisdiction (their organisation's region; none: everywhere) covers
     the project's region, or its purchaser's where the project has none — the rule of the
     regulator's workspace (docs/architecture.md, "What each app holds")."""
-    place = project.region or project.purchaser.region
-    regulators = Organisation.objects.filter(kind=Organisation.Kind.REGULATOR) \
-        .select_related("region").order_by("pk")
-    return [org for org in regulators if region_covers(org.region, place)]
+    return regulators_covering(project.region or project.purchaser.region)
 
 
 def bidder_organisations(project: Project, *, exclude=()) -> list[Organisation]:

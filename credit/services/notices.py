@@ -5,7 +5,7 @@ Each function is called by the service that made the change, inside its transact
 holding its locks, and calls ``notifications.outbox.notify`` with the event's idempotency key
 (``<kind>:<pk>…``), so a step run twice tells nobody twice and a change that rolls back tells
 nobody at all. The agency is told through its organisation (every member); a regulator
-through its organisation, chosen by jurisdiction (``credit/selectors/regulators.py``). The
+through its organisation, chosen by jurisdiction (``core/jurisdiction.py``). The
 inspection pages live in supervision: their links are reversed by name, never imported.
 
 ``sanction_expiry_reminders`` is the one service here that starts its own work: the periodic
@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency
+from core.jurisdiction import regulators_covering
 from core.workdays import add_working_days
 from credit.models import CreditEvent, Inspection, PurchaserCreditEvent, Sanction, TieReview
-from credit.selectors.regulators import regulators_covering
 from notifications.models import Notification
 from notifications.outbox import notify
 

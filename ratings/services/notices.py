@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bidding.models import Award
-from credit.selectors.regulators import regulators_covering
+from core.jurisdiction import regulators_covering
 from notifications.models import Notification
 from notifications.outbox import notify
 from ratings.models import PurchaserRating, Rating, RatingAppeal

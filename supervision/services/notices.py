@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from credit.selectors.regulators import regulators_covering
+from core.jurisdiction import regulators_covering
 from notifications.outbox import notify
 from supervision.models import Complaint
 
