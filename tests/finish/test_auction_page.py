@@ -92,6 +92,16 @@ def test_the_bid_form_has_an_in_page_confirmation_dialog_reachable_by_keyboard(c
 
 
 @pytest.mark.django_db
+def test_a_new_best_price_is_announced_politely_and_the_clock_is_not(client):
+    project, (a, _b) = bf.live_auction(bidders=2)
+    html = client.get(f"/projects/{project.pk}/auction/").content.decode()
+    best = re.search(r'<div class="figure figure-best"[^>]*>', html).group(0)
+    assert 'aria-live="polite"' in best and 'aria-atomic="true"' in best  # value, unit, bidder
+    clock = re.search(r'<div class="figure figure-clock"[^>]*>', html).group(0)
+    assert "aria-live" not in clock  # a countdown read every second would drown the page
+
+
+@pytest.mark.django_db
 def test_after_being_outbid_the_page_says_so_on_reload_and_not_that_the_bid_leads(client):
     project, (a, b) = bf.live_auction(bidders=2)
     bid_place(actor=user_of(a), project=project, value="96000")
