@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +98,18 @@ def actor_label_for(user) -> str:
     return user.get_username()
 
 
+_LISTENERS: list[tuple[frozenset, Callable]] = []
+
+
+def register_audit_listener(actions: Iterable[str], fn: Callable) -> None:
+    """Call ``fn(events)`` with the events of ``actions`` each time some are appended, inside the
+    transaction that appends them (after the rows are written), so what ``fn`` writes commits
+    or rolls back with the change. For apps on a floor above that derive public records from
+    the audited changes (the open-data releases, docs/architecture.md "Open data"). An action
+    nobody listens to costs one set lookup: the bid path stays as it is."""
+    _LISTENERS.append((frozenset(actions), fn))
+
+
 def audit_record(*, actor, action: str, obj=None, data: dict | None = None,
                  object_type: str = "", object_id: str = "") -> AuditEvent:
     """Append one event. Call inside the transaction of the state change it records."""
@@ -152,6 +164,10 @@ def _append(prepared: list[tuple]) -> list[AuditEvent]:
     AuditEvent.objects.bulk_create(events, batch_size=500)
     head.count, head.last_hash = seq, prev_hash
     head.save(update_fields=["count", "last_hash"])
+    for actions, listener in _LISTENERS:
+        heard = [e for e in events if e.action in actions]
+        if heard:
+            listener(heard)
     return events
 
 

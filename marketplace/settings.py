@@ -205,6 +205,7 @@ INSTALLED_APPS = [
     "credit",
     "ratings",
     "supervision",
+    "opendata",
     "marketplace",
 ]
 

@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("supervision.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("webhooks.api.urls")),
+    path("", include("opendata.api.urls")),
 ]
 
 site_pages = [
@@ -45,6 +46,7 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("", include("notifications.urls")),
     path("", include("webhooks.urls")),
+    path("", include("opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
