@@ -62,6 +62,13 @@ def format_money(value) -> str | None:
     return None if value is None else format(Decimal(value).quantize(CENT), "f")
 
 
+def format_amount(value) -> str | None:
+    """An amount as a page shows it to a reader: ``Decimal("75000")`` → ``"75,000.00"``, with
+    thousands grouped in every language (Django's ``floatformat:"2g"`` groups by the locale,
+    and the Chinese locale's format does not group)."""
+    return None if value is None else f"{Decimal(value).quantize(CENT):,.2f}"
+
+
 def format_decimal(value, places: int = 2) -> str | None:
     """Any number a page shows (a score, a weight, a mean) with exactly ``places`` decimal
     places: ``Decimal("84.0200000000000")`` (what SQLite gives back for a computed decimal),

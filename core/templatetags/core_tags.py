@@ -11,7 +11,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from core.catalogue import FEE_GOVERNMENT, FEE_MARKET
-from core.money import format_decimal, format_money
+from core.money import format_amount, format_decimal, format_money
 from core.permissions import has_perm
 
 register = template.Library()
@@ -29,6 +29,14 @@ def money(value) -> str:
     if value is None or value == "":
         return ""
     return format_money(value)
+
+
+@register.filter
+def amount(value) -> str:
+    """``75000`` → ``75,000.00`` (core/money.py::format_amount)."""
+    if value is None or value == "":
+        return ""
+    return format_amount(value)
 
 
 @register.filter(name="decimal")

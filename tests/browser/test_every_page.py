@@ -3,7 +3,7 @@
 The demo is loaded, and each role signs in in headless chromium at 390 × 844. On every page:
 - the page answers 200;
 - nothing sticks out past the screen (`scrollWidth <= innerWidth`): a table scrolls inside its
-  own box, never the page;
+  own box, never the page; no cell is squeezed so narrow that a name wraps a character a line;
 - axe-core, vendored in `tests/browser/vendor/axe-core/` from the npm registry, finds no
   serious or critical violation of WCAG 2.1 A/AA (once per view and role: the other pages of a
   view share its template). WCAG 2.1 AA is the level GB/T 37668-2019
@@ -137,6 +137,14 @@ def visit(page, url: str, problems: list[str], *, axe: bool, shot: Path | None) 
           .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5).slice(-3)
           .map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : ""))""")
         problems.append(f"{url}: {wide} px wide on a {screen} px screen ({', '.join(culprits)})")
+    squeezed = page.evaluate("""() => [...document.querySelectorAll("td, th, dd")].filter(c => {
+        const style = getComputedStyle(c), size = parseFloat(style.fontSize);
+        const text = c.innerText.trim();
+        return c.offsetParent !== null && text.length >= 6 && c.clientWidth < 3.5 * size
+          && c.clientHeight > 4 * size * 1.4;
+      }).slice(0, 3).map(c => c.innerText.trim().slice(0, 12))""")
+    if squeezed:  # a long name wrapped one character per line
+        problems.append(f"{url}: cells squeezed to a character per line: {squeezed}")
     if axe:
         page.add_script_tag(content=AXE)
         problems.extend(f"{url}: {v}" for v in page.evaluate(AXE_RUN))
