@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import MarketplaceError
-from core.forms import PurchaserSignupForm, SignInForm
+from core.forms import PurchaserSignupForm, SignInForm, apply_error
 from core.identity import claims as portal_claims
 from core.identity.config import oidc_enabled
 from core.roles import organisation_of
@@ -69,11 +69,7 @@ def signup(request):
                 contact_phone=data["contact_phone"], email=data["email"],
                 is_government=data["is_government"])
         except MarketplaceError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.fields:
-                form.add_error(None, str(exc))
+            apply_error(form, exc)
         else:
             portal_claims.identity_forget(request)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -18,16 +18,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from notifications.channel_registry import Channel, idempotency_key
-from notifications.selectors.preferences import choices_for
+from notifications.selectors.preferences import choices_for, reached_on
 from notifications.unsubscribe import absolute, unsubscribe_url
 
 NAME = "email"
 
 
 def email_filter(notifications: list) -> list:
-    choices = choices_for(n.user_id for n in notifications)
-    return [n for n in notifications
-            if n.user_id in choices and choices[n.user_id].reaches(n.kind, NAME)]
+    return reached_on(NAME, notifications)
 
 
 def email_wants(notification) -> bool:

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from notifications.channel_registry import Channel, idempotency_key
-from notifications.selectors.preferences import choices_for
+from notifications.selectors.preferences import choices_for, reached_on
 from notifications.sms import sms_backend
 from notifications.unsubscribe import absolute
 
@@ -17,9 +17,7 @@ NAME = "sms"
 
 
 def sms_filter(notifications: list) -> list:
-    choices = choices_for(n.user_id for n in notifications)
-    return [n for n in notifications
-            if n.user_id in choices and choices[n.user_id].reaches(n.kind, NAME)]
+    return reached_on(NAME, notifications)
 
 
 def sms_wants(notification) -> bool:

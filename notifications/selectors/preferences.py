@@ -116,3 +116,11 @@ def preference_rows(user, choices: Choices | None = None) -> list[KindRow]:
     return [KindRow(kind, spec, {channel: choices.enabled(kind, channel)
                                  for channel in ALWAYS_ON + CONFIGURABLE})
             for kind, spec in kinds_for(user).items()]
+
+
+def reached_on(channel: str, notifications: list) -> list:
+    """The ``notifications`` whose reader wants them on ``channel`` (two queries whatever their
+    number): the batch filter of the e-mail and SMS channels (``Channel.filter``)."""
+    choices = choices_for(n.user_id for n in notifications)
+    return [n for n in notifications
+            if n.user_id in choices and choices[n.user_id].reaches(n.kind, channel)]

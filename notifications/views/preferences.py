@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from core.errors import MarketplaceError
+from core.forms import apply_error
 from notifications.forms import CHANNEL_LABELS, NotificationSettingsForm
 from notifications.kinds import registered_kinds
 from notifications.selectors.preferences import choices_of, preference_rows, settings_of
@@ -34,11 +35,7 @@ def settings_page(request):
             notification_settings_update(actor=request.user, user=request.user,
                                          **form.service_arguments())
         except MarketplaceError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.fields:
-                form.add_error(None, str(exc))
+            apply_error(form, exc)
         else:
             messages.success(request, _("Your notification settings are saved."))
             return redirect("notification-settings")
