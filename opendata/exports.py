@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -224,6 +225,7 @@ def _write_flat(zip_path: Path, xlsx_path: Path, day: dt.date, work: Path) -> No
     """Flatten the window's releases with flattentool: one CSV per table, zipped, and one
     workbook. flattentool reads its input with ijson and keeps its rows on disk (ZODB)."""
     import flattentool  # deferred: heavy (ZODB, openpyxl), needed once a day
+    from flattentool.exceptions import FlattenToolWarning
 
     schema = _merge_patch(json.loads(RELEASE_SCHEMA.read_text(encoding="utf-8")),
                           json.loads(BID_EXTENSION.read_text(encoding="utf-8")))
@@ -235,12 +237,12 @@ def _write_flat(zip_path: Path, xlsx_path: Path, day: dt.date, work: Path) -> No
         for chunk in package_chunks(day, window):
             out.write(chunk)
     csv_dir = work / "csv"
-    flattentool.flatten(str(package_path), output_name=str(csv_dir), output_format="csv",
-                        schema=str(schema_path), root_list_path="releases",
-                        main_sheet_name="main")
-    flattentool.flatten(str(package_path), output_name=str(xlsx_path), output_format="xlsx",
-                        schema=str(schema_path), root_list_path="releases",
-                        main_sheet_name="main")
+    with warnings.catch_warnings():  # "Skipping field …former_value": the schema's own gaps
+        warnings.simplefilter("ignore", FlattenToolWarning)
+        for output, fmt in ((csv_dir, "csv"), (xlsx_path, "xlsx")):
+            flattentool.flatten(str(package_path), output_name=str(output), output_format=fmt,
+                                schema=str(schema_path), root_list_path="releases",
+                                main_sheet_name="main")
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for sheet in sorted(csv_dir.glob("*.csv")):
             zf.write(sheet, sheet.name)

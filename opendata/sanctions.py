@@ -107,7 +107,7 @@ def sanctions_document(*, now: dt.datetime | None = None) -> dict:
 
 def sanctions_header() -> list[str]:
     return [_("Agency"), _("Unified social credit code"), _("Sanction"), _("Status"),
-            _("Reason"), _("Legal basis"), _("Starts"), _("Ends"), _("Blacklisted until"),
+            _("Reason"), _("Legal basis of the sanction"), _("Starts"), _("Ends"), _("Blacklisted until"),
             _("Credit grade")]
 
 

@@ -172,7 +172,7 @@ def by_region() -> Table:
     awards = _award_figures(public_awards().annotate(
         p=Substr(Coalesce("project__region__code", "project__purchaser__region__code"), 1, 2)),
         "p")
-    table = Table("regions", _("By province"), _group_columns(_("Province")))
+    table = Table("regions", _("By province"), _group_columns(_("Province of the project")))
     for code in sorted(set(projects) | set(awards), key=lambda c: (c is None, c or "")):
         label = names.get(code, code) if code else _("No location")
         table.rows.append(_row(label, projects.get(code, 0), awards.get(code)))
