@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from opendata import exports
 from opendata.models import Release
+from opendata.tasks import export
 from tests.factories import awards as af
 from tests.factories import credit as cf
 
@@ -185,3 +186,9 @@ def test_traversal_through_the_path_itself_never_reaches_a_file(client, root):
         response = client.get(url)
         assert response.status_code == 404
         assert b"SECRET" not in b"".join(getattr(response, "streaming_content", [response.content]))
+
+
+def test_the_celery_task_writes_the_same_files(published, root):
+    export.apply(kwargs={"force": True}).get()
+    today = timezone.localdate()
+    assert sorted(p.name for p in root.iterdir()) == sorted(exports.file_names(today))
