@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.template.defaultfilters import filesizeformat
 from django.test.utils import CaptureQueriesContext
 
 from opendata import exports
@@ -51,7 +52,12 @@ def test_the_files_are_listed_with_size_and_date_newest_first(client, root):
     html = client.get("/data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     newest = html.index('href="/data/files/releases-2026-11-15.jsonl.gz"')
     assert newest < html.index('href="/data/files/releases-2026-11-14.jsonl.gz"')
-    assert "2026-11-15" in html and "bytes" in html or "KB" in html
+    listed = {f.name: f for f in exports.bulk_files()}
+    assert len(listed) == 8  # four files a day without the flattened ones, two days
+    size = filesizeformat(listed["ocds-2026-11-15.zip"].size)
+    row = html[html.index('href="/data/files/ocds-2026-11-15.zip"'):]
+    row = row[:row.index("</tr>")]
+    assert '<td data-label="Date">2026-11-15</td>' in row and f">{size}</td>" in row
 
 
 def test_the_footer_links_to_open_data(client):
