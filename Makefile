@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install chromium migrate demo serve bench-directory bench-bidding bench-credit bench-notifications clean
+.PHONY: run test lint install chromium migrate demo serve bench-directory bench-bidding bench-credit bench-notifications bench-opendata clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
@@ -75,6 +75,9 @@ bench-credit: install
 
 bench-notifications: install
 	$(BIN)/python bench/notifications.py
+
+bench-opendata: install
+	$(BIN)/python bench/opendata.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles .demo-loaded .pytest-db* .celery

@@ -14,4 +14,5 @@ STEPS = {
     "audit_publish_head": 600,   # once a day (the command knows): the audit chain's head
     "notifications_retry": 60,   # deliveries left pending (broker down, worker killed)
     "webhooks_retry": 30,        # webhook deliveries due again (backoff) or left pending
+    "opendata_export": 3600,     # once a day (the command knows): the open-data bulk files
 }

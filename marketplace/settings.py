@@ -481,6 +481,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # MEDIA_URL: only agencies/views/papers.py sends them, after the permission check.
 MEDIA_URL = _read("MEDIA_URL", _url_path, "/media/")
 MEDIA_ROOT = _read("MEDIA_ROOT", _directory, BASE_DIR / "media")
+# Open data (docs/architecture.md, "Open data"): the daily bulk files are written to
+# OPEN_DATA_ROOT (unset: MEDIA_ROOT/opendata, resolved when used), the last OPEN_DATA_KEEP_DAYS
+# days kept; the flattened CSV/XLSX cover the last OPEN_DATA_FLAT_MONTHS months; the data's
+# licence is OPEN_DATA_LICENSE (a URL) named OPEN_DATA_LICENSE_NAME.
+OPEN_DATA_ROOT = _read("OPEN_DATA_ROOT", _directory, None)
+OPEN_DATA_KEEP_DAYS = _read("OPEN_DATA_KEEP_DAYS", _positive_int, 7)
+OPEN_DATA_FLAT_MONTHS = _read("OPEN_DATA_FLAT_MONTHS", _positive_int, 12)
+OPEN_DATA_LICENSE = env.str("OPEN_DATA_LICENSE",
+                            default="https://creativecommons.org/licenses/by/4.0/").strip()
+OPEN_DATA_LICENSE_NAME = env.str("OPEN_DATA_LICENSE_NAME", default="CC BY 4.0").strip()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -76,7 +76,7 @@ def demo_pages() -> dict[str, list[str]]:
               f"/credit/agencies/{agency.pk}/", "/credit/model/", "/credit/sanctions/",
               "/inspections/", f"/purchasers/{org['demo_enterprise']}/",
               f"/ratings/agency/{agency.pk}/", "/verify/", "/audit/", "/accounts/login/",
-              "/accounts/signup/", "/agencies/register/", "/complaints/new/"]
+              "/accounts/signup/", "/agencies/register/", "/complaints/new/", "/data/"]
     if live:
         public.append(f"/projects/{live.pk}/auction/")
     if sanction:

@@ -18,7 +18,8 @@ PREVIOUS_STEPS = ["close_signups", "run_due_selections", "close_due_auctions",
 def test_beat_schedule_holds_every_periodic_step_and_each_is_a_command():
     schedule = app.conf.beat_schedule
     assert set(PREVIOUS_STEPS) | {"notifications_retry", "bidding_reminders", "credit_reminders",
-                                  "ratings_reminders", "webhooks_retry"} == set(STEPS)
+                                  "ratings_reminders", "webhooks_retry",
+                                  "opendata_export"} == set(STEPS)
     commands = get_commands()
     for step, every in STEPS.items():
         entry = schedule[step]
