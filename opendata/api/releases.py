@@ -11,6 +11,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import refuse_unknown_query_params
 from core.errors import NotFound
 from opendata.ocds import record_from_rows, record_package, release_package
 from opendata.selectors.releases import releases_filtered, releases_of
@@ -60,6 +61,7 @@ class ReleaseList(APIView):
         description=("Every project as Open Contracting releases, oldest first: one release "
                      "per public change, never edited afterwards."))
     def get(self, request):
+        refuse_unknown_query_params(request, ReleaseFilterSerializer().fields)
         filters = ReleaseFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         queryset = releases_filtered(**filters.validated_data)
@@ -83,6 +85,7 @@ class RecordDetail(APIView):
                        "An OCDS 1.1 record package with one record: the linked releases and "
                        "the compiled release.")), 404: ERROR_404})
     def get(self, request, ocid: str):
+        refuse_unknown_query_params(request, ())
         rows = releases_of(ocid)
         if not rows:
             raise NotFound(_("No contracting process with this ocid."))

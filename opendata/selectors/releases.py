@@ -16,13 +16,18 @@ from core.regions import region_lookup, within_region
 from opendata.models import Release
 
 
+def _is_date(text: str) -> bool:
+    return len(text) == 10 and text[4] == "-" and text[7] == "-"
+
+
 def parse_moment(value: str, *, field: str, end: bool = False) -> dt.datetime:
     """An ISO 8601 date (the whole day: its start, or with ``end`` the next day's start) or
     date-time (naive ones in the site's time zone)."""
     text = (value or "").strip()
     try:
-        moment = parse_datetime(text)
-        day = None if moment else parse_date(text)
+        # a bare date first: parse_datetime would take "2026-01-31" for its midnight
+        day = parse_date(text) if _is_date(text) else None
+        moment = None if day else parse_datetime(text)
     except ValueError:
         moment = day = None
     if moment is None and day is None:
@@ -46,8 +51,7 @@ def releases_filtered(*, since: str = "", until: str = "", item: str = "", regio
         qs = qs.filter(date__gte=parse_moment(since, field="since"))
     if until:
         end = parse_moment(until, field="until", end=True)
-        qs = qs.filter(date__lt=end) if parse_datetime(until.strip()) is None \
-            else qs.filter(date__lte=end)
+        qs = qs.filter(date__lt=end) if _is_date(until.strip()) else qs.filter(date__lte=end)
     if item:
         if not item.strip().isdigit():
             raise ValidationFailed(_("Expected a catalogue item id."), field="item",

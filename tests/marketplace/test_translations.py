@@ -15,7 +15,7 @@ CATALOGUES = {
     "project": BASE / "locale/zh_Hans/LC_MESSAGES/django.po",
     **{app: BASE / app / "locale/zh_Hans/LC_MESSAGES/django.po"
        for app in ("marketplace", "agencies", "bidding", "ratings", "credit", "notifications",
-                   "webhooks")},
+                   "webhooks", "opendata")},
 }
 PYTHON_FORMAT = re.compile(r"%(?:\([^)]+\))?[#0 +\-]*\d*(?:\.\d+)?[sdifrx%]")
 BRACE_FORMAT = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
