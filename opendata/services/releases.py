@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bidding.models import Award, Contract, Delivery, Objection, Project
+from bidding.verification import award_record_hash, code_from_hash
 from core.audit import audit_record
 from core.permissions import require_perm
 from opendata import permissions
@@ -90,6 +91,30 @@ def _tags(events) -> list[str]:
     return tags
 
 
+def _complete(project: Project, heard) -> None:
+    """Apply to the loaded ``project`` what its service writes right after the audit event the
+    listener hears, so the release shows the change whole: a new award's verification code
+    (hashed from its event, ``bidding.services.awards.award_create``) and the project then
+    awarded; a decided delivery's award accepted or back in service
+    (``bidding.services.deliveries``). In memory only."""
+    awards = {str(a.pk): a for a in project.awards.all()}
+    deliveries = {str(d.pk): (a, d) for a in awards.values() for d in a.deliveries.all()}
+    for event in heard:
+        if event.action == "award.made" and event.object_id in awards:
+            award = awards[event.object_id]
+            if award.code.startswith("TMP-"):
+                award.record_hash = award_record_hash(award, event.hash)
+                award.code = code_from_hash(award.record_hash)
+            if project.status == Project.Status.SELECTING:
+                project.status = Project.Status.AWARDED
+        elif event.action in ("delivery.accepted", "delivery.returned") \
+                and event.object_id in deliveries:
+            award, _delivery = deliveries[event.object_id]
+            if award.status == Award.Status.DELIVERED:
+                award.status = (Award.Status.ACCEPTED if event.action == "delivery.accepted"
+                                else Award.Status.IN_SERVICE)
+
+
 def releases_for_events(events: Iterable) -> list[Release]:
     """The audit listener: one release per project of ``events``.
 
@@ -101,6 +126,7 @@ def releases_for_events(events: Iterable) -> list[Release]:
         project = project_for_release(project_id)
         if project.status in _UNPUBLISHED:
             continue
+        _complete(project, heard)
         last = heard[-1]
         release_id = f"{ocid_for(project)}-{last.seq}"
         data = build_release(project, tags=_tags(heard), date=last.at, release_id=release_id)

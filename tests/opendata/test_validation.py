@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from agencies.models import Agency, Practitioner
-from bidding.models import Bid, Project
+from bidding.models import Bid, Expert, Project
 from core.models import Organisation
 from opendata.models import Release
 from opendata.ocds import compile_record, ocid_for, record_package, release_package
@@ -48,6 +48,29 @@ def test_every_release_of_the_demo_is_valid_ocds(demo):
     for row in rows:
         assert row.data["ocid"] == row.ocid == ocid_for(row.project)
         assert row.data["id"] == row.release_id and row.data["tag"] == row.tags
+
+
+def test_releases_show_each_change_whole_final_codes_and_statuses(demo):
+    """What a service writes right after its audit event is in the release of that event: the
+    award's final verification code, the project awarded, the accepted delivery's contract."""
+    from bidding.models import Award
+
+    codes = set(Award.objects.values_list("code", flat=True))
+    for row in _releases():
+        assert "TMP-" not in json.dumps(row.data), row.release_id
+        assert {a["id"] for a in row.data.get("awards", [])} <= codes
+        if row.tags == ["award"]:
+            assert row.data["tender"]["status"] == "complete", row.release_id
+        if "contractTermination" in row.tags:
+            assert {c["status"] for c in row.data["contracts"]} >= {"terminated"}
+        if row.tags == ["implementationUpdate"]:  # returned: still in service
+            assert any(c["status"] == "active" for c in row.data["contracts"])
+    for record in (compile_record(ocid) for ocid in {r.ocid for r in _releases()}):
+        awards = record["compiledRelease"].get("awards", [])
+        assert len(awards) == len({a["id"] for a in awards})
+        assert {a["id"] for a in awards} == set(
+            Award.objects.filter(project_id=int(record["ocid"].rsplit("-", 1)[1]))
+            .values_list("code", flat=True))
 
 
 def test_release_and_record_packages_of_the_demo_are_valid(demo):
@@ -113,11 +136,16 @@ def test_no_personal_data_anywhere_in_the_published_json(demo):
     people |= set(Organisation.objects.exclude(contact_name="")
                   .values_list("contact_name", flat=True))
     people |= set(Practitioner.objects.values_list("name", flat=True))
+    people |= set(Expert.objects.values_list("name", flat=True))
+    phones = set(Agency.objects.values_list("contact_phone", flat=True))
+    phones |= set(Organisation.objects.exclude(contact_phone="")
+                  .values_list("contact_phone", flat=True))
     people |= {f"{u.last_name}{u.first_name}" for u in users if u.last_name or u.first_name}
     assert emails and usernames and people
     assert [e for e in emails if e in text] == []
     assert [u for u in usernames if f'"{u}"' in text or f" {u} " in text] == []
     assert [p for p in people if len(p) >= 2 and p in text] == []
+    assert [p for p in phones if p and p in text] == []
     assert MOBILE.findall(text) == []
     assert EMAIL.findall(text) == []
 
