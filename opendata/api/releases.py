@@ -3,6 +3,8 @@ and paginated, with ``links.next`` as OCDS packages carry it, and the record pac
 ocid. Public and read-only."""
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -57,7 +59,8 @@ class ReleaseList(APIView):
                     OpenApiParameter("page", OpenApiTypes.INT, description="Page number."),
                     OpenApiParameter("page_size", OpenApiTypes.INT,
                                      description="Releases per page (at most 500).")],
-        responses={200: PACKAGE, 400: ERROR_400},
+        responses={200: PACKAGE, 400: ERROR_400,
+                   404: OpenApiResponse(description="No such page: `{detail, code}`")},
         description=("Every project as Open Contracting releases, oldest first: one release "
                      "per public change, never edited afterwards."))
     def get(self, request):
@@ -76,6 +79,10 @@ class ReleaseList(APIView):
         return Response(package)
 
 
+OCID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+"""What an ocid looks like (ours: ``ocds-xxxxxx-zjmp-12``); anything else is unknown, unread."""
+
+
 class RecordDetail(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
@@ -83,10 +90,10 @@ class RecordDetail(APIView):
     @extend_schema(summary="OCDS record of one contracting process", tags=["open data"],
                    responses={200: OpenApiResponse(response=OpenApiTypes.OBJECT, description=(
                        "An OCDS 1.1 record package with one record: the linked releases and "
-                       "the compiled release.")), 404: ERROR_404})
+                       "the compiled release.")), 400: ERROR_400, 404: ERROR_404})
     def get(self, request, ocid: str):
         refuse_unknown_query_params(request, ())
-        rows = releases_of(ocid)
+        rows = releases_of(ocid) if OCID.fullmatch(ocid) else []
         if not rows:
             raise NotFound(_("No contracting process with this ocid."))
         return Response(record_package([record_from_rows(rows)],

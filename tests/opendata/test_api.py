@@ -76,6 +76,7 @@ def test_filters_by_date_method_status_item_and_region(api, projects):
     ({"since": "yesterday"}, "since"), ({"until": "2026-13-45"}, "until"),
     ({"method": "auction"}, "method"), ({"status": "open"}, "status"), ({"item": "x"}, "item"),
     ({"region": "999999"}, "region"), ({"sinse": "2026-01-01"}, "sinse"),
+    ({"since": "2026-01-01\x00"}, "since"), ({"region": "42\x000000"}, "region"),
 ])
 def test_a_bad_filter_is_a_400_naming_it(api, projects, params, field):
     response = api.get(URL, params)
@@ -107,9 +108,10 @@ def test_the_record_of_an_ocid_is_a_valid_record_package(api, projects):
 
 
 def test_an_unknown_ocid_is_a_404_with_a_json_message(api, projects):
-    response = api.get("/api/v1/ocds/records/ocds-xxxxxx-zjmp-999999/")
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found" and response.json()["detail"]
+    for ocid in ("ocds-xxxxxx-zjmp-999999", "%00", "x%00y", "é" * 120):
+        response = api.get(f"/api/v1/ocds/records/{ocid}/")
+        assert response.status_code == 404, ocid
+        assert response.json()["code"] == "not_found" and response.json()["detail"]
 
 
 def test_the_api_is_read_only(api, projects):
