@@ -217,10 +217,10 @@ def _tender(project: Project, parties: _Parties, date) -> dict:
                          "endDate": _iso(project.signup_deadline)},
         "eligibilityCriteria": "\n".join(c for c in criteria if c),
         "documents": [{
-            "id": f"document-{doc.pk}", "documentType": "tenderNotice" if i == 0 else None,
+            "id": f"document-{doc.pk}", "documentType": "biddingDocuments",
             "title": doc.name, "url": absolute(doc.file.url), "datePublished": _iso(doc.created),
             "language": "zh",
-        } for i, doc in enumerate(project.documents.all())],
+        } for doc in project.documents.all()],
     }
     if project.status == Project.Status.WITHDRAWN and project.status_reason:
         tender["statusDetails"] = project.status_reason
@@ -426,5 +426,21 @@ def iter_release_package_chunks(queryset, *, uri: str | None = None, published=N
     first = True
     for data in queryset.values_list("data", flat=True).iterator(chunk_size=chunk_size):
         yield ("" if first else ", ") + json.dumps(data, ensure_ascii=False)
+        first = False
+    yield "]}"
+
+
+def iter_record_package_chunks(ocids: Iterable[str], *, uri: str, published=None) -> Iterator[str]:
+    """A record package of ``ocids`` as JSON text chunks, one record (one query and one
+    compilation) at a time: the bulk records file never holds more than one process."""
+    meta = _package_meta(uri=uri, published=published)
+    head = json.dumps(meta, ensure_ascii=False)
+    yield head[:-1] + ', "records": ['
+    first = True
+    for ocid in ocids:
+        rows = list(Release.objects.filter(ocid=ocid).order_by("date", "pk"))
+        if not rows:
+            continue
+        yield ("" if first else ", ") + json.dumps(record_from_rows(rows), ensure_ascii=False)
         first = False
     yield "]}"

@@ -21,9 +21,12 @@ from core.models import AuditEvent
 from opendata.models import Release
 from opendata.ocds import (
     build_release,
+    compile_record,
+    iter_record_package_chunks,
     iter_release_package_chunks,
     ocid_for,
     project_for_release,
+    record_package,
     release_package,
 )
 from opendata.services.releases import release_backfill
@@ -157,6 +160,18 @@ def test_the_streamed_package_is_the_package_and_valid():
     assert streamed["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert streamed["publicationPolicy"].endswith("/data/#policy")
     assert validate_package(streamed, "release") == []
+
+
+def test_the_streamed_record_package_is_the_record_package_and_valid():
+    projects = [bf.project() for _ in range(2)]
+    release_backfill()
+    published = timezone.now()
+    ocids = [ocid_for(p) for p in projects] + ["ocds-xxxxxx-zjmp-0"]  # an unknown one skipped
+    streamed = json.loads("".join(iter_record_package_chunks(ocids, uri="http://x/r.json",
+                                                             published=published)))
+    assert streamed == record_package([compile_record(o) for o in ocids[:2]],
+                                      uri="http://x/r.json", published=published)
+    assert validate_package(streamed, "record") == []
 
 
 def test_an_empty_streamed_package_is_valid_json():
