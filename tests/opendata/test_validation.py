@@ -14,6 +14,7 @@ from bidding.models import Bid, Expert, Project
 from core.models import Organisation
 from opendata.models import Release
 from opendata.ocds import compile_record, ocid_for, record_package, release_package
+from opendata.services.releases import release_backfill
 from opendata.validation import validate_package, validate_release
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def test_the_demo_writes_releases_for_every_public_project_through_the_listener(
     assert not Release.objects.filter(project__status=Project.Status.DRAFT).exists()
     statuses = set(public.values_list("status", flat=True))
     assert {Project.Status.PUBLISHED, Project.Status.AWARDED} <= statuses, statuses
+    assert release_backfill() == []  # the listener left nothing to backfill
 
 
 def test_every_release_of_the_demo_is_valid_ocds(demo):
