@@ -9,12 +9,10 @@ out by the builder itself: tenderers while sign-ups are confidential (R4, docs/d
 and quotes until the selection has closed, and every person's name, phone or e-mail always."""
 from __future__ import annotations
 
-import copy
 import functools
 import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import ocdsmerge
 from django.conf import settings
@@ -24,9 +22,8 @@ from django.utils import timezone, translation
 
 from bidding.models import Award, Bid, Project, SignUp
 from opendata.models import Release
+from opendata.validation import release_schema
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
-RELEASE_SCHEMA_URI = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
 BID_EXTENSION_URL = ("https://raw.githubusercontent.com/open-contracting-extensions/"
                      "ocds_bid_extension/v1.1.5/extension.json")
 EXTENSIONS = [BID_EXTENSION_URL]
@@ -76,40 +73,7 @@ STATUS_TAGS = {
 }
 
 
-# --- schema ------------------------------------------------------------------------------
-
-def merge_patch(target, patch):
-    """RFC 7386 JSON Merge Patch: ``patch`` applied onto a copy of ``target``."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    result = copy.deepcopy(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = merge_patch(result.get(key), value)
-    return result
-
-
-def _load(relative: str) -> dict:
-    return json.loads((SCHEMA_DIR / relative).read_text(encoding="utf-8"))
-
-
-@functools.cache
-def _release_schema() -> dict:
-    return merge_patch(_load("standard-1.1.5/release-schema.json"),
-                       _load("bid-extension-1.1.5/release-schema.json"))
-
-
-def release_schema() -> dict:
-    """The vendored OCDS 1.1.5 release schema with the bid extension merged in (a copy)."""
-    return copy.deepcopy(_release_schema())
-
-
-def package_schema(kind: str) -> dict:
-    """The vendored release or record package schema (``kind``: "release" or "record")."""
-    return _load(f"standard-1.1.5/{kind}-package-schema.json")
-
+# --- the release -------------------------------------------------------------------------
 
 @functools.cache
 def _merger() -> ocdsmerge.Merger:
@@ -117,8 +81,6 @@ def _merger() -> ocdsmerge.Merger:
     schema.pop("id", None)  # its refs are all local: nothing resolved against the network
     return ocdsmerge.Merger(schema=schema)
 
-
-# --- the release -------------------------------------------------------------------------
 
 def ocid_for(project_or_pk) -> str:
     pk = getattr(project_or_pk, "pk", project_or_pk)

@@ -1,16 +1,53 @@
 """Validating what we publish against the OCDS 1.1.5 schema (docs/architecture.md, "Open
 data"), offline: the vendored release schema with the bid extension merged in (RFC 7386,
-``opendata.ocds.merge_patch``) and the package schemas, their ``$ref``s resolved from a local
+``merge_patch``) and the package schemas, their ``$ref``s resolved from a local
 ``referencing`` registry (draft-04), never fetched."""
 from __future__ import annotations
 
+import copy
 import functools
+import json
+from pathlib import Path
 
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from opendata.ocds import _load, package_schema, release_schema
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON Merge Patch: ``patch`` applied onto a copy of ``target``."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def _load(relative: str) -> dict:
+    return json.loads((SCHEMA_DIR / relative).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _release_schema() -> dict:
+    return merge_patch(_load("standard-1.1.5/release-schema.json"),
+                       _load("bid-extension-1.1.5/release-schema.json"))
+
+
+def release_schema() -> dict:
+    """The vendored OCDS 1.1.5 release schema with the bid extension merged in (a copy)."""
+    return copy.deepcopy(_release_schema())
+
+
+def package_schema(kind: str) -> dict:
+    """The vendored release or record package schema (``kind``: "release" or "record")."""
+    return _load(f"standard-1.1.5/{kind}-package-schema.json")
+
 
 VERSIONED_URI = ("https://standard.open-contracting.org/schema/1__1__5/"
                  "versioned-release-validation-schema.json")
