@@ -360,6 +360,16 @@ WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
 # --- Notifications by e-mail and text message (docs/architecture.md, "Notifications") ------
 # SITE_URL: the site's address as people reach it, for the links in e-mails and text messages.
 SITE_URL = _read("SITE_URL", _site_url, "http://127.0.0.1:8000")
+
+# --- Open data (docs/architecture.md, "Open data") --------------------------------------
+# The OCDS ocid prefix: "ocds-" and the 6 characters the Open Contracting Partnership assigns
+# to a publisher. The default is a placeholder: a province publishing its data registers its
+# own prefix and sets OCDS_OCID_PREFIX (changing it later changes every ocid).
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-xxxxxx-zjmp").strip()
+# The publisher named in every release and record package, and the data's licence.
+OCDS_PUBLISHER_NAME = env.str("OCDS_PUBLISHER_NAME", default="中介服务网上交易平台").strip()
+OPEN_DATA_LICENSE = env.str("OPEN_DATA_LICENSE",
+                            default="https://creativecommons.org/licenses/by/4.0/").strip()
 # E-mail: EMAIL_URL (smtp://user:password@host:587, smtp+tls://…, smtp+ssl://…,
 # consolemail://) or EMAIL_HOST with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
 # EMAIL_USE_TLS / EMAIL_USE_SSL; neither set: e-mails are written to the console.

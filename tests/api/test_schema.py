@@ -19,6 +19,7 @@ OUR_PATHS = [
     "/api/v1/notifications/", "/api/v1/notifications/unread-count/",
     "/api/v1/notifications/{id}/read/", "/api/v1/notifications/read-all/",
     "/api/v1/notifications/preferences/",
+    "/api/v1/ocds/releases/", "/api/v1/ocds/records/{ocid}/",
 ]
 
 
@@ -42,7 +43,8 @@ def test_our_endpoints_generate_a_valid_schema_without_warnings():
     patterns = [path("api/v1/", include("marketplace.api.urls")),
                 path("api/v1/", include("agencies.api.urls")),
                 path("api/v1/", include("webhooks.api.urls")),
-                path("api/v1/", include("notifications.api.urls"))]
+                path("api/v1/", include("notifications.api.urls")),
+                path("api/v1/", include("opendata.api.urls"))]
     GENERATOR_STATS.reset()
     schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
     assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache, (

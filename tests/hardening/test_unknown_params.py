@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("path", ["/api/v1/awards/", "/api/v1/projects/", "/api/v1/agencies/",
-                                  "/api/v1/sanctions/", "/api/v1/service-items/"])
+                                  "/api/v1/sanctions/", "/api/v1/service-items/",
+                                  "/api/v1/ocds/releases/"])
 def test_an_unknown_query_parameter_is_a_400_naming_it(path):
     response = APIClient().get(path, {"projct": "1"})
     assert response.status_code == 400, (path, response.status_code)
