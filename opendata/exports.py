@@ -44,12 +44,9 @@ from django.utils.translation import gettext as _
 from core.access import csv_cell
 from opendata import sanctions
 from opendata.models import Release
+from opendata.ocds import absolute, iter_release_package_chunks
+from opendata.validation import release_schema
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
-RELEASE_SCHEMA = SCHEMA_DIR / "standard-1.1.5" / "release-schema.json"
-BID_EXTENSION = SCHEMA_DIR / "bid-extension-1.1.5" / "release-schema.json"
-BID_EXTENSION_URL = ("https://raw.githubusercontent.com/open-contracting-extensions/"
-                     "ocds_bid_extension/v1.1.5/extension.json")
 CHUNK = 2000
 
 KINDS = ("releases", "ocds", "ocds-flat", "sanctions", "credit-grades")
@@ -140,24 +137,12 @@ def release_texts(queryset=None) -> Iterator[str]:
                 .values_list("text", flat=True).iterator(chunk_size=CHUNK))
 
 
-def _package_head(day: dt.date, uri: str) -> dict:
-    return {"uri": uri, "version": "1.1", "publishedDate": timezone.now().isoformat(),
-            "publisher": {"name": settings.MARKETPLACE["PLATFORM_NAME"]},
-            "license": settings.OPEN_DATA_LICENSE, "publicationPolicy": "/data/#policy",
-            "extensions": [BID_EXTENSION_URL]}
-
-
 def package_chunks(day: dt.date, queryset=None, *, uri: str = "") -> Iterator[str]:
-    """A release package of ``queryset`` (default every release) as JSON text in chunks: the
-    package's fields, then the releases one by one. (After ho1's builder is merged,
-    ``opendata.ocds.iter_release_package_chunks`` can take this one's place.)"""
-    head = json.dumps(_package_head(day, uri), ensure_ascii=False)
-    yield head[:-1] + ', "releases": ['
-    first = True
-    for text in release_texts(queryset):
-        yield text if first else "," + text
-        first = False
-    yield "]}"
+    """The release package of ``queryset`` (default every release, oldest first) as JSON text
+    in chunks (``opendata/ocds.py::iter_release_package_chunks``)."""
+    qs = (Release.objects.all() if queryset is None else queryset).order_by("date", "pk")
+    yield from iter_release_package_chunks(qs, uri=absolute(uri) if uri else None,
+                                           chunk_size=CHUNK)
 
 
 def _write_releases_jsonl(path: Path) -> int:
@@ -201,19 +186,6 @@ def _write_csv(path: Path, header: list, rows: Iterable) -> None:
             writer.writerow([csv_cell(v) for v in row])
 
 
-def _merge_patch(target, patch):
-    """RFC 7386 JSON Merge Patch (how an OCDS extension patches the release schema)."""
-    if not isinstance(patch, dict):
-        return patch
-    target = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            target.pop(key, None)
-        else:
-            target[key] = _merge_patch(target.get(key), value)
-    return target
-
-
 def flat_window_start(day: dt.date) -> dt.datetime:
     months = settings.OPEN_DATA_FLAT_MONTHS
     y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
@@ -227,8 +199,7 @@ def _write_flat(zip_path: Path, xlsx_path: Path, day: dt.date, work: Path) -> No
     import flattentool  # deferred: heavy (ZODB, openpyxl), needed once a day
     from flattentool.exceptions import FlattenToolWarning
 
-    schema = _merge_patch(json.loads(RELEASE_SCHEMA.read_text(encoding="utf-8")),
-                          json.loads(BID_EXTENSION.read_text(encoding="utf-8")))
+    schema = release_schema()  # the vendored 1.1.5 schema with the bid extension merged in
     schema_path = work / "release-schema.json"
     schema_path.write_text(json.dumps(schema), encoding="utf-8")
     package_path = work / "package.json"
