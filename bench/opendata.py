@@ -17,14 +17,15 @@ peak of Python allocations of the export (tracemalloc, slow, so it runs last).
 
 Target: the export < 60 s at 50,000 projects, memory flat between 10,000 and 50,000.
 
-Figures (2026-12-01, PostgreSQL 15, 2 cores shared with two other engineers, load average
-3.3–3.6; releases 2.8–5.6 KB, 4.1 KB on average): 10,000 projects (20,000 releases) export
-3.6 s, peak RSS +24.2 MiB, baseline 1.1 s; 50,000 projects (100,000 releases) export 15.3 s,
-peak RSS +24.2 MiB, baseline 5.3 s; files: releases .jsonl.gz 19.9 MiB, ocds .zip 19.9 MiB (the
-bench's releases are repetitive; real ones compress less). Flattened, last 12 months (33,034
-releases): 100.4 s, 3.0 ms a release, peak RSS +575 MiB, CSV zip 7.3 MiB, xlsx 23.0 MiB.
-Export under tracemalloc: peak Python allocations 27.9 MiB (27 MiB at 2,000 projects).
-Loading: 10,000 projects 14 s, 40,000 more 38 s.
+Figures on the final code (2026-12-01, PostgreSQL 15, 2 cores, load average 1.0–1.2, a fresh
+database; releases 2.8–5.6 KB, 4.1 KB on average): 10,000 projects (20,000 releases) export
+2.2 s, peak RSS +24.2 MiB, baseline 0.5 s; 50,000 projects (100,000 releases) export 10.9 s,
+peak RSS +24.5 MiB, baseline 2.5 s; files: releases .jsonl.gz and ocds .zip 20.0 MiB each (the
+bench's releases are repetitive; real ones compress less). Flattened, last 12 months (33,036
+releases): 64.3 s, 1.9 ms a release, peak RSS +670.5 MiB, CSV zip 7.3 MiB, xlsx 23.0 MiB (load
+1.3–1.7). Export under tracemalloc: peak Python allocations 27.9 MiB. Loading: 10,000 projects
+9 s, 40,000 more 35 s. Re-running on a database already loaded exports everything at both
+sizes: give ``BENCH_OPENDATA_DB`` a new name to compare 10,000 with 50,000 again.
 """
 from __future__ import annotations
 
