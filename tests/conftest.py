@@ -96,6 +96,8 @@ def demo_module(django_db_setup, django_db_blocker, tmp_path_factory):
     import io
     import time
 
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import transaction
     from django.test.utils import override_settings
@@ -104,11 +106,11 @@ def demo_module(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("demo-media")
     with django_db_blocker.unblock(), translation.override("en"), \
             override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=real_hasher):
+        if not regions_loaded():  # committed, like the migration rows they are
+            ensure_regions()
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            if not regions_loaded():
-                ensure_regions()
             out = io.StringIO()
             started = time.monotonic()
             call_command("load_demo", url="http://127.0.0.1:8101/", stdout=out)
@@ -116,3 +118,7 @@ def demo_module(django_db_setup, django_db_blocker, tmp_path_factory):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+            # What was cached while the demo existed names rows that are gone now (Oscar's
+            # product-class attributes, content types): the next module starts clean.
+            cache.clear()
+            ContentType.objects.clear_cache()

@@ -40,7 +40,7 @@ def test_an_agency_serving_a_region_is_found_there_wherever_it_is_registered():
     far = agency(region_code="650000", service_regions=[region("420000")])
     local = agency(region_code="420000", service_regions=[region("420000")])
     elsewhere = agency(region_code="110000", service_regions=[region("110000")])
-    hubei = listed(region=str(region("420000").pk))
+    hubei = listed(region=str(region("420000").code))
     assert set(hubei) == {far.pk, local.pk}
     assert elsewhere.pk not in hubei
     assert len(listed()) == 3
@@ -56,7 +56,7 @@ def test_an_unknown_filter_value_is_a_form_error_not_a_crash():
 @pytest.mark.parametrize("params", [{}, {"region": "REGION", "sort": "name", "min_stars": "4"}])
 def test_the_filter_selects_render_the_markup_of_djangos_own_select(params):
     item = service_item(title="<b>事项</b> & 其他")
-    params = {k: str(region("420000").pk) if v == "REGION" else v for k, v in params.items()}
+    params = {k: str(region("420000").code) if v == "REGION" else v for k, v in params.items()}
     params["item"] = str(item.pk)
     form = AgencyFilter(params, queryset=agency_directory_queryset()).form
     selects = [name for name, field in form.fields.items()

@@ -53,7 +53,7 @@ def test_an_agency_that_clears_its_served_regions_serves_every_region_again():
     assert flag(created) is False
     assert created.pk in listed(region=str(xinjiang.pk))
     assert created.pk in listed(region=str(hubei.pk))  # where it is registered, still
-    assert created.pk not in listed(region=str(region("110000").pk))
+    assert created.pk not in listed(region=str(region("110000").code))
 
 
 def test_regions_served_changed_from_the_region_side_keep_the_flag():
@@ -69,7 +69,7 @@ def test_regions_served_changed_from_the_region_side_keep_the_flag():
 def test_a_new_agency_listing_no_region_is_found_in_every_region():
     created = agency(region_code="650000")
     assert flag(created) is True
-    assert created.pk in listed(region=str(region("420000").pk))
+    assert created.pk in listed(region=str(region("420000").code))
 
 
 # -- lowest fee ----------------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def test_sorting_by_fee_without_an_item_puts_agencies_without_a_fee_last():
 def test_every_page_lists_the_agencies_of_the_plain_listing_in_its_order(params):
     item = service_item()
     bulk_agencies(45, offers=[item], start=800000)
-    resolved = {k: {"ITEM": str(item.pk), "REGION": str(region("420000").pk)}.get(v, v)
+    resolved = {k: {"ITEM": str(item.pk), "REGION": str(region("420000").code)}.get(v, v)
                 for k, v in params.items()}
     rows = AgencyFilter(resolved, queryset=agency_directory_queryset()).qs
     expected = [a.pk for a in rows]

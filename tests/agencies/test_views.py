@@ -34,7 +34,7 @@ def registration_post(**overrides):
         "name": "湖北环评技术咨询有限公司", "uscc": make_uscc(77001),
         "nature": Agency.Nature.ENTERPRISE, "legal_representative": "周明",
         "registered_capital": "500", "address": "湖北省武汉市武昌区中北路100号",
-        "region": str(region("420000").pk), "contact_name": "陈工",
+        "region": str(region("420000").code), "contact_name": "陈工",
         "contact_phone": "027-87654321", "contact_email": "", "website": "", "description": "",
         "integrity_accepted": "on",
         "offers-TOTAL_FORMS": "1", "offers-INITIAL_FORMS": "0",
@@ -62,7 +62,7 @@ def test_a_valid_registration_logs_in_and_is_listed_publicly_at_once(client):
         "offers-0-committed_days": "15", "offers-0-commitment": "十五个工作日内出具报告",
         "quals-0-name": "工程咨询资信", "quals-0-grade": "乙级",
         "people-0-name": "刘工", "people-0-speciality": "环境工程",
-        "service_regions": [str(region("420000").pk), str(region("650000").pk)],
+        "service_regions": [str(region("420000").code), str(region("650000").code)],
     })
     response = client.post(reverse("agencies:register"), post)
     created = Agency.objects.get(uscc=post["uscc"])
@@ -158,14 +158,14 @@ def test_an_agency_in_xinjiang_appears_for_an_item_anywhere_unless_a_region_is_a
     assert {o.partner.agency.pk for o in item_offers(item)} == {far.pk, near.pk}
     # the region filter only narrows when the user asks for it
     hubei = client.get(reverse("agencies:directory"),
-                       {"item": item.pk, "region": region("420000").pk}).context["agencies"]
+                       {"item": item.pk, "region": region("420000").code}).context["agencies"]
     assert [a.pk for a in hubei] == [near.pk]
 
 
 def test_an_agency_declaring_no_served_region_serves_every_region(client):
     everywhere = agency(name="全国服务咨询有限公司", region_code="110000")
     listed = client.get(reverse("agencies:directory"),
-                        {"region": region("650000").pk}).context["agencies"]
+                        {"region": region("650000").code}).context["agencies"]
     assert [a.pk for a in listed] == [everywhere.pk]
 
 
@@ -233,14 +233,17 @@ def _directory_queries(client, params) -> int:
 def test_the_directory_makes_the_same_number_of_queries_at_10_and_500_agencies(client, params):
     item = service_item()
     cat = Category.objects.get(name="环境评价")
-    resolved = {k: {"ITEM": item.pk, "REGION": region("420000").pk, "CAT": cat.pk}.get(v, v)
+    resolved = {k: {"ITEM": item.pk, "REGION": region("420000").code, "CAT": cat.pk}.get(v, v)
                 for k, v in params.items()}
     bulk_agencies(10, offers=[item], start=600000)
+    _directory_queries(client, resolved)  # warm: the region codes are read once per process
     at_10 = _directory_queries(client, resolved)
     bulk_agencies(490, offers=[item], start=700000)
     at_500 = _directory_queries(client, resolved)
     assert at_10 == at_500
-    assert at_10 <= 8
+    # The region is given by its code, as the form sends it: one lookup more than by key. A key
+    # would be ambiguous once keys reach six digits on a reused test database.
+    assert at_10 <= (9 if "region" in params else 8)
 
 
 def test_the_profile_makes_a_fixed_number_of_queries(client):
@@ -315,7 +318,7 @@ def test_an_agency_edits_its_own_profile_and_the_change_is_audited(client):
     client.force_login(agency_user(mine))
     response = client.post(reverse("agencies:edit", args=[mine.pk]),
                            _profile_post(mine, name="新名称机构",
-                                         service_regions=[region("650000").pk]))
+                                         service_regions=[region("650000").code]))
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.name == "新名称机构"

@@ -89,12 +89,13 @@ def demo_pages() -> dict[str, list[str]]:
         "demo_agency1": ["/account/", "/my/", "/agencies/mine/", f"{mine}/edit/", f"{mine}/offers/",
                          f"{mine}/papers/", f"{mine}/practitioners/", f"{mine}/qualifications/",
                          f"{mine}/subscriptions/", "/projects/recommended/", "/notifications/",
+                         "/notifications/settings/", "/webhooks/",
                          "/complaints/"] + ([f"/projects/{live.pk}/auction/"] if live else []),
         "demo_enterprise": ["/account/", "/my/", "/projects/new/", "/notifications/"]
                            + ([f"/projects/{draft.pk}/edit/"] if draft else [])
                            + ([f"/awards/{delivered.pk}/", f"/ratings/award/{delivered.pk}/"]
                               if delivered else []),
-        "demo_approval": ["/account/", "/approvals/"],
+        "demo_approval": ["/account/", "/approvals/", "/webhooks/"],
         "demo_regulator": ["/account/", "/regulator/", "/regulator/risks/",
                            "/regulator/objections/", "/regulator/appeals/",
                            "/regulator/complaints/", "/regulator/posting-reviews/",
