@@ -9,6 +9,16 @@ from core.regions import ensure_regions, regions_loaded
 from marketplace.celery import app as celery_app
 
 
+def pytest_collection_modifyitems(config, items):
+    """The browser tests, and the live badge whose frames are awaited within seconds, run on
+    one xdist worker, one after the other (``--dist loadgroup``): two chromiums at once, or the
+    page sweep beside a WebSocket test, starved each other of the two cores."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.nodeid.startswith(
+                "tests/notifications/test_consumers.py"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 def pytest_configure(config):
     """Every test hashes passwords with MD5: factories and fixtures create hundreds of accounts
     and PBKDF2 costs about two seconds each on the CI machine. The demo test restores the real

@@ -44,7 +44,7 @@ async def connect(user):
 
 
 async def receive(comm) -> dict:
-    return json.loads(await comm.receive_from(timeout=5))
+    return json.loads(await comm.receive_from(timeout=15))
 
 
 async def test_the_badge_gets_the_count_on_connect_and_each_delivery_after_commit():
