@@ -110,3 +110,31 @@ def summary_ms(values: list[float]) -> str:
     ms = [v * 1000 for v in values]
     return (f"p50 {percentile(ms, 50):7.1f} ms  p95 {percentile(ms, 95):7.1f} ms  "
             f"max {max(ms):7.1f} ms  mean {statistics.mean(ms):6.1f} ms  n={len(ms)}")
+
+
+class RssPeak:
+    """Sample this process's RSS every 20 ms; ``peak`` minus ``start`` is the growth."""
+
+    def __init__(self):
+        import threading
+
+        import psutil
+
+        self.proc = psutil.Process()
+        self.start = self.peak = self.proc.memory_info().rss
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.proc.memory_info().rss)
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.proc.memory_info().rss)

@@ -52,14 +52,13 @@ import os
 import random
 import statistics
 import sys
-import threading
 import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ensure_database, percentile, setup_django  # noqa: E402
+from bench.common import RssPeak, ensure_database, percentile, setup_django  # noqa: E402
 
 DB = os.environ.get("BENCH_CREDIT_DB", "mp_credit_bench")
 
@@ -195,32 +194,6 @@ def load(n_agencies: int, n_events: int, reload: bool) -> None:
             _copy(cur, event_t, columns, rows)
     print(f"events: {n_events} rows in {time.perf_counter() - started:.1f} s")
     vacuum(CreditEvent, Agency)
-
-
-class RssPeak:
-    """Sample this process's RSS every 20 ms; ``peak`` minus ``start`` is the growth."""
-
-    def __init__(self):
-        import psutil
-
-        self.proc = psutil.Process()
-        self.start = self.peak = self.proc.memory_info().rss
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.proc.memory_info().rss)
-            time.sleep(0.02)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.proc.memory_info().rss)
 
 
 def main() -> None:

@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_database, ensure_database, setup_django  # noqa: E402
+from bench.common import RssPeak, bench_database, ensure_database, setup_django  # noqa: E402
 
 DB = os.environ.get("BENCH_OPENDATA_DB", "mp_opendata_bench")
 AGENCIES = 500
@@ -197,34 +197,6 @@ def load(target: int) -> None:
         for table in ("opendata_release", "bidding_project", "bidding_award"):
             cur.execute(f'VACUUM ANALYZE "{table}"')
     print(f"loaded projects {have} → {target} in {time.perf_counter() - started:.1f} s")
-
-
-class RssPeak:
-    """This process's RSS sampled every 20 ms; ``peak - start`` is the growth."""
-
-    def __init__(self):
-        import threading
-
-        import psutil
-
-        self.proc = psutil.Process()
-        self.start = self.peak = self.proc.memory_info().rss
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.proc.memory_info().rss)
-            time.sleep(0.02)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.proc.memory_info().rss)
 
 
 def mib(n: int) -> str:
