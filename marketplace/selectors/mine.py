@@ -138,7 +138,7 @@ def agency_work(agency) -> dict[str, list[Row]]:
             s.get_status_display(), "bad" if s.status == "active" else "",
             _("Read it; you may appeal") if s.status in ("proposed", "active") else "",
             reverse("credit:sanction", args=[s.pk]) if s.status in ("proposed", "active") else "",
-            s.ends_at, s.reason if hasattr(s, "reason") else "")
+            s.ends_at, s.reason)
         for s in Sanction.objects.filter(agency=agency).order_by("-created")[:ROWS]]
     return {"signups": signups, "auctions": auctions, "awards": awards,
             "deliveries": deliveries, "ratings": ratings, "sanctions": sanctions}
