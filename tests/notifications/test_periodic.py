@@ -42,7 +42,7 @@ def test_run_periodic_runs_the_same_steps_once(monkeypatch):
 
 def test_run_step_runs_only_a_periodic_step():
     with mock.patch("marketplace.tasks.call_command") as call:
-        run_step.apply(args=("close_signups",)).get()
+        run_step.apply(args=("close_signups",)).get(disable_sync_subtasks=False)
     call.assert_called_once_with("close_signups")
     with pytest.raises(ValueError):
-        run_step.apply(args=("flush",)).get()
+        run_step.apply(args=("flush",)).get(disable_sync_subtasks=False)
