@@ -8,9 +8,12 @@ also bid. Frames from the client (JSON objects):
 * ``{"type": "resync"}`` → a fresh ``{"type": "snapshot", …}`` (after a gap in ``seq``).
 * ``{"type": "ping"}`` → ``{"type": "pong", "server_time": …}``.
 
-Frames to the client: ``snapshot`` on connect, ``bid.placed`` and ``auction.closed`` relayed from
-the group ``auction_<id>``. Every broadcast carries ``seq``: a client that sees a gap or
-reconnects asks for a resync (the channel layer delivers at most once; ``docs/architecture.md``).
+Frames to the client: ``snapshot`` on connect; ``bids`` (every bid since the previous frame,
+with its sequence range: ``bidding/frames.py``, at most one per relay tick) and
+``auction.closed`` relayed from the group ``auction_<id>``. A bidder's own ``bid.accepted`` comes
+at once, before the ``bids`` frame carrying that bid. Every broadcast carries ``seq``: a client
+that sees a gap or reconnects asks for a resync (the channel layer delivers at most once;
+``docs/architecture.md``).
 
 Broadcasts are the same for every viewer (anonymous labels; a bidder's own label comes in its
 snapshot and its rank follows from the ladder), so they arrive already serialised: the
@@ -18,8 +21,9 @@ connection does not join the group itself but follows it through the process rel
 (``core.broadcast.relay``), which reads each frame from the channel layer once and
 writes the same text to every local connection. No database work and no JSON encoding per
 watcher per bid; the consumer has no channel of its own (``channel_layer_alias = None``).
-Public Channels API only: ``AsyncWebsocketConsumer`` handlers, ``database_sync_to_async``,
-``self.send``.
+Channels' public API (``AsyncWebsocketConsumer`` handlers, ``database_sync_to_async``,
+``self.send``) for everything but relayed frames, which Daphne lets us write straight to the
+socket, framed once for all (``core/direct.py``).
 
 The consumer owns no rules: bids go to ``bid_place`` (whose refusals, e.g. a watcher's, come
 back as ``error`` frames with the service's own message), and a snapshot is
@@ -42,6 +46,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from bidding.frames import conflate_bids
 from bidding.models import Project
 from bidding.services.auctions import (
     auction_close_if_due,
@@ -156,6 +161,7 @@ class AuctionConsumer(AsyncWebsocketConsumer):
     following = None   # the relay this connection follows its group through
     timing = False     # holds a reference on the project's closing timer
     held: list[str] | None = None   # relayed frames kept back while a request is answered
+    direct_write = None   # core.direct: writes a relayed frame on the socket, if the server allows
 
     async def send_json(self, content: dict) -> None:
         await self.send(text_data=encode(content))
@@ -164,13 +170,15 @@ class AuctionConsumer(AsyncWebsocketConsumer):
         self.project_id = int(self.scope["url_route"]["kwargs"]["project_id"])
         self.user = self.scope.get("user")
         self.group = group_name(self.project_id)
+        self.direct_write = self.scope.get("direct_write")
         # Follow before reading the snapshot so nothing committed in between is missed, and
         # hold what is relayed until the snapshot is out; the client drops relayed events whose
         # seq the snapshot already covers. One hop to the database thread per snapshot.
         self.held = []
         self.following = relay()
         if self.following is not None:
-            await self.following.join(self.group, self, self.relay_frame)
+            await self.following.join(self.group, self, self.relay_frame,
+                                      conflate=conflate_bids)
         error = None
         try:
             snap = await database_sync_to_async(self._snapshot)()
@@ -211,11 +219,12 @@ class AuctionConsumer(AsyncWebsocketConsumer):
         finally:  # also when the server cancels the instance without a disconnect
             self._stop_following()
 
-    async def relay_frame(self, text: str) -> None:
-        """A ``bid.placed`` or ``auction.closed`` frame from the relay, sent as it is."""
+    async def relay_frame(self, text: str, framed: bytes) -> None:
+        """A ``bids``, ``auction.closed`` or ``resync`` frame from the relay, sent as it is:
+        written straight to the connection where the server allows it (``core/direct.py``)."""
         if self.held is not None:
             self.held.append(text)
-        else:
+        elif not (self.direct_write is not None and self.direct_write(framed)):
             await self.send(text_data=text)
 
     @contextlib.asynccontextmanager
@@ -223,7 +232,7 @@ class AuctionConsumer(AsyncWebsocketConsumer):
         """Answer a request (snapshot, bid) before relaying what was broadcast meanwhile, as
         a consumer reading its own channel would: the snapshot comes first and the client
         drops the events it already covers; a bidder gets its ``bid.accepted`` before the
-        ``bid.placed`` of the same bid."""
+        ``bids`` frame carrying the same bid."""
         if self.held is not None:   # nested: the outer request releases them
             yield
             return

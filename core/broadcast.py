@@ -48,10 +48,13 @@ from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from core.direct import text_frame
+
 log = logging.getLogger(__name__)
 
 FRAME = "relay.frame"
-Deliver = Callable[[str], Awaitable[None]]
+Deliver = Callable[[str, bytes], Awaitable[None]]
+Conflate = Callable[[list[str]], list[str]]
 
 
 class RedisChannelLayer(channels_redis.core.RedisChannelLayer):
@@ -178,9 +181,14 @@ class Relay:
     sees one ``group_add`` when the first local connection follows a group and one
     ``group_discard`` after the last one left, made in order on the ``LayerIO`` thread, which
     also reads the relay's channel and hands each message to the server loop. There, the
-    fan-out writes each frame to every local connection, yielding every ``CHUNK`` connections
-    and starting at most one fan-out per ``GATHER_S`` (frames that arrive meanwhile go out
-    together: one write per socket). Every ``CHECK_S`` the memberships are renewed; one that
+    fan-out writes each frame to every local connection, yielding every ``CHUNK`` connections.
+
+    Conflation, as market-data feeds do it: at most one fan-out starts per ``TICK_S``. A frame
+    arriving after a quiet tick goes out at once; those arriving within the tick wait for its
+    end and go out together, passed first through the group's ``conflate`` function (given by
+    the first connection that joins, e.g. the auction's, which merges consecutive bids into one
+    frame carrying their sequence range). So a watcher gets at most one frame per tick per group
+    whatever the bid rate, and the cost of a fan-out no longer grows with it. Every ``CHECK_S`` the memberships are renewed; one that
     was lost (Redis restarted empty) or that may have missed frames (a receive, renewal or send
     failed, or the ``group_add`` of a join) is re-created and its local connections get a
     ``resync`` frame (module docstring).
@@ -188,13 +196,14 @@ class Relay:
 
     CHECK_S = 1.0
     CHUNK = 100
-    GATHER_S = 0.02
+    TICK_S = 0.1
 
     def __init__(self, io: LayerIO, loop: asyncio.AbstractEventLoop):
         self.io = io
         self.layer = io.layer
         self.loop = loop
         self.subscribers: dict[str, dict[Hashable, Deliver]] = {}
+        self.conflaters: dict[str, Conflate] = {}
         self.joined: dict[str, asyncio.Future] = {}   # group → its group_add, done or not
         self._inbox: collections.deque = collections.deque()
         self._inbox_ready = asyncio.Event()
@@ -208,10 +217,15 @@ class Relay:
 
     # --- server loop ------------------------------------------------------------------------
 
-    async def join(self, group: str, key: Hashable, deliver: Deliver) -> None:
-        """Follow ``group``: ``deliver(text)`` gets every frame sent to it from when this
-        returns (so a snapshot read afterwards misses nothing)."""
+    async def join(self, group: str, key: Hashable, deliver: Deliver, *,
+                   conflate: Conflate | None = None) -> None:
+        """Follow ``group``: ``deliver(text, framed)`` gets every frame sent to it from when
+        this returns (so a snapshot read afterwards misses nothing), as text and as the bytes
+        of its WebSocket frame (``core.direct.text_frame``, built once for all connections). ``conflate(texts)`` turns the
+        frames of one tick into those sent (the class docstring); by default they go as sent."""
         self.subscribers.setdefault(group, {})[key] = deliver
+        if conflate is not None:
+            self.conflaters.setdefault(group, conflate)
         joined = self.joined.get(group)
         if joined is None:
             joined = self.joined[group] = asyncio.wrap_future(self.io.submit(self._add(group)))
@@ -229,6 +243,7 @@ class Relay:
         if subs is None or subs.pop(key, None) is None or subs:
             return
         del self.subscribers[group]
+        self.conflaters.pop(group, None)
         if self.joined.pop(group, None) is not None:
             self.io.submit(self._discard(group))
 
@@ -242,7 +257,7 @@ class Relay:
         started = 0.0
         while True:
             await self._inbox_ready.wait()
-            wait = started + self.GATHER_S - time.monotonic()
+            wait = started + self.TICK_S - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             started = time.monotonic()
@@ -256,15 +271,25 @@ class Relay:
                     continue
                 batch.setdefault(message.get("group"), []).extend(texts)
             for group, texts in batch.items():
-                subs = list(self.subscribers.get(group, {}).values())
-                for i, deliver in enumerate(subs, 1):
+                conflate = self.conflaters.get(group)
+                if conflate is not None:
                     try:
-                        for text in texts:
-                            await deliver(text)
-                    except Exception:  # noqa: BLE001 - one broken connection must not stop the rest
-                        log.warning("relay: delivering to a connection failed", exc_info=True)
-                    if i % self.CHUNK == 0:
-                        await asyncio.sleep(0)   # let bids and snapshots through
+                        texts = conflate(texts)
+                    except Exception:  # noqa: BLE001 - a bad frame must not stop the relay
+                        log.warning("relay: conflating frames of %s failed", group, exc_info=True)
+                await self._deliver(group, texts)
+
+    async def _deliver(self, group: str, texts: list[str]) -> None:
+        subs = list(self.subscribers.get(group, {}).values())
+        frames = [(text, text_frame(text)) for text in texts]   # framed once for all
+        for i, deliver in enumerate(subs, 1):
+            try:
+                for text, framed in frames:
+                    await deliver(text, framed)
+            except Exception:  # noqa: BLE001 - one broken connection must not stop the rest
+                log.warning("relay: delivering to a connection failed", exc_info=True)
+            if i % self.CHUNK == 0:
+                await asyncio.sleep(0)   # let bids and snapshots through
 
     # --- LayerIO loop -----------------------------------------------------------------------
 

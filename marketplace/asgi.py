@@ -3,7 +3,8 @@
 Django is set up (``get_asgi_application``) before the Channels stack and the consumers are
 imported, since those import models: the order Channels' documentation prescribes.
 
-``LoopbackOnlyWithDevelopmentKey`` wraps it all: with the public development key (no
+``DirectWrites`` lets the live auction write a relayed frame straight to each Daphne
+connection (``core/direct.py``). ``LoopbackOnlyWithDevelopmentKey`` wraps it all: with the public development key (no
 ``SECRET_KEY`` set, the `make run` default) a request that arrives on an address other than
 loopback is refused with 503 and a text saying why, so a development setup exposed to a
 network serves nothing signed with a key everyone knows.
@@ -20,6 +21,8 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
+
+from core.direct import DirectWrites  # noqa: E402
 
 from bidding.routing import websocket_urlpatterns as auction_routes  # noqa: E402
 from notifications.routing import websocket_urlpatterns as notification_routes  # noqa: E402
@@ -64,8 +67,8 @@ class LoopbackOnlyWithDevelopmentKey:
         await self.app(scope, receive, send)
 
 
-application = LoopbackOnlyWithDevelopmentKey(ProtocolTypeRouter({
+application = LoopbackOnlyWithDevelopmentKey(DirectWrites(ProtocolTypeRouter({
     "http": django_asgi_app,
     "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(
         auction_routes + notification_routes))),
-}))
+})))

@@ -251,15 +251,23 @@
     send({ type: "resync" });
   }
 
-  function onBidPlaced(ev) {
-    if (ev.seq <= state.seq) return;                 // already in the snapshot
-    if (ev.seq !== state.seq + 1) { resync(); return; } // a gap: re-read the truth
-    state.ladder.push({ seq: ev.seq, label: ev.label, value: ev.value, placed_at: ev.placed_at });
-    state.seq = ev.seq;
-    state.best = ev.best;
-    if (ev.ends_at) state.ends_at = ev.ends_at;
+  // One frame per server tick carries every bid since the previous one (from..to, in order):
+  // those the snapshot already covers are skipped; a frame starting past the next number means
+  // frames were missed, so the page re-reads the truth.
+  function onBids(msg) {
+    if (msg.to <= state.seq) return;                    // already in the snapshot
+    if (msg.from > state.seq + 1) { resync(); return; } // a gap
+    var extended = false;
+    msg.bids.forEach(function (ev) {
+      if (ev.seq <= state.seq) return;
+      state.ladder.push({ seq: ev.seq, label: ev.label, value: ev.value, placed_at: ev.placed_at });
+      state.seq = ev.seq;
+      extended = extended || ev.extended;
+    });
+    state.best = msg.best;
+    if (msg.ends_at) state.ends_at = msg.ends_at;
     render();
-    if (ev.extended) flash(T.extended, "info");
+    if (extended) flash(T.extended, "info");
   }
 
   function onClosed(ev) {
@@ -292,7 +300,7 @@
       var msg;
       try { msg = JSON.parse(e.data); } catch (err) { return; }
       if (msg.type === "snapshot") applySnapshot(msg);
-      else if (msg.type === "bid.placed") onBidPlaced(msg);
+      else if (msg.type === "bids") onBids(msg);
       else if (msg.type === "auction.closed") onClosed(msg);
       else if (msg.type === "bid.accepted") {
         var input = $("bid-value"); if (input) input.value = "";

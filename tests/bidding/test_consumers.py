@@ -101,9 +101,11 @@ async def test_valid_bid_is_acknowledged_and_broadcast_to_every_watcher():
     frames = [await bidder.receive_json_from(timeout=5) for _ in range(2)]
     ack = next(f for f in frames if f["type"] == "bid.accepted")
     assert ack["seq"] == 1 and ack["ref"] == 7 and ack["value"] == "95000.00"
-    event = await watcher.receive_json_from(timeout=5)
+    frame = await watcher.receive_json_from(timeout=5)
+    assert (frame["type"], frame["from"], frame["to"], frame["best"]) == ("bids", 1, 1, "95000.00")
+    event, = frame["bids"]
     assert event["type"] == "bid.placed" and event["seq"] == 1 and event["label"] == "A"
-    assert event["value"] == "95000.00" and "agency" not in event
+    assert event["value"] == "95000.00" and "agency" not in str(frame)
     assert await db(Bid.objects.filter(project=project).count)() == 1
     await bidder.disconnect()
     await watcher.disconnect()
@@ -139,7 +141,7 @@ async def test_invalid_frames_get_a_readable_error_and_the_connection_stays_usab
     assert err["type"] == "error" and err["code"] == code and err["message"]
     await comm.send_json_to({"type": "bid", "value": "99000"})
     frames = [await comm.receive_json_from(timeout=5) for _ in range(2)]
-    assert {f["type"] for f in frames} == {"bid.accepted", "bid.placed"}
+    assert {f["type"] for f in frames} == {"bid.accepted", "bids"}
     await comm.disconnect()
 
 
@@ -199,8 +201,9 @@ async def test_bid_in_the_last_minutes_broadcasts_the_extended_end():
     comm, snap = await connect(project, users[0])
     await comm.send_json_to({"type": "bid", "value": "90000"})
     frames = [await comm.receive_json_from(timeout=5) for _ in range(2)]
-    event = next(f for f in frames if f["type"] == "bid.placed")
-    assert event["extended"] is True and event["ends_at"] > snap["ends_at"]
+    frame = next(f for f in frames if f["type"] == "bids")
+    assert frame["extended"] is True and frame["ends_at"] > snap["ends_at"]
+    assert frame["bids"][0]["extended"] is True
     assert (await reload(project)).auction_ends_at > timezone.now() + dt.timedelta(minutes=2)
     await comm.disconnect()
 
@@ -273,8 +276,9 @@ async def test_many_watchers_in_one_process_are_one_group_member_and_all_get_eac
     assert await group_members(f"auction_{project.pk}") == 1
     await bidder.send_json_to({"type": "bid", "value": "95000.00"})
     for watcher in watchers:
-        event = await watcher.receive_json_from(timeout=5)
-        assert event["type"] == "bid.placed" and event["seq"] == 1 and event["label"] == "A"
+        frame = await watcher.receive_json_from(timeout=5)
+        assert frame["type"] == "bids" and frame["from"] == frame["to"] == 1
+        assert frame["bids"][0]["label"] == "A"
     for comm in (*watchers, bidder):
         await comm.disconnect()
     for _ in range(50):
@@ -290,8 +294,8 @@ async def test_a_bidder_gets_its_acknowledgement_before_the_broadcast_of_its_own
     await bidder.send_json_to({"type": "bid", "value": "95000.00", "ref": 1})
     first = await bidder.receive_json_from(timeout=5)
     second = await bidder.receive_json_from(timeout=5)
-    assert (first["type"], second["type"]) == ("bid.accepted", "bid.placed")
-    assert first["seq"] == second["seq"] == 1
+    assert (first["type"], second["type"]) == ("bid.accepted", "bids")
+    assert first["seq"] == second["to"] == 1
     await bidder.disconnect()
 
 
@@ -307,4 +311,32 @@ async def test_a_watcher_that_missed_frames_resyncs_to_the_full_ladder():
     assert snap["seq"] == 3 and [r["label"] for r in snap["ladder"]] == ["A", "B", "A"]
     assert snap["best"] == "97000.00" and snap["best_label"] == "A"
     for comm in (a, b, late):
+        await comm.disconnect()
+
+
+async def test_bids_within_one_tick_reach_watchers_as_one_frame_with_their_range(monkeypatch):
+    """Conflation (bidding/frames.py): the first bid after a quiet tick goes out at once; the
+    bids placed during the tick that follows go out together, one frame per watcher, while
+    each bidder still gets its own acknowledgement at once."""
+    from core.broadcast import Relay
+
+    monkeypatch.setattr(Relay, "TICK_S", 1.0)
+    project, signups, users = await auction(bidders=2)
+    watcher, _ = await connect(project)
+    bidders = [(await connect(project, user))[0] for user in users[:2]]
+    acks = []
+    for i, value in enumerate(("95000.00", "94000.00", "93000.00")):
+        bidder = bidders[i % 2]
+        await bidder.send_json_to({"type": "bid", "value": value})
+        while (frame := await bidder.receive_json_from(timeout=5))["type"] != "bid.accepted":
+            pass
+        acks.append(frame["seq"])
+    assert acks == [1, 2, 3]
+    first = await watcher.receive_json_from(timeout=5)
+    second = await watcher.receive_json_from(timeout=5)
+    assert (first["from"], first["to"]) == (1, 1)
+    assert (second["type"], second["from"], second["to"]) == ("bids", 2, 3)
+    assert [b["seq"] for b in second["bids"]] == [2, 3] and second["best"] == "93000.00"
+    assert await watcher.receive_nothing(timeout=0.3)
+    for comm in (watcher, *bidders):
         await comm.disconnect()

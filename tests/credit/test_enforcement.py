@@ -118,7 +118,7 @@ async def test_suspended_agency_cannot_bid_over_websocket_and_the_connection_sta
     assert connected
     assert (await comm.receive_json_from(timeout=5))["type"] == "snapshot"
     await comm.send_json_to({"type": "bid", "value": "95000.00"})
-    assert (await comm.receive_json_from(timeout=5))["type"] in ("bid.accepted", "bid.placed")
+    assert (await comm.receive_json_from(timeout=5))["type"] in ("bid.accepted", "bids")
     await database_sync_to_async(_suspend)(agency, "拒不配合监督检查")
     await comm.send_json_to({"type": "bid", "value": "90000.00"})
     frame = await comm.receive_json_from(timeout=5)

@@ -76,7 +76,7 @@ async def test_hostile_frames_get_an_error_frame_and_the_connection_stays_usable
     answer = await comm.receive_json_from(timeout=5)
     if code is None:  # accepted, with the unusable ref dropped
         assert answer["type"] == "bid.accepted" and answer["ref"] is None
-        await comm.receive_json_from(timeout=5)   # its bid.placed
+        await comm.receive_json_from(timeout=5)   # the bids frame carrying it
     else:
         codes = code if isinstance(code, tuple) else (code,)
         assert answer["type"] == "error" and answer["code"] in codes and answer["message"], answer

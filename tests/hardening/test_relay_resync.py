@@ -91,8 +91,8 @@ async def test_a_relay_whose_membership_was_lost_re_adds_it_and_tells_its_watche
     # The membership is back: the next bid is relayed live again.
     await bidders[1].send_json_to({"type": "bid", "value": "94000.00"})
     for comm in watchers:
-        placed = (await frames_until(comm, "bid.placed"))[-1]
-        assert placed["seq"] == 2 and placed["label"] == "B"
+        placed = (await frames_until(comm, "bids"))[-1]
+        assert placed["to"] == 2 and placed["bids"][-1]["label"] == "B"
     for comm in (*watchers, *bidders):
         await comm.disconnect()
 
@@ -116,8 +116,8 @@ async def test_a_watcher_that_connects_while_the_layer_is_down_still_gets_the_au
     await frames_until(watcher, "resync")   # the layer is back and the relay with it
     bidder = await connect(project, users[0])
     await bidder.send_json_to({"type": "bid", "value": "95000.00"})
-    placed = (await frames_until(watcher, "bid.placed"))[-1]
-    assert placed["seq"] == 1
+    placed = (await frames_until(watcher, "bids"))[-1]
+    assert placed["from"] == placed["to"] == 1
     for comm in (watcher, bidder):
         await comm.disconnect()
 

@@ -107,8 +107,8 @@ def setup():
 # --- a client that behaves like static/js/auction.js ----------------------------------------
 
 class Viewer:
-    """Follows the auction as the page does: applies the snapshot, appends ``bid.placed`` in
-    seq order, asks for a resync on a gap or when the server sends ``resync``; never
+    """Follows the auction as the page does: applies the snapshot, appends the bids of each
+    ``bids`` frame in seq order, asks for a resync on a gap or when the server sends ``resync``; never
     reconnects (the point is to converge without reloading)."""
 
     def __init__(self, name: str, ws):
@@ -117,7 +117,7 @@ class Viewer:
         self.best: Decimal | None = None
         self.step = Decimal("0.01")
         self.ceiling = Decimal("0")
-        self.live: list[int] = []          # seqs received as bid.placed, applied in order
+        self.live: list[int] = []          # seqs received live in bids frames, applied in order
         self.resyncs = 0                   # resync frames from the server
         self.replies: asyncio.Queue = asyncio.Queue()
         self.asked = False
@@ -135,14 +135,15 @@ class Viewer:
                 self.seq, self.asked = msg["seq"], False
                 self.best = Decimal(msg["best"]) if msg["best"] else None
                 self.step, self.ceiling = Decimal(msg["step"]), Decimal(msg["ceiling"])
-            elif kind == "bid.placed":
-                if msg["seq"] <= self.seq:
+            elif kind == "bids":
+                if msg["to"] <= self.seq:
                     continue
-                if msg["seq"] != self.seq + 1:
+                if msg["from"] > self.seq + 1:
                     await self._resync()
                     continue
-                self.seq, self.best = msg["seq"], Decimal(msg["best"])
-                self.live.append(msg["seq"])
+                fresh = [bid["seq"] for bid in msg["bids"] if bid["seq"] > self.seq]
+                self.seq, self.best = msg["to"], Decimal(msg["best"])
+                self.live += fresh
             elif kind == "resync":
                 self.resyncs += 1
                 self.asked = False

@@ -71,10 +71,11 @@ def test_bid_through_one_daphne_reaches_a_watcher_on_the_other(servers):
             assert snap_b["viewer"]["label"] == "A" and snap_b["viewer"]["can_bid"] is True
             await bid_ws.send(json.dumps({"type": "bid", "value": "93500.00"}))
             ack = await frames_until(bid_ws, "bid.accepted")
-            seen = await frames_until(watcher, "bid.placed")
+            seen = await frames_until(watcher, "bids")
             return ack, seen
 
     ack, seen = asyncio.run(scenario())
-    assert ack["seq"] == seen["seq"] == 1
-    assert seen["label"] == "A" and seen["value"] == "93500.00"
+    assert ack["seq"] == seen["from"] == seen["to"] == 1
+    bid, = seen["bids"]
+    assert bid["label"] == "A" and bid["value"] == "93500.00"
     assert Bid.objects.get(project=project).value == 93500
