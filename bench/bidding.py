@@ -1,58 +1,84 @@
-"""Live-bidding benchmark: one real Daphne process, Redis channel layer, PostgreSQL (own DB
-``mp_bench``), many asyncio WebSocket clients on loopback.
+"""Live-bidding benchmark: the product (real Daphne processes, Redis channel layer,
+PostgreSQL) beside a bare floor server (``bench/floor.py``), driven by the same asyncio
+WebSocket clients on loopback, so that every figure of the product reads as a multiple of what
+the machine gives anyway.
 
-For 100, 500 and 1,000 watchers on one auction (plus ten bidders) and rising bid rates,
-prints: accepted bids/s, p50/p99 bid acknowledgement (send → ``bid.accepted``), p50/p99 from
-the bid's server timestamp (taken under the lock, just before commit) to the LAST watcher
-receiving it, gaps seen (resyncs asked), messages lost after resync (must be 0), and memory per
-connection (RSS growth of a fresh Daphne process per level / connections). The watchers use a
-minimal WebSocket client (``RawWebSocket``) so that the client process, on the same machine,
-takes little of the CPU the server is measured on.
+Scenario ``single`` (the default): one auction, ten bidders, N watchers. For each watcher level
+the product runs, then the floor, each a fresh process with a fresh auction, with the same
+clients, rates and seconds; then a ratio row (product / floor)::
 
-    .venv/bin/python bench/bidding.py [--watchers 100,500,1000] [--rates 5,20,50] [--seconds 6]
+    .venv/bin/python bench/bidding.py [--watchers 100,500,1000] [--rates 20,50,100]
+        [--seconds 6] [--only product|floor] [--profile FILE]
+
+Scenario ``many``: ``--auctions`` (100) auctions × 10 bidders × ``--watchers-per-auction`` (20)
+watchers against 1, then 2 Daphne processes (``--processes 1,2``) on two ports sharing Redis
+and PostgreSQL; every client (the bidders of one auction too) goes round-robin to the
+processes; each auction receives ``--per-auction-rate`` bids/s (a list sweeps: ``1,2``)::
+
+    .venv/bin/python bench/bidding.py --scenario many [--auctions 100] [--per-auction-rate 1,2]
+        [--processes 1,2] [--seconds 6]
+
+The floor is the least a bid needs, on the same machine, database and Redis: one database
+thread with one connection doing BEGIN; SELECT … FOR UPDATE; INSERT; UPDATE; COMMIT, then the
+ack and one PUBLISH, and one subscriber per process handing the frame text to
+``websockets.broadcast``. The product's cost above it is the price of its checks (eligibility,
+sanctions, the step, anti-sniping), its audit record, Django's ORM and Channels/Daphne.
+
+Columns. ``bids/s`` (``offered/s``): bids sent per second, each one step below the previous
+one, the bidders in turn (nobody bids against itself); ``sent``; ``accepted``: bids committed
+(read from the database afterwards); ``acc/s``: accepted / time taken to send them (a server
+that queues still accepts them all, late: see the ack columns); ``refused``: error frames;
+``ack``: bid sent → its ``bid.accepted`` (after the commit), p50/p99; ``fan``: the bid's
+server timestamp (taken under the lock, before the commit) → the LAST watcher of the auction
+receiving it live, p50/p99; ``gaps``: resyncs asked after a gap in ``seq``; ``missed``: live
+messages (watcher × bid) never received, recovered by a resync; ``lost``: still missing after
+the final resync (must be 0); ``reconn``: watcher reconnects. ``cross`` (``many``): deliveries
+of bids placed through one process to watchers on the other that arrived live / expected —
+the check that two Daphnes on one Redis deliver across. The ratio row gives product / floor
+for the latencies and the product's ``acc/s`` as a percentage of the floor's; after the table
+come each side's memory (RSS growth of the fresh server process over its watchers'
+connections), the issue's targets with the measured value and PASS/FAIL (they are set at
+1,000 watchers; a smaller run checks them at its largest level) and the load average before
+and after (the machine is shared: read the figures with it).
+
+Watchers accept ``bid.placed`` frames (the floor; the product today) and conflated ``bids``
+frames (``{"type":"bids","project":P,"from":A,"to":B,…,"bids":[…]}``: every seq A..B counts as
+received when the frame arrives), both read from their head with a regex. They use a minimal
+WebSocket client (``RawWebSocket``) so that the client process takes little of the CPU the
+servers are measured on; bidders use the ``websockets`` library with the session cookie of
+their agency's user (the floor takes the cookie as the bidder's label).
 
 Where it runs: the PostgreSQL database ``DATABASE_URL`` names (dropped and recreated; default
-``mp_bench`` on ``BENCH_PG``), Redis ``BENCH_REDIS`` or ``REDIS_URL`` (default db 5),
-channel-layer prefix ``CHANNEL_PREFIX`` (default ``bench``), port ``BENCH_PORT`` (default a
-free one) — so that benches of two checkouts can run one after the other on a shared machine.
+``mp_bench`` on ``BENCH_PG``; the floor's tables ``floor_auction`` and ``floor_bid`` live there
+too), Redis ``BENCH_REDIS`` or ``REDIS_URL`` (default db 5), channel-layer prefix
+``CHANNEL_PREFIX`` (default ``bench``; the floor publishes under ``<prefix>-floor``), first port
+``BENCH_PORT`` (default a free one) — so that benches of two checkouts can run one after the
+other on a shared machine.
 
-Figures (2-core VM shared with other engineers' test runs; load average before → after each
-run; to be re-measured on a quiet machine)
+``--profile FILE`` runs ``py-spy record --format raw --rate 200 --nonblocking`` on the product's
+Daphne process at the largest watcher level during the first rate, and prints the top 25
+functions (``file:function``) by self and by inclusive time, as percentages of all samples.
 
-Before (commit 984d322: a group member per connection, per-connection dispatch with a thread
-hop and a JSON re-encode per frame, 17 queries per bid), this client, 1,000 watchers, 6 s per
-rate, load 1.00 → 1.09:
+Where the time goes (py-spy, 2026-12-01; 1,000 watchers, 20 bids/s, the product at commit ec62d24
+plus this bench; 1,555 samples at 200 Hz over all threads; the shared machine's load was 5–6 on
+two cores, so the latencies of that run are not the product's, but the shares are)::
 
-    watchers bids/s accepted acc/s  ack p50  ack p99  fan p50   fan p99  missed lost
-        1000      5   28/30    4.8   487 ms  1030 ms  1739 ms   3211 ms    7000    0
-        1000     20   80/120  13.4  2488 ms  4389 ms  4460 ms   6724 ms   69000    0
-    (missed = frames a watcher never got live: all recovered by resync.) 62.3 KiB per
-    connection; 1,000 watchers connect in 11.3 s.
+    inclusive  43 %  core/broadcast.py Relay._fan_out → AuctionConsumer.relay_frame → Channels'
+                     send → daphne handle_reply → autobahn sendMessage/sendFrame (one frame
+                     built and written per watcher per bid)
+               32 %  the database thread: bid_place (its ORM statements; 18 % self in
+                     CursorWrapper._execute, i.e. waiting on PostgreSQL)
+    self       14 %  selectors.modify (epoll_ctl on every write: Twisted registers the socket
+                     for writing and removes it again, per frame)
+                6 %  twisted untilConcludes (the send(2) per socket)
+              ~8 %  autobahn's hl/hltype and click's style/_interpret_color: log-message
+                     highlighting built for debug lines per frame even though they are not logged
+                6 %  Django's LazyObject (settings/user proxies) on the per-frame path
 
-After (one relay per process; channel-layer calls on their own thread; frames sent as
-serialised; 13 queries per bid), 6 s per rate, load 0.07 → 1.09:
-
-    watchers bids/s accepted acc/s  ack p50  ack p99  fan p50   fan p99  missed lost
-         100      5   30/30    5.2    14 ms    21 ms    26 ms     37 ms       0    0
-         100     20  120/120  20.2    14 ms    84 ms    25 ms     62 ms       0    0
-         100     50  300/300  50.2   830 ms  1475 ms    61 ms    117 ms       0    0
-         500      5   30/30    5.2    13 ms    21 ms    38 ms     53 ms       0    0
-         500     20  120/120  20.2    12 ms    59 ms    34 ms     57 ms       0    0
-         500     50  299/300  50.0   581 ms  1004 ms   142 ms    243 ms       0    0
-        1000      5   30/30    5.2    12 ms    23 ms    56 ms    152 ms       0    0
-        1000     20  120/120  20.2    12 ms    52 ms    43 ms     83 ms       0    0
-        1000     50  295/300  49.3  1178 ms  2336 ms   274 ms    544 ms       0    0
-
-    memory: 107.8 KiB per connection at 100 watchers (fixed costs dominate), 50.1 at 500,
-    42.9 at 1,000; 1,000 watchers connect in 3.0 s. (No gaps, nothing lost, no reconnects.)
-
-    The same code with another engineer's test run taking most of one core (load 1.91 →
-    2.00): 1,000 watchers at 20 bids/s, ack p50/p99 81/173 ms, fan p50/p99 147/255 ms.
-
-At 50 bids/s acknowledgements queue: every bid of a process runs on its one database thread
-(about 13 statements and a commit each), and at 1,000 watchers the event loop spends most of
-its time writing frames (tens of µs per socket per fan-out, most of it Twisted's write path:
-one ``send`` and two ``epoll_ctl`` per socket).
+So at 1,000 watchers the event loop goes mostly on writing the same frame a thousand times
+through Channels, Daphne and autobahn (one epoll_ctl pair and a debug-string build per socket);
+conflating frames per tick cuts the number of such writes, not their unit cost. The bid itself
+costs the database thread about a third of the samples.
 """
 from __future__ import annotations
 
@@ -500,6 +526,8 @@ async def measure(side, auctions: list[Auction], per_auction_rate: float,
                   seconds: float, profile=None) -> dict:
     """One rate: send, let the tail drain, read the committed bids, and compute the row."""
     for a in auctions:
+        for w in a.watchers:
+            w.gaps = 0
         for b in a.bidders:
             b.acks.clear()
             b.acked.clear()

@@ -4,7 +4,8 @@
 clients, so that each figure of the product can be read as a multiple of what the machine
 gives anyway. A bid: BEGIN; lock the auction row; refuse unless ``value ≤ best − step``; insert
 the bid; update the auction; COMMIT (one database thread, one connection, as the product has
-one database thread per process); ack the bidder; PUBLISH the ``bid.placed`` text on Redis.
+one database thread per process); queue the ``bid.placed`` text for the one publisher (Redis
+PUBLISH, in commit order); ack the bidder.
 Each process's one subscriber sends what is published to its local connections of that
 auction, so several floor processes can share an auction as Daphnes share the channel layer.
 No authentication: the bidder's label is its ``Cookie`` header.
@@ -125,6 +126,7 @@ class Floor:
         self.redis = aioredis.from_url(redis_url)
         self.prefix = prefix
         self.local: dict[int, set] = {}   # auction -> this process's connections
+        self.outbox: asyncio.Queue = asyncio.Queue()   # (channel, text) in commit order
 
     def channel(self, auction: int) -> str:
         return f"{self.prefix}:auction_{auction}"
@@ -144,6 +146,19 @@ class Floor:
             conns = self.local.get(int(msg["channel"][cut:]))
             if conns:
                 broadcast(conns, msg["data"].decode())
+
+    async def publisher(self) -> None:
+        """One publisher, fed in commit order: concurrent PUBLISHes over a connection pool
+        would reach the subscribers out of order (a gap, so a resync, for every watcher). What
+        queued meanwhile goes in one pipeline."""
+        while True:
+            items = [await self.outbox.get()]
+            while not self.outbox.empty():
+                items.append(self.outbox.get_nowait())
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for channel, text in items:
+                    pipe.publish(channel, text)
+                await pipe.execute()
 
     async def handle(self, ws) -> None:
         match = PATH.match(ws.request.path)
@@ -189,10 +204,10 @@ class Floor:
         if refusal:
             await ws.send(error(*refusal, ref))
             return
+        self.outbox.put_nowait((self.channel(auction), encode(event)))   # before any await
         await ws.send(encode({"type": "bid.accepted", "seq": event["seq"],
                               "value": event["value"], "placed_at": event["placed_at"],
                               "ref": ref}))
-        await self.redis.publish(self.channel(auction), encode(event))
 
 
 def error(code: str, message: str, ref) -> str:
@@ -204,9 +219,10 @@ async def main(args) -> None:
     await store.call(store.open)
     floor = Floor(store, args.redis, args.prefix)
     listener = asyncio.create_task(floor.relay(await floor.subscribe()))
+    publisher = asyncio.create_task(floor.publisher())
     async with serve(floor.handle, "127.0.0.1", args.port, compression=None, max_queue=None,
                      ping_interval=None):
-        await listener
+        await asyncio.gather(listener, publisher)
 
 
 if __name__ == "__main__":
