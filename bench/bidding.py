@@ -152,7 +152,7 @@ class Product:
     @contextlib.contextmanager
     def serve(self, ports: list[int]):
         with contextlib.ExitStack() as stack:
-            yield [stack.enter_context(daphne(self.env, p, verbosity=0))[1] for p in ports]
+            yield [stack.enter_context(daphne(self.env, p, verbosity=0, production=True))[1] for p in ports]
 
     def auctions(self, n: int) -> list[tuple[int, list[str]]]:
         """``n`` open auctions with the same ten bidding agencies, each agency's user logged
@@ -845,7 +845,7 @@ def main():
     name = bench_database("mp_bench")
     fresh_database(name)
     url = ensure_database(name)
-    setup_django(url, REDIS)
+    setup_django(url, REDIS, production=True)
     env = {"DATABASE_URL": url, "REDIS_URL": REDIS, "CHANNEL_PREFIX": PREFIX,
            "LOG_LEVEL": "ERROR"}
     if args.scenario == "many":

@@ -51,10 +51,20 @@ def ensure_database(name: str) -> str:
     return url
 
 
-def setup_django(url: str, redis_url: str | None = None) -> None:
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 50, "SECURE_SSL_REDIRECT": "0",
+              "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0"}
+"""The settings a deployment runs with (DEBUG off: no query log, no debug cursor), over plain
+HTTP on loopback."""
+
+
+def setup_django(url: str, redis_url: str | None = None, *, production: bool = False) -> None:
+    """Django in this process on database ``url``; ``production``: with the settings of
+    ``PRODUCTION``, as the servers the bench starts with it."""
     os.environ["DATABASE_URL"] = url
     if redis_url:
         os.environ["REDIS_URL"] = redis_url
+    if production:   # the same SECRET_KEY as the servers: sessions made here work there
+        os.environ.update(PRODUCTION)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
     sys.path.insert(0, str(ROOT))
     django.setup()
@@ -66,8 +76,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+
+
 @contextlib.contextmanager
-def daphne(env: dict, port: int | None = None, *, verbosity: int = 1):
+def daphne(env: dict, port: int | None = None, *, verbosity: int = 1, production: bool = False):
     """A real Daphne process on 127.0.0.1; yields (port, Popen). Its log goes to a file (a
     pipe nobody reads would fill up and stall the server once a thousand connections have been
     logged)."""
@@ -77,7 +89,7 @@ def daphne(env: dict, port: int | None = None, *, verbosity: int = 1):
         proc = subprocess.Popen(
             [str(Path(PYTHON).parent / "daphne"), "-v", str(verbosity), "-b", "127.0.0.1",
              "-p", str(port), "marketplace.asgi:application"],
-            cwd=ROOT, env={**os.environ, **env, "DEBUG": "1"}, stdout=log, stderr=log,
+            cwd=ROOT, env={**os.environ, **(PRODUCTION if production else {"DEBUG": "1"}), **env}, stdout=log, stderr=log,
         )
         try:
             deadline = time.time() + 60
