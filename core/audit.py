@@ -1,4 +1,4 @@
-"""The hash-chained audit trail (R12, docs/design.md §4, docs/architecture.md "Audit").
+"""The hash-chained audit trail (R12, docs/design.md §4; docs/architecture.md, "Audit trail").
 
 ``audit_record`` is called by every service that changes state, inside its transaction;
 ``audit_record_many`` appends several events under one lock (batch writers such as the credit

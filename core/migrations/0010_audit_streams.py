@@ -1,6 +1,6 @@
-"""The audit chain in streams (docs/architecture.md, "Audit"): one head per stream, each event's
-stream and position in it, the published heads of every stream, and on PostgreSQL the sequence
-the global ``seq`` is drawn from. Existing events stay in stream 1 at their position
+"""The audit chain in streams (docs/architecture.md, "Audit trail"): one head per stream, each
+event's stream and position in it, the published heads of every stream, and on PostgreSQL the
+sequence the global ``seq`` is drawn from. Existing events stay in stream 1 at their position
 (``stream_seq = seq``), so they and the heads published before keep verifying."""
 from django.db import migrations, models
 
