@@ -93,7 +93,6 @@ def test_the_default_stream_is_the_object_and_a_bid_goes_to_its_project(
     assert on_signup.stream == stream_of(f"{signups[0]._meta.label_lower}:{signups[0].pk}")
 
 
-@pytest.mark.django_db
 def test_an_event_of_the_old_single_chain_keeps_its_hash():
     """Stream 1 at ``seq == stream_seq`` is hashed as before streams existed, so the events and
     the heads published before keep verifying."""
@@ -190,12 +189,16 @@ def _rewrite_stream(stream: int) -> None:
     AuditHead.objects.filter(pk=stream).update(last_hash=prev)
 
 
-def test_the_published_head_holds_every_stream_and_their_root_hash(streams):
+def test_the_published_head_holds_every_stream_and_their_root_hash(streams, client):
     head, created = audit_head_publish()
     assert created and head.seq == AuditEvent.objects.count() == 9
     assert head.streams[str(streams[0].stream)] == [5, streams[-1].hash]
     assert len(head.streams) == 3 and head.hash == root_hash(head.streams)
     assert audit_verify().ok and audit_verify().heads == 1
+    page = client.get("/audit/").content.decode()
+    assert head.hash in page and streams[-1].hash in page and "3 条链" in page
+    assert "审计日志目前共有 9 条记录。" in page
+    assert client.get("/audit/heads.json").json()["heads"][0]["streams"] == head.streams
 
 
 def test_a_rewritten_stream_is_reported_through_its_published_head(streams):
