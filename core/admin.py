@@ -95,8 +95,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("seq", "at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action", "object_type")
     search_fields = ("action", "object_id", "actor_label")
-    readonly_fields = ("seq", "at", "actor", "actor_label", "action", "object_type",
-                       "object_id", "data", "prev_hash", "hash")
+    readonly_fields = ("seq", "stream", "stream_seq", "at", "actor", "actor_label", "action",
+                       "object_type", "object_id", "data", "prev_hash", "hash")
     list_select_related = ("actor",)
     actions = None
 

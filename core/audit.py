@@ -1,11 +1,22 @@
-"""The hash-chained audit trail (R12, docs/design.md §4).
+"""The hash-chained audit trail (R12, docs/design.md §4; docs/architecture.md, "Audit trail").
 
 ``audit_record`` is called by every service that changes state, inside its transaction;
-``audit_record_many`` appends several events under one lock of the chain head (batch writers
-such as the credit recompute).
-``audit_verify`` walks the chain and reports the first row altered, inserted or deleted, a
-published head no longer on the chain (``PublishedHead``, ``audit_head_publish``), then every
-business row that differs from its last audited state (``core.audit_rows``).
+``audit_record_many`` appends several events under one lock (batch writers such as the credit
+recompute).
+
+The trail is ``STREAMS`` chains (streams), each with its own head row (``AuditHead``), so that
+auditing does not make every write of the platform wait on one row. The first event of a
+transaction picks the stream from a key (the object it is on, or ``stream=``: the bid path
+passes the project, so an auction's bids chain together) and every later event of that
+transaction goes to the same stream: a transaction locks exactly one head, and two
+transactions never deadlock on heads. The global ``seq`` orders the whole trail (unique,
+increasing in the order one object's events are written, with gaps on PostgreSQL where it is
+drawn from a sequence under the stream's lock); ``stream_seq`` numbers a stream 1..n.
+
+``audit_verify`` walks every stream in one pass and reports the first row altered, inserted or
+deleted, a stream head or a published head no longer on its stream (``PublishedHead``,
+``audit_head_publish``), then every business row that differs from its last audited state
+(``core.audit_rows``).
 
 Action types are registered once with a label a person reads (``register_actions``, called by
 each app's ``actions.py`` and by every declared state machine, as pretix's log display registry
@@ -16,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +40,8 @@ from core.audit_rows import AuditedState, RowDifference
 from core.models import AuditEvent, AuditHead, PublishedHead
 
 GENESIS = "0" * 64
+STREAMS = 64  # fixed: an event's stream is part of its hash (core/migrations/0010_audit_streams.py)
+SEQUENCE = "core_audit_seq"  # PostgreSQL's source of the global seq (same migration)
 
 _ACTIONS: dict[str, object] = {}
 
@@ -54,20 +68,25 @@ def _normalise(data: dict | None) -> dict:
     return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-def _canonical(*, seq, at, actor_id, actor_label, action, object_type, object_id, data) -> str:
-    return json.dumps(
-        {
-            "seq": seq,
-            "at": at.astimezone(dt.timezone.utc).isoformat(),
-            "actor": actor_id,
-            "actor_label": actor_label,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "data": data,
-        },
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-    )
+def _canonical(*, seq, stream, stream_seq, at, actor_id, actor_label, action, object_type,
+               object_id, data) -> str:
+    """What an event's hash covers. An event of stream 1 whose global ``seq`` is its position in
+    the stream (every event written before streams existed) keeps the form it was hashed in;
+    any other event also binds its ``stream`` and ``stream_seq``, so moving a row to another
+    stream or position breaks its hash as surely as editing it."""
+    payload = {
+        "seq": seq,
+        "at": at.astimezone(dt.timezone.utc).isoformat(),
+        "actor": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "data": data,
+    }
+    if stream != 1 or seq != stream_seq:
+        payload.update(stream=stream, stream_seq=stream_seq)
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def chain_hash(prev_hash: str, payload: str) -> str:
@@ -76,9 +95,9 @@ def chain_hash(prev_hash: str, payload: str) -> str:
 
 def _event_hash(event: AuditEvent) -> str:
     payload = _canonical(
-        seq=event.seq, at=event.at, actor_id=event.actor_id, actor_label=event.actor_label,
-        action=event.action, object_type=event.object_type, object_id=event.object_id,
-        data=event.data,
+        seq=event.seq, stream=event.stream, stream_seq=event.stream_seq, at=event.at,
+        actor_id=event.actor_id, actor_label=event.actor_label, action=event.action,
+        object_type=event.object_type, object_id=event.object_id, data=event.data,
     )
     return chain_hash(event.prev_hash, payload)
 
@@ -111,10 +130,14 @@ def register_audit_listener(actions: Iterable[str], fn: Callable) -> None:
 
 
 def audit_record(*, actor, action: str, obj=None, data: dict | None = None,
-                 object_type: str = "", object_id: str = "") -> AuditEvent:
-    """Append one event. Call inside the transaction of the state change it records."""
+                 object_type: str = "", object_id: str = "", stream=None) -> AuditEvent:
+    """Append one event. Call inside the transaction of the state change it records.
+
+    ``stream`` (a model instance or a string) names the stream of the transaction's first
+    event; by default it is the object the event is on (``stream_of``)."""
     return audit_record_many([{"actor": actor, "action": action, "obj": obj, "data": data,
-                               "object_type": object_type, "object_id": object_id}])[0]
+                               "object_type": object_type, "object_id": object_id}],
+                             stream=stream)[0]
 
 
 def _entry(*, actor, action: str, obj=None, data: dict | None = None, object_type: str = "",
@@ -125,8 +148,8 @@ def _entry(*, actor, action: str, obj=None, data: dict | None = None, object_typ
     return actor, action, object_type, str(object_id), data
 
 
-def audit_record_many(entries: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
-    """Append several events, in order, under one lock of the chain head; each entry holds the
+def audit_record_many(entries: Iterable[Mapping[str, Any]], *, stream=None) -> list[AuditEvent]:
+    """Append several events, in order, under one lock of a stream head; each entry holds the
     keyword arguments of ``audit_record`` (``actor``, ``action``, ``obj`` or ``object_type`` and
     ``object_id``, ``data``). The events are chained and hashed exactly as ``audit_record`` does
     it, one after the other, so ``audit_verify`` cannot tell them apart.
@@ -137,19 +160,81 @@ def audit_record_many(entries: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
     for _actor, action, *_rest in prepared:
         if action not in _ACTIONS:
             raise LookupError(f"audit action {action!r} is not registered (register_actions)")
-    return _append(prepared) if prepared else []
+    if not prepared:
+        return []
+    _actor, _action, object_type, object_id, _data = prepared[0]
+    return _append(prepared, stream if stream is not None else f"{object_type}:{object_id}")
+
+
+def stream_of(key) -> int:
+    """The stream (1..``STREAMS``) of ``key``: a model instance (its ``label:pk``) or a string,
+    by a stable hash, so one object's events meet in one stream whatever the process."""
+    if not isinstance(key, str):
+        key = ":".join(_object_ref(key))
+    return zlib.crc32(key.encode("utf-8")) % STREAMS + 1
+
+
+def _transaction_stream(key) -> int:
+    """The stream of the current transaction: the one its first event chose (its head is
+    locked already), else ``stream_of(key)``, remembered on the connection until the commit.
+    So a transaction locks one head and two transactions never deadlock on heads. A stream
+    remembered by a transaction that rolled back is recognised by its forgotten commit hook
+    (the rollback dropped it) and replaced."""
+    connection = transaction.get_connection()
+    held = getattr(connection, "_audit_stream", None)
+    if held is not None and any(hook[1] is held[1] for hook in connection.run_on_commit):
+        return held[0]
+    stream = stream_of(key)
+
+    def forget():
+        if getattr(connection, "_audit_stream", None) is remembered:
+            connection._audit_stream = None
+
+    remembered = (stream, forget)
+    connection._audit_stream = remembered
+    transaction.on_commit(forget)
+    return stream
+
+
+def _lock_head(stream: int, count: int) -> tuple[int, str, list[int]]:
+    """Lock the head of ``stream``: its length and last hash, and ``count`` global sequence
+    numbers allocated while holding the lock (so within a stream, ``seq`` grows with
+    ``stream_seq``), in one query. PostgreSQL draws them from ``SEQUENCE`` (after the lock: the
+    locking select is a materialised CTE); SQLite, whose writers are serialised, continues the
+    largest. A head missing (a flushed test database) is created first."""
+    connection = transaction.get_connection()
+    head, events = AuditHead._meta.db_table, AuditEvent._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = (f"WITH h AS MATERIALIZED (SELECT count, last_hash FROM {head} WHERE id = %s "
+               f"FOR UPDATE) SELECT h.count, h.last_hash, nextval('{SEQUENCE}') "
+               "FROM h, generate_series(1, %s)")
+    else:
+        sql = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %s) "
+               f"SELECT h.count, h.last_hash, (SELECT COALESCE(MAX(seq), 0) FROM {events}) + n.i "
+               f"FROM {head} h, n WHERE h.id = %s")
+    params = [stream, count] if connection.vendor == "postgresql" else [count, stream]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        if not rows:
+            AuditHead.objects.bulk_create([AuditHead(pk=stream)], ignore_conflicts=True)
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    return rows[0][0], rows[0][1], sorted(row[2] for row in rows)
 
 
 @transaction.atomic(savepoint=False)
-def _append(prepared: list[tuple]) -> list[AuditEvent]:
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-    seq, prev_hash = head.count, head.last_hash
+def _append(prepared: list[tuple], key) -> list[AuditEvent]:
+    stream = _transaction_stream(key)
+    position, prev_hash, seqs = _lock_head(stream, len(prepared))
     events = []
-    for actor, action, object_type, object_id, data in prepared:
+    for (actor, action, object_type, object_id, data), seq in zip(prepared, seqs, strict=True):
         user = actor if getattr(actor, "is_authenticated", False) else None
-        seq += 1
+        position += 1
         event = AuditEvent(
             seq=seq,
+            stream=stream,
+            stream_seq=position,
             at=timezone.now(),
             actor=user,
             actor_label=actor_label_for(user),
@@ -162,8 +247,8 @@ def _append(prepared: list[tuple]) -> list[AuditEvent]:
         event.hash = prev_hash = _event_hash(event)
         events.append(event)
     AuditEvent.objects.bulk_create(events, batch_size=500)
-    head.count, head.last_hash = seq, prev_hash
-    head.save(update_fields=["count", "last_hash"])
+    AuditHead.objects.filter(pk=stream).update(count=position, last_hash=prev_hash,
+                                               last_seq=events[-1].seq)
     for actions, listener in _LISTENERS:
         heard = [e for e in events if e.action in actions]
         if heard:
@@ -189,83 +274,149 @@ class AuditReport:
         if self.ok:
             return (f"intact: {self.checked} events, chain verified, {self.heads} published "
                     "head(s) on it, audited rows match")
-        return f"BROKEN at event #{self.first_bad_seq}: {self.problem} ({self.checked} checked)"
+        where = f" at event #{self.first_bad_seq}" if self.first_bad_seq is not None else ""
+        return f"BROKEN{where}: {self.problem} ({self.checked} checked)"
 
 
-def _heads(extra: Iterable[Mapping[str, Any]] | None) -> dict[int, tuple[str, str]]:
-    """seq → (hash, when) of the heads to check: those published here plus ``extra`` (copies
-    kept elsewhere, in the form of ``/audit/heads.json``)."""
-    heads = {row.seq: (row.hash, str(row.date)) for row in PublishedHead.objects.all()}
-    for row in extra or ():
-        heads.setdefault(int(row["seq"]), (str(row["hash"]), str(row.get("date", "?"))))
-    heads.pop(0, None)  # the empty chain is a prefix of any chain
-    return heads
+def root_hash(streams: Mapping) -> str:
+    """The root hash over every stream's head (``{stream: [count, hash]}``): sha256 of their
+    sorted canonical list, what a published row's ``hash`` is."""
+    heads = sorted([int(k), int(count), str(h)] for k, (count, h) in streams.items())
+    return hashlib.sha256(json.dumps(heads, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def _published_streams(row: Mapping[str, Any]) -> dict[int, tuple[int, str]]:
+    """stream → (count, hash) of one published row; a row published before streams existed
+    names the head of stream 1."""
+    if row.get("streams"):
+        return {int(k): (int(count), str(h)) for k, (count, h) in row["streams"].items()}
+    return {1: (int(row["seq"]), str(row["hash"]))}
+
+
+def _heads(extra: Iterable[Mapping[str, Any]] | None
+           ) -> tuple[dict[tuple[int, int], list[tuple[str, str]]], int, str]:
+    """(stream, count) → [(hash, when)] of the heads to check: those published here plus
+    ``extra`` (copies kept elsewhere, in the form of ``/audit/heads.json``), with how many
+    rows; a row whose root hash does not match its streams is named as the third item."""
+    rows = [{"date": str(row.date), "seq": row.seq, "hash": row.hash, "streams": row.streams}
+            for row in PublishedHead.objects.all()]
+    rows += [{**row, "date": str(row.get("date", "?"))} for row in extra or ()]
+    heads: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    for row in rows:
+        if row.get("streams") and root_hash(row["streams"]) != row["hash"]:
+            return heads, len(rows), row["date"]
+        for stream, (count, h) in _published_streams(row).items():
+            if count:  # the empty stream is a prefix of any stream
+                heads.setdefault((stream, count), []).append((h, row["date"]))
+    return heads, len(rows), ""
+
+
+@dataclass
+class _Stream:
+    """Where the walk stands in one stream: the next position and the last hash."""
+
+    expected: int = 1
+    prev: str = GENESIS
+    last_seq: int = 0
+
+
+def _check_event(event: AuditEvent, chain: _Stream) -> str:
+    """What is wrong with ``event`` as the next event of its stream (empty: nothing)."""
+    if event.stream_seq != chain.expected:
+        if event.stream_seq > chain.expected:
+            return (f"event {chain.expected} of stream {event.stream} (before #{event.seq}) is "
+                    "missing (deleted)")
+        return f"stream {event.stream} out of order at its event {event.stream_seq} (inserted)"
+    if event.prev_hash != chain.prev:
+        return "link to the previous event does not match (inserted or deleted)"
+    if _event_hash(event) != event.hash:
+        return "content does not match its hash (altered)"
+    return ""
 
 
 def audit_verify(*, heads: Iterable[Mapping[str, Any]] | None = None) -> AuditReport:
-    """Recompute the chain from the first row; report the first row that was altered, inserted
-    or deleted (a gap in sequence numbers, a link that does not match, a hash that does not), a
-    published head no longer on the chain (the history was rewritten), then every audited
-    business row that differs from its last audited state (``core.audit_rows``).
+    """Recompute every stream's chain from its first row; report the first row that was
+    altered, inserted or deleted (a gap in a stream's positions, a link that does not match, a
+    hash that does not), a stream head or a published head no longer on its stream (the
+    history was rewritten or cut), then every audited business row that differs from its last
+    audited state (``core.audit_rows``).
 
-    One pass over the chain and one query per audited model; ``heads`` adds heads kept
-    outside the database (``{"seq", "hash", "date"}``) to those in ``PublishedHead``."""
-    published = _heads(heads)
+    One pass over the events in global ``seq`` order (the order of the row states) and one
+    query per audited model; ``heads`` adds heads kept outside the database (``{"seq",
+    "hash", "date", "streams"}``) to those in ``PublishedHead``."""
+    published, published_rows, bad_root = _heads(heads)
+    if bad_root:
+        return AuditReport(False, 0, None, f"the head published on {bad_root} does not match its "
+                           "stream heads (altered)")
     state = AuditedState()
-    prev = GENESIS
-    expected_seq = 1
+    chains: dict[int, _Stream] = {}
     checked = 0
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
-        if event.seq != expected_seq:
-            if event.seq > expected_seq:
-                return AuditReport(False, checked, expected_seq,
-                                   f"event #{expected_seq} is missing (deleted)")
-            return AuditReport(False, checked, event.seq, "sequence out of order (inserted)")
-        if event.prev_hash != prev:
-            return AuditReport(False, checked, event.seq,
-                               "link to the previous event does not match (inserted or deleted)")
-        if _event_hash(event) != event.hash:
-            return AuditReport(False, checked, event.seq, "content does not match its hash (altered)")
-        head = published.get(event.seq)
-        if head is not None and head[0] != event.hash:
-            return AuditReport(False, checked, event.seq,
-                               f"the head published on {head[1]} (#{event.seq} {head[0]}) is not "
-                               "on the chain any more (history rewritten)")
+        if not 1 <= event.stream <= STREAMS:
+            return AuditReport(False, checked, event.seq, "the event is in no stream (inserted)")
+        chain = chains.setdefault(event.stream, _Stream())
+        problem = _check_event(event, chain)
+        if problem:
+            return AuditReport(False, checked, event.seq, problem)
+        for h, when in published.get((event.stream, event.stream_seq), ()):
+            if h != event.hash:
+                return AuditReport(False, checked, event.seq,
+                                   f"the head published on {when} (stream {event.stream} at "
+                                   f"{event.stream_seq}, {h}) is not on the chain any more "
+                                   "(history rewritten)")
         state.add(seq=event.seq, action=event.action, object_type=event.object_type,
                   object_id=event.object_id, data=event.data)
-        prev = event.hash
-        expected_seq += 1
+        chain.expected, chain.prev, chain.last_seq = event.stream_seq + 1, event.hash, event.seq
         checked += 1
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.count != checked or head.last_hash != prev):
-        return AuditReport(False, checked, checked + 1,
-                           f"the chain ends at #{checked} but {head.count} events were written "
-                           "(the newest were deleted)")
-    beyond = sorted(seq for seq in published if seq > checked)
-    if beyond:
-        seq = beyond[0]
-        return AuditReport(False, checked, checked + 1,
-                           f"the head published on {published[seq][1]} (#{seq}) is beyond the "
-                           f"end of the chain at #{checked} (history truncated)")
+    problem = _ends(chains, published, checked)
+    if problem is not None:
+        return problem
     differences = state.differences()
     return AuditReport(not differences, checked, differences=differences,
-                       heads=len(published))
+                       heads=published_rows)
+
+
+def _ends(chains: dict[int, _Stream], published, checked: int) -> AuditReport | None:
+    """Each stream's head against the end of its chain (the newest rows deleted), then the
+    published heads beyond the end of their stream (the history cut)."""
+    heads = {head.pk: head for head in AuditHead.objects.all()}
+    for stream in sorted(set(heads) | set(chains)):
+        chain = chains.get(stream, _Stream())
+        head = heads.get(stream, AuditHead(pk=stream))
+        if head.count != chain.expected - 1 or (head.count and head.last_hash != chain.prev):
+            return AuditReport(False, checked, head.last_seq or None,
+                               f"stream {stream} ends at its event {chain.expected - 1} but its "
+                               f"head says {head.count} were written (the newest were deleted, "
+                               "or the head)")
+    for stream, count in sorted(published):
+        end = chains.get(stream, _Stream()).expected - 1
+        if count > end:
+            when = published[(stream, count)][0][1]
+            return AuditReport(False, checked, None,
+                               f"the head published on {when} (stream {stream} at {count}) is "
+                               f"beyond the end of the stream at {end} (history truncated)")
+    return None
 
 
 @transaction.atomic
 def audit_head_publish(*, now: dt.datetime | None = None) -> tuple[PublishedHead, bool]:
-    """Publish today's head of the chain (``(head, created)``); idempotent per day: the head
-    published earlier today is returned unchanged. Reads the head under its row lock, so the
-    published ``(seq, hash)`` is an event that exists. It is not audited itself: an audit event
-    would move the very head it publishes."""
+    """Publish today's heads of the chain's streams (``(head, created)``); idempotent per day:
+    the head published earlier today is returned unchanged. Reads every stream's head in one
+    query without locking them (writers go on): a head is only ever advanced, so a committed
+    ``(count, hash)`` names an event that exists. It is not audited itself: an audit event
+    would move a head it publishes."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     existing = PublishedHead.objects.filter(date=today).first()
     if existing is not None:
         return existing, False
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    streams = {str(pk): [count, h] for pk, count, h in
+               AuditHead.objects.filter(count__gt=0).order_by("pk")
+               .values_list("pk", "count", "last_hash")}
+    total = sum(count for count, _h in streams.values())
     return PublishedHead.objects.get_or_create(
-        date=today, defaults={"seq": head.count, "hash": head.last_hash, "published_at": now})
+        date=today, defaults={"seq": total, "hash": root_hash(streams), "streams": streams,
+                              "published_at": now})
 
 
 def event_for(obj, action: str | None = None):

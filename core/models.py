@@ -132,22 +132,29 @@ class Member(TimeStampedModel):
 
 
 class AuditHead(models.Model):
-    """Single row holding the tip of the hash chain; locked while a row is appended so the chain
-    stays linear under concurrent writers."""
+    """The tip of one stream of the hash chain (pk = stream number, 1..``core.audit.STREAMS``):
+    its length, its newest event's hash and global sequence number. A transaction that audits
+    locks the head of one stream only, so writers on other streams do not wait for it."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    id = models.PositiveSmallIntegerField(primary_key=True)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
+    last_seq = models.BigIntegerField(default=0)
 
 
 class AuditEvent(models.Model):
     """Append-only, hash-chained record of every state change (R12).
 
-    ``hash = sha256(prev_hash + canonical payload)``; the payload includes the row's own sequence
-    number, so a row altered, inserted or deleted breaks the chain (see ``core.audit``).
+    ``hash = sha256(prev_hash + canonical payload)``; ``prev_hash`` is the previous event of the
+    same ``stream`` and the payload includes the row's position (``seq``, ``stream``,
+    ``stream_seq``), so a row altered, inserted or deleted breaks its stream's chain (see
+    ``core.audit``). ``seq`` orders the whole trail (it may have gaps); ``stream_seq`` numbers a
+    stream's events 1..n without gaps.
     """
 
     seq = models.BigIntegerField(_("sequence"), unique=True)
+    stream = models.PositiveSmallIntegerField(_("stream"), default=1)
+    stream_seq = models.BigIntegerField(_("sequence in the stream"))
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.PROTECT, related_name="audit_events",
@@ -165,6 +172,8 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        constraints = [models.UniqueConstraint(fields=["stream", "stream_seq"],
+                                               name="uniq_audit_stream_seq")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
@@ -179,14 +188,18 @@ class AuditEvent(models.Model):
 
 
 class PublishedHead(models.Model):
-    """The head of the audit chain as it stood on a day (``manage.py audit_publish_head``, run
-    daily by ``run_periodic``), shown on the public page ``/audit/`` and in ``/audit/heads.json``
-    so anyone can keep a copy. ``audit_verify`` checks that each published head is still on the
-    chain: a history rewritten after publication (every hash recomputed) no longer has it."""
+    """The heads of the audit chain's streams as they stood on a day (``manage.py
+    audit_publish_head``, run daily by ``run_periodic``), shown on the public page ``/audit/``
+    and in ``/audit/heads.json`` so anyone can keep a copy. ``streams`` is ``{stream: [count,
+    hash]}`` of every non-empty stream, ``hash`` the root hash over them and ``seq`` the number
+    of events (rows published before streams existed have no ``streams``: their ``(seq, hash)``
+    is the head of stream 1). ``audit_verify`` checks that each published head is still on its
+    stream: a history rewritten after publication (every hash recomputed) no longer has it."""
 
     date = models.DateField(_("date"), unique=True)
     seq = models.BigIntegerField(_("sequence"))
     hash = models.CharField(_("hash"), max_length=64)
+    streams = models.JSONField(_("stream heads"), default=dict, blank=True)
     published_at = models.DateTimeField(_("published at"))
 
     class Meta:

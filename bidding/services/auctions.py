@@ -230,7 +230,7 @@ def _place_locked(*, actor, project: Project, value: Decimal, now: dt.datetime) 
         "project": project.pk, "seq": bid.seq, "label": label, "agency": signup.agency_id,
         "value": money(value), "ends_at": project.auction_ends_at, "extended": extended,
         "signup": signup.pk,
-    })
+    }, stream=project)  # one auction's bids chain together (core/audit.py)
     broadcast(group_name(project.pk), {
         "type": "bid.placed", "project": project.pk, "seq": bid.seq, "label": label,
         "value": money(value), "placed_at": iso(now), "ends_at": iso(project.auction_ends_at),

@@ -5,6 +5,7 @@ history no longer contains it."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -23,17 +24,18 @@ def _heads():
 
 @require_safe
 def audit_heads(request):
-    """/audit/: the daily heads, newest first, with the chain's current length."""
+    """/audit/: the daily heads, newest first, with the trail's current length (every
+    stream's)."""
     page = Paginator(_heads(), 50).get_page(request.GET.get("page"))
-    current = AuditHead.objects.filter(pk=1).values_list("count", flat=True).first() or 0
+    current = AuditHead.objects.aggregate(n=Sum("count"))["n"] or 0
     return render(request, "core/audit_heads.html", {"page": page, "current": current})
 
 
 @require_safe
 def audit_heads_json(request):
-    """/audit/heads.json: every published head, newest first (what ``audit_verify --heads``
-    reads)."""
-    heads = [{"date": str(h.date), "seq": h.seq, "hash": h.hash,
+    """/audit/heads.json: every published head, newest first, with its streams' heads (what
+    ``audit_verify --heads`` reads)."""
+    heads = [{"date": str(h.date), "seq": h.seq, "hash": h.hash, "streams": h.streams,
               "published_at": h.published_at.isoformat()} for h in _heads()]
     response = JsonResponse({"heads": heads}, json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = 'inline; filename="audit-heads.json"'
@@ -43,14 +45,14 @@ def audit_heads_json(request):
 class PublishedHeadOutput(serializers.ModelSerializer):
     class Meta:
         model = PublishedHead
-        fields = ["date", "seq", "hash", "published_at"]
+        fields = ["date", "seq", "hash", "streams", "published_at"]
 
 
 @extend_schema(summary="The audit chain's published daily heads, newest first",
                tags=["audit"])
 class PublishedHeadList(ListAPIView):
-    """GET /api/v1/audit/heads/: the daily heads of the audit chain (sequence number and hash of
-    its newest event that day), public."""
+    """GET /api/v1/audit/heads/: the daily heads of the audit chain (the number of events, the
+    root hash and each stream's length and newest hash that day), public."""
 
     permission_classes = [AllowAny]
     serializer_class = PublishedHeadOutput

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -56,7 +57,7 @@ def test_cold_recompute_triggers_the_same_sanctions_as_recording_events_one_by_o
         cold = make_agency()
         _raw_events(cold, ledger, when)
         twins[name] = (incremental, cold)
-    seq = AuditHead.objects.get(pk=1).count
+    seq = AuditEvent.objects.aggregate(newest=Max("seq"))["newest"] or 0
 
     total, changed = recompute.credit_recompute(as_of=timezone.localdate(), chunk_size=100)
 
@@ -128,24 +129,26 @@ def test_recording_an_event_that_can_trigger_still_reads_the_sanctions():
 
 def test_audit_record_many_chains_exactly_like_audit_record():
     agency = make_agency()
-    audit_record(actor=None, action="test.before", object_type="test", object_id="0")
-    head = AuditHead.objects.get(pk=1).count
+    before = audit_record(actor=None, action="test.before", object_type="test", object_id="0")
+    stream = before.stream  # the transaction's stream: every later event goes there too
+    head = AuditHead.objects.get(pk=stream).count
     events = audit_record_many([
         {"actor": None, "action": "test.one", "obj": agency, "data": {"n": Decimal("1.50")}},
         {"actor": None, "action": "test.two", "object_type": "test", "object_id": 7,
          "data": {"when": dt.date(2026, 11, 23)}},
         {"actor": None, "action": "test.three"},
     ])
-    audit_record(actor=None, action="test.after", object_type="test", object_id="9")
-    assert [e.seq for e in events] == [head + 1, head + 2, head + 3]
+    after = audit_record(actor=None, action="test.after", object_type="test", object_id="9")
+    assert [(e.stream, e.stream_seq) for e in events] == [(stream, head + n) for n in (1, 2, 3)]
+    assert before.seq < events[0].seq < events[1].seq < events[2].seq < after.seq
     assert events[0].object_type == "agencies.agency" and events[0].object_id == str(agency.pk)
     assert events[1].object_id == "7" and events[1].data == {"when": "2026-11-23"}
-    stored = AuditEvent.objects.get(seq=head + 2)
+    stored = AuditEvent.objects.get(seq=events[1].seq)
     assert (stored.prev_hash, stored.hash) == (events[0].hash, events[1].hash)
-    assert AuditEvent.objects.get(seq=head + 4).prev_hash == events[2].hash
+    assert AuditEvent.objects.get(seq=after.seq).prev_hash == events[2].hash
     assert audit_verify().ok
     assert audit_record_many([]) == []
-    assert AuditHead.objects.get(pk=1).count == head + 4
+    assert AuditHead.objects.get(pk=stream).count == head + 4
 
 
 def test_audit_record_many_refuses_an_unknown_argument():

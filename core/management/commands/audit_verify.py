@@ -23,8 +23,11 @@ class Command(BaseCommand):
                     body = json.load(fh)
                 kept = body["heads"] if isinstance(body, dict) else body
                 kept = [{"seq": int(h["seq"]), "hash": str(h["hash"]),
-                         "date": str(h.get("date", "?"))} for h in kept]
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+                         "date": str(h.get("date", "?")),
+                         "streams": {str(k): [int(c), str(x)]
+                                     for k, (c, x) in (h.get("streams") or {}).items()}}
+                        for h in kept]
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise CommandError(f"cannot read the heads in {heads}: {exc}") from None
         report = audit_verify(heads=kept)
         if not report.ok:
