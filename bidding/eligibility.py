@@ -10,6 +10,8 @@ imports them.
 """
 from __future__ import annotations
 
+import re
+
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,14 +25,23 @@ from core.errors import NotAllowed
 # Standings that bar an agency from taking part at all (checked first, R10).
 BARRED = (Agency.Standing.SUSPENDED, Agency.Standing.EXPELLED)
 
-_STANDING_CHECKS: dict[str, object] = {}
+_STANDING_CHECKS: dict[str, tuple[object, object]] = {}
 
 
-def register_standing_check(name: str, check) -> None:
+def register_standing_check(name: str, check, fact=None) -> None:
     """Add ``check(agency, now) -> str | None`` to every eligibility check: a reason that
     overrides all others (the agency may not take part at all), or ``None``. Registered once per
-    ``name``, so a reload does not add it twice."""
-    _STANDING_CHECKS[name] = check
+    ``name``, so a reload does not add it twice.
+
+    ``fact(agency, now)``, optional: a boolean expression, true when ``check`` would give a
+    reason for the agency whose id ``agency`` (an ``OuterRef``) names. It joins the
+    ``standing_facts`` a bid reads in its one query, so ``check`` (which stays THE rule and
+    words the reason) runs only when the fact says there is one."""
+    _STANDING_CHECKS[name] = (check, fact)
+
+
+def _fact_key(name: str) -> str:
+    return "blocked_" + re.sub(r"\W", "_", name)
 
 
 def _norm(text: str) -> str:
@@ -120,59 +131,80 @@ def _tied(agency: Agency, project: Project) -> bool:
                for n in names)
 
 
-def standing_facts(project: Project, *, agency: str = "pk", partner: str = "partner_id",
+def standing_facts(project: Project, now, *, agency: str = "pk", partner: str = "partner_id",
                    for_bid: bool = False) -> dict:
     """The facts of eligibility that are read per call, as expressions to annotate a query
     whose rows lead to the agency's id through ``agency`` and to its partner's id through
     ``partner``: whether it offers the project's item (``offers_item``), why it is on the
-    avoidance list if it is (``avoidance``) and, for a bid, whether it holds an active sign-up
-    (``signed_up``). Each is read fresh on every bid."""
+    avoidance list if it is (``avoidance``), whether the project requires any qualification
+    (``requires_qualifications``), whether each registered standing check with a fact would
+    block it at ``now`` and, for a bid, whether it holds an active sign-up (``signed_up``).
+    Each is read fresh on every bid."""
     facts = {
         "offers_item": Exists(StockRecord.objects.filter(partner_id=OuterRef(partner),
                                                          product_id=project.item_id)),
         "avoidance": Subquery(Avoidance.objects.filter(project=project, agency_id=OuterRef(agency))
                               .order_by("pk").values("reason")[:1]),
+        "requires_qualifications": Exists(ProjectQualification.objects.filter(project=project)),
     }
+    for name, (_check, fact) in _STANDING_CHECKS.items():
+        if fact is not None:
+            facts[_fact_key(name)] = fact(OuterRef(agency), now)
     if for_bid:
         facts["signed_up"] = Exists(SignUp.objects.filter(
             project=project, agency_id=OuterRef(agency), status=SignUp.Status.ACTIVE))
     return facts
 
 
-def read_standing_facts(agency: Agency, project: Project, for_bid: bool = False) -> dict:
-    """The values of ``standing_facts`` for one agency, in one query."""
-    facts = standing_facts(project, for_bid=for_bid)
+def standing_fact_names() -> tuple[str, ...]:
+    """The names of ``standing_facts`` (``signed_up`` aside), in their order: what a query
+    reading them as columns gets, and what shapes it (the registered checks' facts)."""
+    return ("offers_item", "avoidance", "requires_qualifications",
+            *(_fact_key(name) for name, (_check, fact) in _STANDING_CHECKS.items()
+              if fact is not None))
+
+
+def read_standing_facts(agency: Agency, project: Project, for_bid: bool = False,
+                        now=None) -> dict:
+    """The values of ``standing_facts`` for one agency at ``now``, in one query."""
+    facts = standing_facts(project, now or timezone.now(), for_bid=for_bid)
     row = (Agency.objects.filter(pk=agency.pk).annotate(**facts).order_by()
            .values(*facts).first())
-    return row or {"offers_item": False, "avoidance": None, "signed_up": False}
+    return row or {"offers_item": False, "avoidance": None, "signed_up": False,
+                   "requires_qualifications": True}
 
 
 def eligibility_problems(*, agency: Agency, project: Project, for_bid: bool = False,
-                         facts: dict | None = None) -> list[str]:
+                         facts: dict | None = None, now=None) -> list[str]:
     """Every reason ``agency`` may not sign up for (``for_bid=False``) or bid on
-    (``for_bid=True``) ``project``, most serious first; ``[]`` when it may.
+    (``for_bid=True``) ``project`` at ``now``, most serious first; ``[]`` when it may.
 
-    ``facts``: the values of ``standing_facts`` when the caller read them in its own query
-    (a bid does, with the bidder's sign-up); read here otherwise."""
+    ``facts``: the values of ``standing_facts`` at ``now`` when the caller read them in its own
+    query (a bid does, with the bidder's sign-up); read here otherwise. A check (or the
+    qualifications) whose fact says it has nothing to say is not run."""
     problems: list[str] = []
     if agency.standing == Agency.Standing.EXPELLED:
         problems.append(_("Your agency has been expelled from the platform and cannot take part."))
     elif agency.standing == Agency.Standing.SUSPENDED:
         problems.append(_("Your agency is suspended and cannot sign up or bid until the "
                           "suspension ends."))
-    now = timezone.now()
-    for check in _STANDING_CHECKS.values():
+    now = now or timezone.now()
+    if facts is None:
+        facts = read_standing_facts(agency, project, for_bid, now)
+    for name, (check, _fact) in _STANDING_CHECKS.items():
+        if not facts.get(_fact_key(name), True):
+            continue
         block = check(agency, now)
         if block:  # read fresh on every call, so a sanction imposed mid-auction counts at once
             problems = [block]
             break
-    if facts is None:
-        facts = read_standing_facts(agency, project, for_bid)
     if not facts["offers_item"]:
         problems.append(_("Your agency does not offer the service item “%(item)s”; add it to "
                           "your offers first.") % {"item": project.item.title})
-    problems += qualification_problems(agency=agency, requirements=project.qualifications.all(),
-                                       mode=project.qualification_mode)
+    if facts["requires_qualifications"]:
+        problems += qualification_problems(agency=agency,
+                                           requirements=project.qualifications.all(),
+                                           mode=project.qualification_mode)
     if facts["avoidance"] is not None:
         problems.append(_("Your agency is on this project's avoidance list: %(reason)s")
                         % {"reason": facts["avoidance"]})
@@ -186,10 +218,10 @@ def eligibility_problems(*, agency: Agency, project: Project, for_bid: bool = Fa
 
 
 def require_eligible(*, agency: Agency, project: Project, for_bid: bool = False,
-                     facts: dict | None = None) -> None:
-    """Raise ``NotAllowed`` with the first reason when ``agency`` is not eligible."""
+                     facts: dict | None = None, now=None) -> None:
+    """Raise ``NotAllowed`` with the first reason when ``agency`` is not eligible at ``now``."""
     problems = eligibility_problems(agency=agency, project=project, for_bid=for_bid,
-                                    facts=facts)
+                                    facts=facts, now=now)
     if problems:
         raise NotAllowed(problems[0], code="ineligible")
 

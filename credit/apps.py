@@ -20,11 +20,12 @@ class CreditConfig(AppConfig):
         from credit import permissions, receivers  # noqa: F401  (registers the permissions)
         from credit.actions import ACTIONS
         from credit.selectors import todos
-        from credit.selectors.ledger import sanction_block_reason
+        from credit.selectors.ledger import sanction_block_reason, sanction_blocks
 
         register_actions(ACTIONS)
-        # The exit mechanism's one check (R10), on every sign-up and every bid.
-        register_standing_check("credit.sanctions", sanction_block_reason)
+        # The exit mechanism's one check (R10), on every sign-up and every bid; its fact is
+        # read with the bid's sign-up, the reason only when the fact says there is one.
+        register_standing_check("credit.sanctions", sanction_block_reason, sanction_blocks)
         receivers.connect()
         register_todo_provider(Organisation.Kind.AGENCY, todos.agency_todos)
         # What credit tells the parties (credit/services/notices.py).

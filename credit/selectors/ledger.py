@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connections, router
-from django.db.models import F, IntegerField, Q, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce, Round, TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -96,15 +96,13 @@ def agency_score(agency_id: int, *, as_of: dt.date | None = None,
     return scorer.score(ledger_groups([agency_id]).get(agency_id, ()))
 
 
-def sanction_block_reason(agency: Agency | int, now: dt.datetime | None = None) -> str | None:
-    """The reason ``agency`` may not sign up or bid now (an expulsion or suspension in force),
-    or ``None``. One indexed query; checked by ``bidding.eligibility`` on every sign-up and bid,
-    so an agency sanctioned mid-auction has its next bid refused with this reason."""
-    agency_id = agency if isinstance(agency, int) else agency.pk
-    now = now or timezone.now()
-    blocking = (
+def _blocking_sanctions(agency, now: dt.datetime):
+    """The sanctions in force at ``now`` that bar ``agency`` (an id or an ``OuterRef``) from
+    signing up and bidding: active suspensions and expulsions that have started and not ended
+    (a suspension's ``ends_at``, an expulsion's ``blacklist_until``; none: for good)."""
+    return (
         Sanction.objects.filter(
-            agency_id=agency_id, status=Sanction.Status.ACTIVE,
+            agency_id=agency, status=Sanction.Status.ACTIVE,
             kind__in=[Sanction.Kind.SUSPENSION, Sanction.Kind.EXPULSION],
         )
         .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
@@ -112,6 +110,25 @@ def sanction_block_reason(agency: Agency | int, now: dt.datetime | None = None) 
                 | Q(kind=Sanction.Kind.EXPULSION, blacklist_until__gt=now)
                 | Q(kind=Sanction.Kind.SUSPENSION, ends_at__isnull=True)
                 | Q(kind=Sanction.Kind.SUSPENSION, ends_at__gt=now))
+    )
+
+
+def sanction_blocks(agency: OuterRef, now: dt.datetime) -> Exists:
+    """Whether ``sanction_block_reason`` gives a reason at ``now``, as an expression for the
+    agency ``agency`` refers to: its fast pre-check, the same filter, which a bid reads within
+    the query it already makes (``bidding.eligibility.register_standing_check``)."""
+    return Exists(_blocking_sanctions(agency, now))
+
+
+def sanction_block_reason(agency: Agency | int, now: dt.datetime | None = None) -> str | None:
+    """The reason ``agency`` may not sign up or bid now (an expulsion or suspension in force),
+    or ``None``. One indexed query; checked by ``bidding.eligibility`` on every sign-up and bid
+    (run when ``sanction_blocks`` says there is a reason), so an agency sanctioned mid-auction
+    has its next bid refused with this reason."""
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    now = now or timezone.now()
+    blocking = (
+        _blocking_sanctions(agency_id, now)
         .order_by("kind", "-ends_at")  # expulsion sorts before suspension
         .only("kind", "reason", "ends_at", "blacklist_until")
         .first()

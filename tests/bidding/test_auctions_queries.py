@@ -17,11 +17,13 @@ from tests.factories import bidding as bf
 pytestmark = pytest.mark.django_db
 
 # An accepted bid: the locked project row; the bidder's sign-up with its agency, its
-# eligibility facts (offers, avoidance, sign-up) and the best bid; the sanctions; the required
-# qualifications; the insert; the project update; the audit record (head lock, insert, head
-# update) — plus the savepoints of the two atomic blocks, which the test transaction turns
-# into queries (the outer one is none outside tests). It was 17.
-MAX_QUERIES_PER_BID = 13
+# eligibility facts (offers, avoidance, whether a sanction blocks it, whether the project
+# requires qualifications, sign-up) and the best bid; the insert; the project update; the
+# audit record (head lock, insert, head update) — plus the savepoints of the two atomic
+# blocks, which the test transaction turns into queries (the outer one is none outside
+# tests). The sanctions and the required qualifications are read only when a fact says they
+# refuse or matter. It was 17, then 13.
+MAX_QUERIES_PER_BID = 11
 
 
 def user_of(signup):
