@@ -22,9 +22,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from core.direct import DirectWrites  # noqa: E402
-
 from bidding.routing import websocket_urlpatterns as auction_routes  # noqa: E402
+from core.direct import DirectWrites  # noqa: E402
 from notifications.routing import websocket_urlpatterns as notification_routes  # noqa: E402
 
 REFUSAL = ("503 Service Unavailable: this server runs with the public development key "
