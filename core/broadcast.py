@@ -196,7 +196,7 @@ class Relay:
 
     CHECK_S = 1.0
     CHUNK = 100
-    TICK_S = 0.1
+    TICK_S = 0.02
 
     def __init__(self, io: LayerIO, loop: asyncio.AbstractEventLoop):
         self.io = io
