@@ -59,26 +59,43 @@ other on a shared machine.
 Daphne process at the largest watcher level during the first rate, and prints the top 25
 functions (``file:function``) by self and by inclusive time, as percentages of all samples.
 
-Where the time goes (py-spy, 2026-12-01; 1,000 watchers, 20 bids/s, the product at commit ec62d24
-plus this bench; 1,555 samples at 200 Hz over all threads; the shared machine's load was 5–6 on
-two cores, so the latencies of that run are not the product's, but the shares are)::
+Where the time goes (py-spy, 2026-12-01, 1,000 watchers, 20 bids/s, all threads at 200 Hz).
 
-    inclusive  43 %  core/broadcast.py Relay._fan_out → AuctionConsumer.relay_frame → Channels'
-                     send → daphne handle_reply → autobahn sendMessage/sendFrame (one frame
-                     built and written per watcher per bid)
-               32 %  the database thread: bid_place (its ORM statements; 18 % self in
-                     CursorWrapper._execute, i.e. waiting on PostgreSQL)
-    self       14 %  selectors.modify (epoll_ctl on every write: Twisted registers the socket
-                     for writing and removes it again, per frame)
-                6 %  twisted untilConcludes (the send(2) per socket)
-              ~8 %  autobahn's hl/hltype and click's style/_interpret_color: log-message
-                     highlighting built for debug lines per frame even though they are not logged
-                6 %  Django's LazyObject (settings/user proxies) on the per-frame path
+Before (commit ec62d24; the shared machine's load was 5–6, so only the shares count)::
 
-So at 1,000 watchers the event loop goes mostly on writing the same frame a thousand times
-through Channels, Daphne and autobahn (one epoll_ctl pair and a debug-string build per socket);
-conflating frames per tick cuts the number of such writes, not their unit cost. The bid itself
-costs the database thread about a third of the samples.
+    inclusive  43 %  the fan-out: Relay._fan_out → relay_frame → Channels' send → daphne
+                     handle_reply → autobahn sendMessage/sendFrame → Twisted write, once per
+                     watcher per bid
+               32 %  the database thread: bid_place (17 statements' worth of ORM compilation;
+                     CursorWrapper._execute 18 % self, waiting on PostgreSQL)
+    self       14 %  selectors.modify: epoll_ctl twice per write (Twisted registers the socket
+                     for writing, then removes it)
+              ~8 %  autobahn's hl/hltype and click's style: debug-line highlighting built per
+                     frame, never logged
+               6 %  Django's LazyObject (settings, user) on the per-frame path
+
+And the bench ran Daphne with DEBUG on (a query log and a debug cursor per statement).
+
+After (commit 59ea7d1, load 1.9–2.6; 886 samples)::
+
+    inclusive  54 %  the fan-out, now Relay._deliver → relay_frame → core/direct.py::_write:
+                     43 % self in _write, i.e. the send(2) itself, one per watcher per frame
+                     (what any server pays; the floor's websockets.broadcast does the same)
+               18 %  the database thread: bid_place (9 statements; 9 % waiting on PostgreSQL,
+                     2 % its commit)
+    self        6 %  the event loop's epoll_wait; 5 % asyncio's own transport writes (Redis,
+                     bidders' acknowledgements)
+
+What changed in between: watchers get at most one frame per 20 ms tick carrying every bid
+since the last (``bidding/frames.py``), framed once and written straight to each Daphne socket
+(``core/direct.py``: no per-connection Channels/Daphne/autobahn path, no epoll_ctl pair); the
+bid's sign-up read is compiled once (``core/prepared.py``) and carries the sanction and
+qualification facts; a one-row lock is plain SQL written once per model
+(``core/locking.py``); the servers run with DEBUG off (``bench/common.py::PRODUCTION``). What
+is left is the bid's own CPU on the one database thread per process (about 6 ms of Python
+and 9 statements per accepted bid, against the floor's 5 statements and almost no Python):
+it sets the ceiling of one process (about 50–65 bids/s on one auction) and the acknowledgement
+latency (ack p50 ≈ 15–20 ms against the floor's 3–4 ms).
 """
 from __future__ import annotations
 
