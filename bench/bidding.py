@@ -66,7 +66,7 @@ Before (commit ec62d24; the shared machine's load was 5–6, so only the shares 
     inclusive  43 %  the fan-out: Relay._fan_out → relay_frame → Channels' send → daphne
                      handle_reply → autobahn sendMessage/sendFrame → Twisted write, once per
                      watcher per bid
-               32 %  the database thread: bid_place (17 statements' worth of ORM compilation;
+               32 %  the database thread: bid_place (11 statements, most of its CPU compiling them;
                      CursorWrapper._execute 18 % self, waiting on PostgreSQL)
     self       14 %  selectors.modify: epoll_ctl twice per write (Twisted registers the socket
                      for writing, then removes it)
@@ -108,7 +108,6 @@ import json
 import math
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -133,6 +132,8 @@ from bench.common import (  # noqa: E402
     free_port,
     percentile,
     setup_django,
+    stop_process,
+    wait_listening,
 )
 from bench.floor import create_auctions, ensure_tables  # noqa: E402
 
@@ -232,11 +233,7 @@ class Floor:
                 wait_listening(port, proc, log_path)
                 yield proc
             finally:
-                proc.terminate()
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(10)
-                if proc.poll() is None:
-                    proc.kill()
+                stop_process(proc)
 
     def auctions(self, n: int) -> list[tuple[int, list[str]]]:
         ids = create_auctions(self.conn, n, best=Decimal(START), step=Decimal(1))
@@ -249,18 +246,6 @@ class Floor:
             rows = cur.fetchall()
         self.conn.commit()
         return rows
-
-
-def wait_listening(port: int, proc, log_path: str) -> None:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited; see {log_path}")
-        time.sleep(0.2)
-    raise RuntimeError(f"the server did not listen on {port}; see {log_path}")
 
 
 # --- the clients -------------------------------------------------------------------------------

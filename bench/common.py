@@ -89,24 +89,36 @@ def daphne(env: dict, port: int | None = None, *, verbosity: int = 1, production
         proc = subprocess.Popen(
             [str(Path(PYTHON).parent / "daphne"), "-v", str(verbosity), "-b", "127.0.0.1",
              "-p", str(port), "marketplace.asgi:application"],
-            cwd=ROOT, env={**os.environ, **(PRODUCTION if production else {"DEBUG": "1"}), **env}, stdout=log, stderr=log,
+            cwd=ROOT, env={**os.environ, **(PRODUCTION if production else {"DEBUG": "1"}), **env},
+            stdout=log, stderr=log,
         )
         try:
-            deadline = time.time() + 60
-            while time.time() < deadline:
-                with contextlib.suppress(OSError):
-                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                    break
-                if proc.poll() is not None:
-                    raise RuntimeError(f"daphne exited; see {log_path}")
-                time.sleep(0.2)
+            wait_listening(port, proc, log_path)
             yield port, proc
         finally:
-            proc.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(10)
-            if proc.poll() is None:
-                proc.kill()
+            stop_process(proc)
+
+
+def wait_listening(port: int, proc, log_path: str) -> None:
+    """Wait until the server ``proc`` accepts connections on ``port`` (at most a minute)."""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with contextlib.suppress(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited; see {log_path}")
+        time.sleep(0.2)
+    raise RuntimeError(f"the server did not listen on {port}; see {log_path}")
+
+
+def stop_process(proc) -> None:
+    """Terminate a server process, killing it if it has not ended within 10 s."""
+    proc.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(10)
+    if proc.poll() is None:
+        proc.kill()
 
 
 def percentile(values: list[float], p: float) -> float:
