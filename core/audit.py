@@ -182,7 +182,7 @@ def _transaction_stream(key) -> int:
     (the rollback dropped it) and replaced."""
     connection = transaction.get_connection()
     held = getattr(connection, "_audit_stream", None)
-    if held is not None and any(hook[1] is held[1] for hook in connection.run_on_commit):
+    if held is not None and _still_pending(connection.run_on_commit, held[1], held[2]):
         return held[0]
     stream = stream_of(key)
 
@@ -190,10 +190,21 @@ def _transaction_stream(key) -> int:
         if getattr(connection, "_audit_stream", None) is remembered:
             connection._audit_stream = None
 
-    remembered = (stream, forget)
+    remembered = (stream, forget, len(connection.run_on_commit))   # where on_commit puts it
     connection._audit_stream = remembered
     transaction.on_commit(forget)
     return stream
+
+
+def _still_pending(hooks: list, hook, index: int) -> bool:
+    """Whether ``hook`` is still among the transaction's commit hooks, looked for from the
+    place it was added downwards (a rolled-back savepoint removes only hooks added within it,
+    so it can only have moved down): one comparison in the usual case, where a transaction
+    with thousands of hooks (a batch, the demo) would otherwise scan them on every event."""
+    for i in range(min(index, len(hooks) - 1), -1, -1):
+        if hooks[i][1] is hook:
+            return True
+    return False
 
 
 def _lock_head(stream: int, count: int) -> tuple[int, str, list[int]]:
