@@ -6,8 +6,8 @@ subqueries and ``Exists`` into SQL) than the database spends answering it from a
 (PostgreSQL and SQLite) with the same expressions the rest of the code uses; it is built once
 per database, time zone and ``variant`` with a distinct stand-in for every value that changes
 per call, and each call swaps the call's values in for the stand-ins among the compiled
-parameters (the approach of ``credit/selectors/ledger.py::_ledger_sql``). The rows come back
-through the same database converters the ORM would apply.
+parameters. The rows come back through the same database converters the ORM would apply
+(``rows``), or as the database gives them (``statement``: the credit ledger's million rows).
 """
 from __future__ import annotations
 
@@ -69,14 +69,22 @@ class Prepared:
     def alias(self) -> str:
         return (router.db_for_write if self.write else router.db_for_read)(self.model)
 
-    def rows(self, *, variant=(), **values) -> list[tuple]:
-        """The rows for ``values``; ``variant`` (hashable) names what else shaped the query
-        ``build`` makes (it is compiled once per variant)."""
+    def statement(self, *, variant=(), **values) -> tuple:
+        """``(connection, sql, params)`` for ``values``, for a caller that runs it itself and
+        takes the rows as the database gives them (no converters: e.g. a million rows);
+        ``variant`` (hashable) names what else shaped the query ``build`` makes (it is compiled
+        once per variant)."""
         connection = connections[self.alias()]
-        sql, params, positions, expressions = self._compiled(connection, variant)
+        sql, params, positions, _expressions = self._compiled(connection, variant)
         params = list(params)
         for i, name in positions:
             params[i] = self._adapt(connection, name, values[name])
+        return connection, sql, params
+
+    def rows(self, *, variant=(), **values) -> list[tuple]:
+        """The rows for ``values``, through the ORM's converters (``statement``)."""
+        connection, sql, params = self.statement(variant=variant, **values)
+        expressions = self._compiled(connection, variant)[3]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()

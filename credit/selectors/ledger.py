@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import connections, router
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce, Round, TruncDate
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from core.prepared import Prepared
 from credit import scoring
 from credit.models import CreditEvent, Sanction
 
@@ -38,32 +38,22 @@ def ledger_groups_range(first_pk: int, last_pk: int) -> dict[int, list[scoring.G
     return scoring.group_rows(_ledger_rows(first_pk, last_pk))
 
 
-_FIRST, _LAST = -7_000_001, -7_000_002  # stand-ins for the range in the cached ledger SQL
-_ledger_sql_cache: dict[tuple, tuple[str, tuple, int, int]] = {}
+def _ledger_query(*, first, last):
+    return (
+        CreditEvent.objects
+        .filter(agency_id__gte=first, agency_id__lte=last, voided=False).order_by()
+        .annotate(ledger_day=TruncDate("occurred_at"),
+                  points_centi=Cast(Round(F("points") * 100), IntegerField()),
+                  stars_centi=Cast(Round(Coalesce(F("stars"), Value(Decimal(0))) * 100),
+                                   IntegerField()))
+        .values_list("agency_id", "kind", "source", "ledger_day", "points_centi",
+                     "stars_centi")
+    )
 
 
-def _ledger_sql(connection) -> tuple[str, tuple, int, int]:
-    """The ledger query's SQL and parameters, with the positions of the range's bounds among
-    the parameters. Built by the ORM once per connection and time zone: compiling its
-    expressions costs more than running it for one agency (a covering index answers it)."""
-    key = (connection.alias, connection.timezone_name, timezone.get_current_timezone_name())
-    cached = _ledger_sql_cache.get(key)
-    if cached is None:
-        qs = (
-            CreditEvent.objects.using(connection.alias)
-            .filter(agency_id__gte=_FIRST, agency_id__lte=_LAST, voided=False).order_by()
-            .annotate(ledger_day=TruncDate("occurred_at"),
-                      points_centi=Cast(Round(F("points") * 100), IntegerField()),
-                      stars_centi=Cast(Round(Coalesce(F("stars"), Value(Decimal(0))) * 100),
-                                       IntegerField()))
-            .values_list("agency_id", "kind", "source", "ledger_day", "points_centi",
-                         "stars_centi")
-        )
-        sql, params = qs.query.sql_with_params()
-        params = tuple(params)
-        cached = _ledger_sql_cache[key] = (sql, params, params.index(_FIRST),
-                                           params.index(_LAST))
-    return cached
+# Compiled once per database and time zone (core/prepared.py): compiling its expressions costs
+# more than running it for one agency (a covering index answers it).
+_LEDGER = Prepared(CreditEvent, _ledger_query, ints=("first", "last"))
 
 
 def _ledger_rows(first_pk: int, last_pk: int) -> list[tuple]:
@@ -74,10 +64,7 @@ def _ledger_rows(first_pk: int, last_pk: int) -> list[tuple]:
     Read through a plain cursor: the full recompute reads a million rows and Django's per-row
     converters would cost more than the query. The database returns the day as a date
     (PostgreSQL) or as ISO text (SQLite), the hundredths as integers."""
-    connection = connections[router.db_for_read(CreditEvent)]
-    sql, params, first, last = _ledger_sql(connection)
-    params = list(params)
-    params[first], params[last] = first_pk, last_pk
+    connection, sql, params = _LEDGER.statement(first=first_pk, last=last_pk)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
