@@ -3,6 +3,7 @@ directory (R1: listed at once, no approval step)."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from agencies.models import Agency
 from core.models import Region
@@ -70,9 +71,9 @@ def test_a_new_agency_registers_in_chinese_and_finds_itself_in_the_directory(pag
     page.get_by_role("link", name="中介机构", exact=True).click()
     page.get_by_label("机构名称或信用代码").fill("鄂西地质")
     page.get_by_role("button", name="查询").click()
-    result = page.locator(".agency-list .agency-name")
-    assert result.count() == 1
-    assert result.first.inner_text() == "鄂西地质灾害评估咨询有限公司"
+    page.wait_for_url(re.compile(r"/agencies/\?q="))
+    # expect() retries until the results page has rendered (count() alone reads it at once)
+    expect(page.locator(".agency-list .agency-name")).to_have_text(["鄂西地质灾害评估咨询有限公司"])
 
     agency = Agency.objects.get(uscc=code)
     assert agency.partner.stockrecords.get().price == 26000
