@@ -25,8 +25,10 @@ Channels' public API (``AsyncWebsocketConsumer`` handlers, ``database_sync_to_as
 ``self.send``) for everything but relayed frames, which Daphne lets us write straight to the
 socket, framed once for all (``core/direct.py``).
 
-The consumer owns no rules: bids go to ``bid_place`` (whose refusals, e.g. a watcher's, come
-back as ``error`` frames with the service's own message), and a snapshot is
+The consumer owns no rules: bids go to ``bid_place_many`` through the auction's ``BidQueue``
+(group commit: the bids that arrive while others are being placed go together in the next
+transaction), whose refusals, e.g. a watcher's, come back as ``error`` frames with the
+service's own message in the page's language; a snapshot is
 ``auction_state`` (the service that closes a due auction, so a result is published once the
 deadline passed, then reads ``auction_snapshot``), in one ``database_sync_to_async`` call.
 One timer per project per process closes the auction at its end
@@ -47,11 +49,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bidding.frames import conflate_bids
-from bidding.models import Project
+from bidding.models import Bid, Project
 from bidding.services.auctions import (
+    BidOrder,
     auction_close_if_due,
     auction_state,
-    bid_place,
+    bid_place_many,
     group_name,
     iso,
 )
@@ -142,6 +145,69 @@ def _timer_release(project_id: int) -> None:
         task.cancel()
 
 
+# --- group commit: the bids of one auction that arrive while others are being placed -------
+
+MAX_BATCH = 64
+"""The most bids placed in one transaction (``bid_place_many``)."""
+
+
+class BidQueue:
+    """The bids for one auction waiting in this process. While nothing is being placed a bid
+    goes to the database at once, alone; bids arriving while a transaction is under way wait
+    for it and then go together, in arrival order, in the next one (group commit). Placing
+    them takes the project row lock, so one at a time per auction is all the database allows
+    anyway; together they share the lock, the reads, the writes and the commit. Each bidder
+    still gets its own answer, as soon as its transaction commits."""
+
+    def __init__(self, project_id: int):
+        self.project_id = project_id
+        self.waiting: list[tuple[BidOrder, asyncio.Future]] = []
+        self.draining: asyncio.Task | None = None
+
+    async def place(self, order: BidOrder) -> Bid:
+        """Place ``order``; its ``Bid``, or raise its refusal."""
+        future = asyncio.get_running_loop().create_future()
+        self.waiting.append((order, future))
+        if self.draining is None:
+            self.draining = asyncio.get_running_loop().create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self.waiting:
+                batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
+                try:
+                    results = await database_sync_to_async(_place_many)(
+                        self.project_id, [order for order, _future in batch])
+                except Exception as exc:  # noqa: BLE001 - every waiting bidder hears of it
+                    results = [exc] * len(batch)
+                for (_order, future), result in zip(batch, results, strict=True):
+                    if future.done():   # the bidder went away meanwhile
+                        continue
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            self.draining = None
+            if _queues.get(self.project_id) is self and not self.waiting:
+                del _queues[self.project_id]
+
+
+_queues: dict[int, BidQueue] = {}
+
+
+def _place_many(project_id: int, orders: list[BidOrder]) -> list:
+    return bid_place_many(project=Project(pk=project_id), orders=orders)
+
+
+def bid_queue(project_id: int) -> BidQueue:
+    queue = _queues.get(project_id)
+    if queue is None:
+        queue = _queues[project_id] = BidQueue(project_id)
+    return queue
+
+
 def _usable_ref(ref):
     """The client's ``ref`` if it can be echoed as it came (a short string, an integer),
     else ``None``: a NaN, a list or a long text is not sent back."""
@@ -178,7 +244,7 @@ class AuctionConsumer(AsyncWebsocketConsumer):
         self.following = relay()
         if self.following is not None:
             await self.following.join(self.group, self, self.relay_frame,
-                                      conflate=conflate_bids)
+                                      conflate=conflate_bids, write=self.relay_write)
         error = None
         try:
             snap = await database_sync_to_async(self._snapshot)()
@@ -218,6 +284,11 @@ class AuctionConsumer(AsyncWebsocketConsumer):
                 await super().__call__(scope, receive, send)
         finally:  # also when the server cancels the instance without a disconnect
             self._stop_following()
+
+    def relay_write(self, framed: bytes) -> bool:
+        """A relayed frame written straight to the connection, if nothing is held back and
+        the server allows it (``core/direct.py``); ``False`` sends it through ``relay_frame``."""
+        return self.held is None and self.direct_write is not None and self.direct_write(framed)
 
     async def relay_frame(self, text: str, framed: bytes) -> None:
         """A ``bids``, ``auction.closed`` or ``resync`` frame from the relay, sent as it is:
@@ -308,15 +379,11 @@ class AuctionConsumer(AsyncWebsocketConsumer):
             return
         async with self.holding_frames():
             try:
-                bid = await database_sync_to_async(self._place)(value)
+                bid = await bid_queue(self.project_id).place(
+                    BidOrder(self.user, value, translation.get_language()))
             except MarketplaceError as exc:
                 await self.send_error(exc.code, str(exc), ref=ref)
                 return
-            await self.send_json({"type": "bid.accepted", "seq": bid["seq"],
-                                  "value": bid["value"], "placed_at": bid["placed_at"],
-                                  "ref": ref})
-
-    def _place(self, value) -> dict:
-        project = Project(pk=self.project_id)
-        bid = bid_place(actor=self.user, project=project, value=value)
-        return {"seq": bid.seq, "value": format(bid.value, "f"), "placed_at": iso(bid.placed_at)}
+            await self.send_json({"type": "bid.accepted", "seq": bid.seq,
+                                  "value": format(bid.value, "f"),
+                                  "placed_at": iso(bid.placed_at), "ref": ref})

@@ -37,13 +37,16 @@ longer SELECTING and return what was decided.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
@@ -61,9 +64,9 @@ from bidding.selectors.auctions import auction_project, auction_snapshot
 from bidding.services import notices
 from bidding.services.awards import award_create
 from bidding.services.common import lock_project
-from core.audit import audit_record
+from core.audit import audit_record, audit_record_many
 from core.broadcast import broadcast
-from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.errors import Conflict, MarketplaceError, NotAllowed, NotFound, ValidationFailed
 from core.locking import lock
 from core.money import CENT, parse_money
 from core.prepared import Prepared
@@ -201,76 +204,165 @@ def _check_value(project: Project, value: Decimal, best: Bid | None) -> None:
                 code="step", field="value")
 
 
-def bid_place(*, actor, project: Project, value) -> Bid:
-    """Place a bid for ``actor``'s agency; return the committed ``Bid``.
+@dataclass(frozen=True)
+class BidOrder:
+    """One bid handed to ``bid_place_many``: who, what value (as it came) and the language its
+    refusal is written in (``None``: the active one)."""
+    actor: object
+    value: object
+    language: str | None = None
 
-    Runs its own transaction holding the project row lock (``core.locking.lock``) for every
-    check and the write. If the deadline has passed, the auction is closed (after the refused
-    bid's transaction) and the bid refused with ``Conflict`` code ``auction_closed``.
+
+def _speaking(order: BidOrder):
+    return translation.override(order.language) if order.language else contextlib.nullcontext()
+
+
+def bid_place(*, actor, project: Project, value) -> Bid:
+    """Place a bid for ``actor``'s agency; return the committed ``Bid`` or raise the refusal
+    (``bid_place_many`` of one bid)."""
+    result = bid_place_many(project=project, orders=[BidOrder(actor, value)])[0]
+    if isinstance(result, MarketplaceError):
+        raise result
+    return result
+
+
+def bid_place_many(*, project: Project, orders: Sequence[BidOrder]) -> list[Bid | MarketplaceError]:
+    """Place bids on one auction, in the order given, in one transaction holding the project
+    row lock (``core.locking.lock``); return, for each order, its committed ``Bid`` or its
+    refusal. Each bid is checked exactly as if it came alone after the ones before it (the
+    best, the leader, the end time move in between), and a refused bid leaves the others
+    alone. What the bids share is paid once: the lock, a read per bidder, one insert of all
+    the bids, one update of the project, one audit append and one commit (group commit: the
+    consumer hands over every bid that arrived while the previous ones were being placed).
+
+    If the deadline has passed, the auction is closed (after the refused bids' transaction)
+    and every bid refused with ``Conflict`` code ``auction_closed``.
     """
-    number = parse_bid_value(value)
-    with transaction.atomic():
-        locked = lock(Project, project, missing=_("No such project."))
-        now = timezone.now()
-        due = is_due(locked, now)
-        if not due:
-            bid = _place_locked(actor=actor, project=locked, value=number, now=now)
+    results: list[Bid | MarketplaceError | None] = [None] * len(orders)
+    numbers: dict[int, Decimal] = {}
+    for index, order in enumerate(orders):
+        with _speaking(order):
+            try:
+                numbers[index] = parse_bid_value(order.value)
+            except MarketplaceError as exc:
+                results[index] = exc
+    if not numbers:
+        return results
+
+    def refuse_all(make) -> None:
+        for index in numbers:
+            if results[index] is None:
+                with _speaking(orders[index]):
+                    results[index] = make()
+
+    try:
+        with transaction.atomic():
+            locked = lock(Project, project, missing=_("No such project."))
+            now = timezone.now()
+            due = is_due(locked, now)
+            if not due:
+                _place_locked(project=locked, orders=orders, numbers=numbers, now=now,
+                              results=results)
+    except NotFound:
+        refuse_all(lambda: NotFound(_("No such project.")))
+        return results
     if due:
         auction_close(project=locked, now=now)
-        raise Conflict(_("Bidding has ended; the bid was not accepted."), code="auction_closed")
-    return bid
+        refuse_all(lambda: Conflict(_("Bidding has ended; the bid was not accepted."),
+                                    code="auction_closed"))
+    return results
 
 
-def _place_locked(*, actor, project: Project, value: Decimal, now: dt.datetime) -> Bid:
-    """Precondition: inside a transaction holding the lock on ``project``.
+def _place_locked(*, project: Project, orders: Sequence[BidOrder], numbers: dict[int, Decimal],
+                  now: dt.datetime, results: list) -> None:
+    """Precondition: inside a transaction holding the lock on ``project``. Checks each bid of
+    ``numbers`` (order index → value) in turn against the state the bids before it left, and
+    writes those accepted: ``results[index]`` becomes the ``Bid`` or the refusal.
 
-    Queries for an accepted bid: the bidder's sign-up read with its agency, its eligibility
-    facts and the best bid; the sanctions and the required qualifications (the rest of the
-    eligibility check); the insert; the project update; the audit record. Nothing is re-read
-    to build the broadcast.
+    Queries: a read per bidder (its sign-up with its agency, its eligibility facts and, for
+    the first, the best bid; the detailed eligibility rules only where a fact says they
+    matter), then, if any bid was accepted, the insert of the bids, the project update and
+    the audit append. Nothing is re-read to build the broadcasts.
     """
-    _check_open(project, now)
-    # The best bid is read with the sign-up, in a statement of its own after the lock was
-    # granted. (Joined to the locking SELECT, PostgreSQL would return it as it was before
-    # waiting for the lock — joined tables are not re-read when the locked row changed — and
-    # a stale best passes the step check.)
-    signup, facts, best = bidder_signup(actor=actor, project=project, now=now)
-    require_eligible(agency=signup.agency, project=project, for_bid=True, facts=facts, now=now)
-    _check_value(project, value, best)
-    if best is not None and best.signup_id == signup.pk:
-        raise Conflict(_("You already hold the best bid; you cannot bid against yourself."),
-                       code="already_leading")
-
-    bid = Bid.objects.create(project=project, signup=signup, seq=project.last_seq + 1,
-                             value=value, placed_at=now)
-    fields = ["last_seq", "best_bid", "modified"]
-    project.last_seq = bid.seq
-    project.best_bid = bid
+    bidders: dict[object, tuple[SignUp, None] | tuple[None, MarketplaceError]] = {}
+    best: Bid | None = None
+    best_known = False
+    accepted: list[tuple[int, Bid, bool, dt.datetime]] = []
+    extended_any = False
     cfg = settings.MARKETPLACE
-    extended = False
-    if project.auction_ends_at - now < dt.timedelta(minutes=cfg["ANTI_SNIPING_MINUTES"]):
-        new_end = now + dt.timedelta(minutes=cfg["ANTI_SNIPING_EXTENSION_MINUTES"])
-        if new_end > project.auction_ends_at:
-            project.auction_ends_at = new_end
-            project.auction_extensions += 1
-            fields += ["auction_ends_at", "auction_extensions"]
-            extended = True
+    for index, value in numbers.items():
+        order = orders[index]
+        actor = order.actor
+        key = actor.pk if getattr(actor, "is_authenticated", False) else None
+        with _speaking(order):
+            try:
+                _check_open(project, now)
+                if key not in bidders or key is None:
+                    # The best bid is read with the sign-up, in a statement of its own after
+                    # the lock was granted. (Joined to the locking SELECT, PostgreSQL would
+                    # return it as it was before waiting for the lock — joined tables are not
+                    # re-read when the locked row changed — and a stale best passes the step
+                    # check.) Within the batch the best is the one kept here.
+                    try:
+                        signup, facts, read_best = bidder_signup(actor=actor, project=project,
+                                                                 now=now)
+                        require_eligible(agency=signup.agency, project=project, for_bid=True,
+                                         facts=facts, now=now)
+                    except MarketplaceError as exc:
+                        bidders[key] = (None, exc)
+                        raise
+                    bidders[key] = (signup, None)
+                    if not best_known:
+                        best, best_known = read_best, True
+                signup, refusal = bidders[key]
+                if refusal is not None:
+                    raise refusal
+                _check_value(project, value, best)
+                if best is not None and best.signup_id == signup.pk:
+                    raise Conflict(_("You already hold the best bid; you cannot bid against "
+                                     "yourself."), code="already_leading")
+            except MarketplaceError as exc:
+                results[index] = exc
+                continue
+        bid = Bid(project=project, signup=signup, seq=project.last_seq + 1, value=value,
+                  placed_at=now)
+        project.last_seq = bid.seq
+        best = bid
+        extended = False
+        if project.auction_ends_at - now < dt.timedelta(minutes=cfg["ANTI_SNIPING_MINUTES"]):
+            new_end = now + dt.timedelta(minutes=cfg["ANTI_SNIPING_EXTENSION_MINUTES"])
+            if new_end > project.auction_ends_at:
+                project.auction_ends_at = new_end
+                project.auction_extensions += 1
+                extended = extended_any = True
+        accepted.append((index, bid, extended, project.auction_ends_at))
+    if not accepted:
+        return
+
+    Bid.objects.bulk_create([bid for _index, bid, _extended, _ends in accepted])
+    project.best_bid = best
+    fields = ["last_seq", "best_bid", "modified"]
+    if extended_any:
+        fields += ["auction_ends_at", "auction_extensions"]
     project.save(update_fields=fields)
-    if extended and project.auction_extensions == 1:
+    if extended_any and project.auction_extensions == 1:
         notices.auction_extended(project)  # once per auction, never per bid
 
-    label = signup.label or "?"
-    audit_record(actor=actor, action="bid.placed", obj=bid, data={
-        "project": project.pk, "seq": bid.seq, "label": label, "agency": signup.agency_id,
-        "value": money(value), "ends_at": project.auction_ends_at, "extended": extended,
-        "signup": signup.pk,
-    }, stream=project)  # one auction's bids chain together (core/audit.py)
-    broadcast(group_name(project.pk), {
-        "type": "bid.placed", "project": project.pk, "seq": bid.seq, "label": label,
-        "value": money(value), "placed_at": iso(now), "ends_at": iso(project.auction_ends_at),
-        "best": money(value), "extended": extended,
-    })
-    return bid
+    entries = []
+    for index, bid, extended, ends_at in accepted:
+        label = bid.signup.label or "?"
+        entries.append({"actor": orders[index].actor, "action": "bid.placed", "obj": bid,
+                        "data": {"project": project.pk, "seq": bid.seq, "label": label,
+                                 "agency": bid.signup.agency_id, "value": money(bid.value),
+                                 "ends_at": ends_at, "extended": extended,
+                                 "signup": bid.signup_id}})
+        broadcast(group_name(project.pk), {
+            "type": "bid.placed", "project": project.pk, "seq": bid.seq, "label": label,
+            "value": money(bid.value), "placed_at": iso(now), "ends_at": iso(ends_at),
+            "best": money(bid.value), "extended": extended,
+        })
+        results[index] = bid
+    audit_record_many(entries, stream=project)  # one auction's bids chain together
 
 
 def bid_log(project: Project, *, names: bool) -> list[dict]:
