@@ -186,7 +186,7 @@ class Relay:
 
     Conflation, as market-data feeds do it: fan-out rounds start at least ``TICK_S`` apart,
     and at least ``SPACING`` times as long as the last round spent writing (its yields not
-    counted), so that writing to a thousand sockets takes at most about a third of the loop
+    counted), so that writing to a thousand sockets takes at most about half of the loop
     whatever the rate and bids and acknowledgements keep the rest. A frame arriving after a
     quiet spell goes out at once; those arriving meanwhile wait for the next round and go out
     together, passed first through the group's ``conflate`` function (given by the first
@@ -194,7 +194,9 @@ class Relay:
     carrying their sequence range). So a watcher gets at most one frame per round per group
     whatever the bid rate, and the cost of a fan-out no longer grows with it. Measured
     (``bench/bidding.py``, 1,000 watchers): a round writes for about 13–19 ms, so rounds are
-    40–60 ms apart at 100 bids/s and a bid every 50 ms (20/s) still goes out alone, at once.
+    26–38 ms apart at 100 bids/s and a bid every 50 ms (20/s) still goes out alone, at once
+    (with 3 × the rounds were 40–60 ms apart and the fan-out p99 at 20/s was 69–84 ms instead
+    of 36–40 ms).
     Every ``CHECK_S`` the memberships are renewed; one that
     was lost (Redis restarted empty) or that may have missed frames (a receive, renewal or send
     failed, or the ``group_add`` of a join) is re-created and its local connections get a
@@ -204,7 +206,7 @@ class Relay:
     CHECK_S = 1.0
     CHUNK = 100
     TICK_S = 0.02
-    SPACING = 3
+    SPACING = 2
     """Rounds start at least this many times the last one's writing time apart."""
 
     def __init__(self, io: LayerIO, loop: asyncio.AbstractEventLoop):
