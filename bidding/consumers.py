@@ -190,11 +190,14 @@ class BidQueue:
                         future.set_result(result)
         finally:
             self.draining = None
-            if _queues.get(self.project_id) is self and not self.waiting:
-                del _queues[self.project_id]
+            key = (asyncio.get_running_loop(), self.project_id)
+            if _queues.get(key) is self and not self.waiting:
+                del _queues[key]
 
 
-_queues: dict[int, BidQueue] = {}
+_queues: dict[tuple[asyncio.AbstractEventLoop, int], BidQueue] = {}
+"""The queues of this process, per event loop (one under Daphne; a test's loop may close with a
+bid on its way, and its futures must not outlive it) and auction."""
 
 
 def _place_many(project_id: int, orders: list[BidOrder]) -> list:
@@ -202,9 +205,10 @@ def _place_many(project_id: int, orders: list[BidOrder]) -> list:
 
 
 def bid_queue(project_id: int) -> BidQueue:
-    queue = _queues.get(project_id)
+    key = (asyncio.get_running_loop(), project_id)
+    queue = _queues.get(key)
     if queue is None:
-        queue = _queues[project_id] = BidQueue(project_id)
+        queue = _queues[key] = BidQueue(project_id)
     return queue
 
 
