@@ -284,7 +284,7 @@ def _place_locked(*, project: Project, orders: Sequence[BidOrder], numbers: dict
     matter), then, if any bid was accepted, the insert of the bids, the project update and
     the audit append. Nothing is re-read to build the broadcasts.
     """
-    bidders: dict[object, tuple[SignUp, None] | tuple[None, MarketplaceError]] = {}
+    bidders: dict = {}
     best: Bid | None = None
     best_known = False
     accepted: list[tuple[int, Bid, bool, dt.datetime]] = []
@@ -292,31 +292,12 @@ def _place_locked(*, project: Project, orders: Sequence[BidOrder], numbers: dict
     cfg = settings.MARKETPLACE
     for index, value in numbers.items():
         order = orders[index]
-        actor = order.actor
-        key = actor.pk if getattr(actor, "is_authenticated", False) else None
         with _speaking(order):
             try:
                 _check_open(project, now)
-                if key not in bidders or key is None:
-                    # The best bid is read with the sign-up, in a statement of its own after
-                    # the lock was granted. (Joined to the locking SELECT, PostgreSQL would
-                    # return it as it was before waiting for the lock — joined tables are not
-                    # re-read when the locked row changed — and a stale best passes the step
-                    # check.) Within the batch the best is the one kept here.
-                    try:
-                        signup, facts, read_best = bidder_signup(actor=actor, project=project,
-                                                                 now=now)
-                        require_eligible(agency=signup.agency, project=project, for_bid=True,
-                                         facts=facts, now=now)
-                    except MarketplaceError as exc:
-                        bidders[key] = (None, exc)
-                        raise
-                    bidders[key] = (signup, None)
-                    if not best_known:
-                        best, best_known = read_best, True
-                signup, refusal = bidders[key]
-                if refusal is not None:
-                    raise refusal
+                signup, read_best = _bidder(bidders, order.actor, project, now)
+                if not best_known:   # within the batch the best is the one kept here
+                    best, best_known = read_best, True
                 _check_value(project, value, best)
                 if best is not None and best.signup_id == signup.pk:
                     raise Conflict(_("You already hold the best bid; you cannot bid against "
@@ -363,6 +344,31 @@ def _place_locked(*, project: Project, orders: Sequence[BidOrder], numbers: dict
         })
         results[index] = bid
     audit_record_many(entries, stream=project)  # one auction's bids chain together
+
+
+def _bidder(cache: dict, actor, project: Project, now: dt.datetime) -> tuple[SignUp, Bid | None]:
+    """``actor``'s sign-up, checked eligible, and the best bid read with it, or the refusal;
+    read once per bidder per batch (``cache``; a signed-out watcher is not kept, each is told
+    in its own language). The best bid is read with the sign-up, in a statement of its own
+    after the lock was granted: joined to the locking SELECT, PostgreSQL would return it as it
+    was before waiting for the lock (joined tables are not re-read when the locked row
+    changed), and a stale best passes the step check."""
+    key = actor.pk if getattr(actor, "is_authenticated", False) else None
+    found = cache.get(key) if key is not None else None
+    if found is None:
+        try:
+            signup, facts, best = bidder_signup(actor=actor, project=project, now=now)
+            require_eligible(agency=signup.agency, project=project, for_bid=True, facts=facts,
+                             now=now)
+            found = (signup, best, None)
+        except MarketplaceError as exc:
+            found = (None, None, exc)
+        if key is not None:
+            cache[key] = found
+    signup, best, refusal = found
+    if refusal is not None:
+        raise refusal
+    return signup, best
 
 
 def bid_log(project: Project, *, names: bool) -> list[dict]:
