@@ -295,11 +295,12 @@ class AuctionConsumer(AsyncWebsocketConsumer):
         return self.held is None and self.direct_write is not None and self.direct_write(framed)
 
     async def relay_frame(self, text: str, framed: bytes) -> None:
-        """A ``bids``, ``auction.closed`` or ``resync`` frame from the relay, sent as it is:
-        written straight to the connection where the server allows it (``core/direct.py``)."""
+        """A ``bids``, ``auction.closed`` or ``resync`` frame from the relay that
+        ``relay_write`` declined: held back while a request is answered, else sent as it is
+        through Channels (the socket is not Daphne's, or not open)."""
         if self.held is not None:
             self.held.append(text)
-        elif not (self.direct_write is not None and self.direct_write(framed)):
+        else:
             await self.send(text_data=text)
 
     @contextlib.asynccontextmanager
