@@ -259,6 +259,10 @@ if DATABASE_URL:
         # it uses the directory's partial and covering indexes (bench/directory.py).
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str(
             "PG_OPTIONS", default="-c random_page_cost=1.1 -c lock_timeout=5s")
+        # Behind PgBouncer in transaction mode a session's prepared statements and server-side
+        # cursors are not kept from one transaction to the next (core/prepared.py).
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+            "PG_TRANSACTION_POOLING", default=False)
 else:
     DATABASES = {
         "default": {

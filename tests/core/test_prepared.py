@@ -4,13 +4,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bidding.models import Bid, Project
 from core.prepared import Prepared
+from tests.conftest import requires_postgres
 from tests.factories import bidding as bf
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,82 @@ def test_one_statement_per_call():
     with CaptureQueriesContext(connection) as ctx:
         BIDS.rows(project=project.pk, after=timezone.now())
     assert len(ctx) == 1
+
+
+# --- PostgreSQL: the statement is prepared on the server once per session -------------------
+
+def _modulo(*, project):
+    # ``%`` in the compiled SQL (the modulo operator) is written ``%%``, a literal in the
+    # compiled parameters (the 2) is written into the prepared statement.
+    return (Bid.objects.filter(project_id=project).annotate(odd=F("seq") % 2)
+            .filter(odd=1).order_by("seq").values_list("seq", "odd"))
+
+
+ODD = Prepared(Bid, _modulo, ints=("project",))
+
+
+def _bids(project, n):
+    signup = project.signups.first()
+    now = timezone.now()
+    for seq in range(1, n + 1):
+        Bid.objects.create(project=project, signup=signup, seq=seq, value=Decimal(1000 - seq),
+                           placed_at=now)
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)   # it closes the connection
+def test_on_postgresql_the_first_call_prepares_and_every_call_executes_the_statement():
+    project, _signups = bf.live_auction(bidders=1)
+    _bids(project, 5)
+    connection.close()   # a fresh session
+    with CaptureQueriesContext(connection) as first:
+        assert ODD.rows(project=project.pk) == [(1, 1), (3, 1), (5, 1)]
+    with CaptureQueriesContext(connection) as again:
+        assert ODD.rows(project=project.pk) == [(1, 1), (3, 1), (5, 1)]
+    assert [q["sql"].split()[0] for q in first] == ["PREPARE", "EXECUTE"]
+    assert [q["sql"].split()[0] for q in again] == ["EXECUTE"]
+    assert f"({project.pk})" in again[0]["sql"]   # the value is the statement's parameter
+    assert list(_modulo(project=project.pk)) == ODD.rows(project=project.pk)
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_new_session_prepares_it_again_and_a_rollback_keeps_it():
+    project, _signups = bf.live_auction(bidders=1)
+    _bids(project, 2)
+    ODD.rows(project=project.pk)
+    connection.close()
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as ctx:
+            assert ODD.rows(project=project.pk) == [(1, 1)]
+        transaction.set_rollback(True)
+    assert ctx[0]["sql"].startswith("PREPARE")
+    with CaptureQueriesContext(connection) as ctx:
+        assert ODD.rows(project=project.pk) == [(1, 1)]
+    assert [q["sql"].split()[0] for q in ctx] == ["EXECUTE"]
+
+
+@requires_postgres
+def test_behind_a_transaction_pooler_the_plain_statement_runs(settings):
+    project, _signups = bf.live_auction(bidders=1)
+    _bids(project, 3)
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            assert ODD.rows(project=project.pk) == [(1, 1), (3, 1)]
+    finally:
+        del connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"]
+    assert [q["sql"].split()[0] for q in ctx] == ["SELECT"]
+
+
+@requires_postgres
+def test_the_bid_read_is_executed_prepared():
+    from bidding.services.auctions import bid_place
+
+    project, signups = bf.live_auction(bidders=2)
+    users = [s.agency.organisation.members.first().user for s in signups]
+    bid_place(actor=users[0], project=project, value=str(project.ceiling - project.step))
+    with CaptureQueriesContext(connection) as ctx:
+        bid_place(actor=users[1], project=project, value=str(project.ceiling - 2 * project.step))
+    assert sum(q["sql"].startswith("EXECUTE mp_") for q in ctx) == 1
+    assert not any(q["sql"].startswith("PREPARE") for q in ctx)
