@@ -69,7 +69,7 @@ from core.broadcast import broadcast
 from core.errors import Conflict, MarketplaceError, NotAllowed, NotFound, ValidationFailed
 from core.locking import lock
 from core.money import CENT, parse_money
-from core.prepared import Prepared
+from core.prepared import Prepared, save_fields
 from core.roles import organisation_of
 from core.transitions import transition
 
@@ -325,7 +325,7 @@ def _place_locked(*, project: Project, orders: Sequence[BidOrder], numbers: dict
     fields = ["last_seq", "best_bid", "modified"]
     if extended_any:
         fields += ["auction_ends_at", "auction_extensions"]
-    project.save(update_fields=fields)
+    save_fields(project, fields)
     if extended_any and project.auction_extensions == 1:
         notices.auction_extended(project)  # once per auction, never per bid
 
