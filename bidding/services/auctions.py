@@ -69,7 +69,7 @@ from core.broadcast import broadcast
 from core.errors import Conflict, MarketplaceError, NotAllowed, NotFound, ValidationFailed
 from core.locking import lock
 from core.money import CENT, parse_money
-from core.prepared import Prepared, save_fields
+from core.prepared import Prepared, insert_rows, save_fields
 from core.roles import organisation_of
 from core.transitions import transition
 
@@ -320,7 +320,7 @@ def _place_locked(*, project: Project, orders: Sequence[BidOrder], numbers: dict
     if not accepted:
         return
 
-    Bid.objects.bulk_create([bid for _index, bid, _extended, _ends in accepted])
+    insert_rows([bid for _index, bid, _extended, _ends in accepted])
     project.best_bid = best
     fields = ["last_seq", "best_bid", "modified"]
     if extended_any:

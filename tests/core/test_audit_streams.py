@@ -291,3 +291,27 @@ def test_a_writer_on_another_stream_does_not_wait_for_an_open_transaction():
     assert "lock timeout" in str(blocked["error"])
     assert "error" not in holder
     assert audit_verify().ok
+
+
+def test_an_append_writes_its_events_and_moves_the_head_in_two_statements(db):
+    """The head's lock (with the seqs), then its update and the events' insert together on
+    PostgreSQL (one round trip); the events come back with their ids, and the chain verifies."""
+    from django.test.utils import CaptureQueriesContext
+
+    from core.audit import audit_record_many
+
+    key = _key_in(lambda s: True)
+    entries = [{"actor": None, "action": "project.published", "object_type": "t",
+                "object_id": str(i), "data": {"i": i, "text": "中文 %s"}} for i in range(3)]
+    AuditHead.objects.get_or_create(pk=stream_of(key))   # a flushed database has none yet
+    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+        events = audit_record_many(entries, stream=key)
+    stored = {e.pk: e for e in AuditEvent.objects.filter(pk__in=[e.pk for e in events])}
+    assert [stored[e.pk].hash for e in events] == [e.hash for e in events]
+    assert [stored[e.pk].data for e in events] == [{"i": i, "text": "中文 %s"} for i in range(3)]
+    head = AuditHead.objects.get(pk=stream_of(key))
+    assert (head.count, head.last_hash, head.last_seq) == (
+        events[-1].stream_seq, events[-1].hash, events[-1].seq)
+    if connection.vendor == "postgresql":
+        assert len(ctx) == 2
+    assert audit_verify().ok

@@ -134,3 +134,32 @@ def test_the_bid_read_is_executed_prepared():
         bid_place(actor=users[1], project=project, value=str(project.ceiling - 2 * project.step))
     assert sum(q["sql"].startswith("EXECUTE mp_") for q in ctx) == 1
     assert not any(q["sql"].startswith("PREPARE") for q in ctx)
+
+
+# --- insert_rows: bulk_create's rows, with a statement before them in the same round trip ------
+
+def test_insert_rows_writes_what_bulk_create_writes_and_runs_the_statement_before():
+    from core.prepared import insert_rows
+
+    project, (signup,) = bf.live_auction(bidders=1)
+    now = timezone.now()
+    mine = [Bid(project=project, signup=signup, seq=i, value=Decimal(f"{900 - i}.50"),
+                placed_at=now) for i in (1, 2)]
+    theirs = [Bid(project=project, signup=signup, seq=i, value=Decimal(f"{900 - i}.50"),
+                  placed_at=now) for i in (3, 4)]
+    table = connection.ops.quote_name(Project._meta.db_table)
+    with CaptureQueriesContext(connection) as ctx:
+        insert_rows(mine, before=(f"UPDATE {table} SET last_seq = %s WHERE id = %s",
+                                  [2, project.pk]))
+    Bid.objects.bulk_create(theirs)
+    assert len(ctx) == (1 if connection.vendor == "postgresql" else 2)
+    assert all(b.pk and not b._state.adding for b in mine)
+    stored = {b.seq: b for b in Bid.objects.filter(project=project)}
+
+    def row(bid):
+        return {f.attname: getattr(bid, f.attname) for f in Bid._meta.concrete_fields
+                if f.attname not in ("id", "seq", "value")}
+
+    assert row(stored[1]) == row(stored[3]) and stored[2].value == Decimal("898.50")
+    assert [stored[b.seq].pk for b in mine] == [b.pk for b in mine]
+    assert Project.objects.get(pk=project.pk).last_seq == 2
