@@ -85,3 +85,24 @@ def test_a_connection_not_open_is_left_to_the_ordinary_send():
     assert write(b"x") is False
     protocol.state, transport.disconnecting = 3, True
     assert write(b"x") is False and transport.sent == b""
+
+
+def test_an_auction_answer_is_written_directly_when_the_server_allows_it_else_sent():
+    import asyncio
+
+    from bidding.consumers import AuctionConsumer
+
+    consumer, written, sent = AuctionConsumer(), [], []
+
+    async def base_send(message):
+        sent.append(message)
+
+    consumer.base_send = base_send
+    consumer.direct_write = lambda framed: written.append(framed) or True
+    asyncio.run(consumer.send_json({"type": "bid.accepted", "seq": 3, "value": "九"}))
+    assert [parse(f).data.decode() for f in written] == [
+        '{"type":"bid.accepted","seq":3,"value":"九"}']
+    assert sent == []
+    consumer.direct_write = lambda framed: False   # closing, or Twisted holds data
+    asyncio.run(consumer.send_json({"type": "pong"}))
+    assert sent == [{"type": "websocket.send", "text": '{"type":"pong"}'}]
