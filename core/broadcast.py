@@ -75,8 +75,25 @@ class RedisChannelLayer(channels_redis.core.RedisChannelLayer):
 
 
 class InMemoryChannelLayer(channels.layers.InMemoryChannelLayer):
-    """Channels' in-memory layer (the embedded default) plus ``group_renew``: it drops a
-    channel from its groups when a message to it expires, or after ``group_expiry``."""
+    """Channels' in-memory layer (the embedded default) plus ``group_renew`` (it drops a
+    channel from its groups when a message to it expires, or after ``group_expiry``), and safe
+    across the event loops of one process. A channel's queue is an ``asyncio.Queue`` whose
+    reader waits in one loop; Channels' ``send`` puts into it from whatever loop it runs in,
+    which from another thread (``LayerIO``'s loop, sending for a worker thread) wakes nobody:
+    the live badge's frame then waited for an unrelated wake-up. Here a put into a queue whose
+    reader waits in another running loop is made in that loop; a put with no reader waiting
+    only appends, from any thread, and the next read finds it. (Made in the owner's loop every
+    time, the put waited for that loop's turn and the relay's frames of one tick were split.)"""
+
+    async def send(self, channel, message):
+        queue = self.channels.get(channel)
+        owner = getattr(queue, "_loop", None)   # asyncio.Queue's loop, bound by its reader
+        if owner is not None and owner is not asyncio.get_running_loop() \
+                and owner.is_running() and getattr(queue, "_getters", None):
+            done = asyncio.run_coroutine_threadsafe(super().send(channel, message), owner)
+            await asyncio.wrap_future(done)
+            return
+        await super().send(channel, message)
 
     async def group_renew(self, group: str, channel: str) -> bool:
         lost = channel not in self.groups.get(group, {})
