@@ -115,8 +115,8 @@ sign-up read is prepared on the server (``core/prepared.py``: 2.2 ms → 0.2 ms 
 the lock reads its row with plain SQL, the auction's update and the bids' and audit events'
 inserts are the ORM's statements written once (``save_fields``, ``insert_rows``), the audit
 head's update goes with the events' insert (8 round trips for a lone bid instead of 9), bids
-run on one plain executor thread (``bidding/consumers.py::_BID_THREAD``) and answers are written
-straight to the socket. Traced inside Daphne at 10 watchers and 20 bids/s: the database thread
+run on one plain executor thread (``bidding/consumers.py::_in_bid_thread``) and answers are
+written straight to the socket. Traced inside Daphne at 10 watchers and 20 bids/s: the database thread
 6.5 ms, the consumer's ``handle_bid`` 7.7 ms, the client's ack 9.4 ms (9.4, 10.7 and 12.6 ms
 with only the read prepared). What is left: about 3 ms of Python and 8 round trips on the database thread, each
 slower when cold; 1.2 ms of hops between the loop and that thread; 1.7 ms of Daphne's and
