@@ -1,4 +1,6 @@
-"""A hot read the ORM compiles once and then re-runs with new values.
+"""Hot statements the ORM's compilation would dominate: a read compiled once and re-run with
+new values (``Prepared``), and the writes of ``save(update_fields=…)`` and ``bulk_create`` with
+their statements written once (``save_fields``, ``insert_rows``).
 
 On the live auction's bid path Django spends more CPU compiling a query (resolving lookups,
 subqueries and ``Exists`` into SQL) than the database spends answering it from an index. A
@@ -11,7 +13,8 @@ parameters. The rows come back through the same database converters the ORM woul
 
 On PostgreSQL ``rows`` also keeps the statement prepared on the server (``PREPARE`` once per
 connection, then ``EXECUTE`` with the call's values): planning the bid's sign-up read, with its
-eligibility subqueries, took 1.7 ms of its 1.9 ms (``bench/bidding.py``). The stand-ins become
+eligibility subqueries, took about 2.0 of its 2.2 ms (measured on this project's CI machine
+kind, 2026-12-02; ``bench/bidding.py``, "Where the time goes"). The stand-ins become
 the statement's parameters, whose types PostgreSQL infers from the columns they are compared
 with; every other compiled parameter is written into it as a literal. A database behind a
 transaction-pooling PgBouncer, which cannot keep a session's prepared statements, says so with
