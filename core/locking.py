@@ -19,6 +19,7 @@ from django.db import OperationalError, models, transaction
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound
+from core.prepared import apply_converters, converters_for
 
 M = TypeVar("M", bound=models.Model)
 _LOCK_NOT_AVAILABLE = "55P03"
@@ -69,13 +70,8 @@ def _row_sql(connection, model) -> tuple | None:
             sql = (f"SELECT {', '.join(qn(f.column) for f in fields)} "
                    f"FROM {qn(model._meta.db_table)} "
                    f"WHERE {qn(model._meta.pk.column)} = %s{lock_clause}")
-            converters = []
-            for i, field in enumerate(fields):
-                col = field.get_col(model._meta.db_table)
-                found = (connection.ops.get_db_converters(col)
-                         + col.get_db_converters(connection))
-                if found:
-                    converters.append((i, col, found))
+            converters = converters_for([f.get_col(model._meta.db_table) for f in fields],
+                                        connection)
             _ROW_SQL[key] = (sql, tuple(f.attname for f in fields), converters)
     return _ROW_SQL[key]
 
@@ -87,11 +83,7 @@ def _fetch_row(connection, model, prepared: tuple, pk: int) -> list:
         row = cursor.fetchone()
     if row is None:
         return []
-    values = list(row)
-    for i, col, found in converters:
-        for converter in found:
-            values[i] = converter(values[i], col, connection)
-    return [model.from_db(connection.alias, names, values)]
+    return [model.from_db(connection.alias, names, apply_converters(row, converters, connection))]
 
 
 def _select(model, pks: list[int], *, related, skip_locked: bool = False) -> list:

@@ -57,6 +57,8 @@ class Prepared:
         return values
 
     def _compiled(self, connection, variant) -> tuple[str, list, list[tuple[int, str]], list]:
+        """``(sql, params, stand-in positions, converters)`` for ``connection`` and ``variant``,
+        compiled on first use."""
         key = (connection.alias, connection.timezone_name,
                timezone.get_current_timezone_name(), variant)
         cached = self._cache.get(key)
@@ -71,8 +73,8 @@ class Prepared:
             found = {name for _i, name in positions}
             if found != set(stand_ins):
                 raise ValueError(f"stand-ins not among the parameters: {set(stand_ins) - found}")
-            expressions = [col for col, _sql, _alias in compiler.select]
-            cached = self._cache[key] = (sql, list(params), positions, expressions)
+            found = converters_for([col for col, _sql, _alias in compiler.select], connection)
+            cached = self._cache[key] = (sql, list(params), positions, found)
         return cached
 
     def _adapt(self, connection, name: str, value):
@@ -90,7 +92,7 @@ class Prepared:
         ``variant`` (hashable) names what else shaped the query ``build`` makes (it is compiled
         once per variant)."""
         connection = connections[self.alias()]
-        sql, params, positions, _expressions = self._compiled(connection, variant)
+        sql, params, positions, _converters = self._compiled(connection, variant)
         params = list(params)
         for i, name in positions:
             params[i] = self._adapt(connection, name, values[name])
@@ -100,7 +102,7 @@ class Prepared:
         """The rows for ``values``, through the ORM's converters: on PostgreSQL by executing
         the statement prepared on the server (``_server_prepared``), elsewhere ``statement``."""
         connection = connections[self.alias()]
-        expressions = self._compiled(connection, variant)[3]
+        converters = self._compiled(connection, variant)[3]
         with connection.cursor() as cursor:
             prepared = _server_side(connection) and self._server_prepared(connection, cursor,
                                                                           variant)
@@ -113,7 +115,7 @@ class Prepared:
                 _connection, sql, params = self.statement(variant=variant, **values)
                 cursor.execute(sql, params)
             fetched = cursor.fetchall()
-        return [_convert(row, expressions, connection) for row in fetched]
+        return [apply_converters(row, converters, connection) for row in fetched]
 
     def _server_prepared(self, connection, cursor, variant) -> tuple[str, list[str]]:
         """The name of this query's statement prepared on ``connection``'s session, preparing
@@ -121,7 +123,7 @@ class Prepared:
         …). The name is a digest of the statement's text, so a query compiled alike elsewhere
         shares it. PREPARE is not undone by a rollback: a statement prepared in a transaction
         that rolls back stays usable."""
-        sql, params, positions, _expressions = self._compiled(connection, variant)
+        sql, params, positions, _converters = self._compiled(connection, variant)
         key = (connection.alias, connection.timezone_name, timezone.get_current_timezone_name(),
                variant)
         found = self._server.get(key)
@@ -175,14 +177,26 @@ def _hashable(value) -> bool:
     return True
 
 
-def _convert(row, expressions, connection) -> tuple:
-    """``row`` through the converters the ORM applies to these columns (booleans, decimals and
-    datetimes read from SQLite, for instance)."""
-    out = list(row)
+def converters_for(expressions, connection) -> list[tuple[int, object, list]]:
+    """For the columns ``expressions`` (in select order), those with converters the ORM applies
+    when it reads them (booleans, decimals and datetimes from SQLite, JSON): ``[(index,
+    expression, converters)]``, to work out once per statement (``apply_converters``)."""
+    found = []
     for i, expression in enumerate(expressions):
         converters = (connection.ops.get_db_converters(expression)
                       + expression.get_db_converters(connection))
-        for converter in converters:
+        if converters:
+            found.append((i, expression, converters))
+    return found
+
+
+def apply_converters(row, converters, connection) -> tuple:
+    """``row`` as the ORM would read it: through ``converters`` (``converters_for``)."""
+    if not converters:
+        return tuple(row)
+    out = list(row)
+    for i, expression, functions in converters:
+        for converter in functions:
             out[i] = converter(out[i], expression, connection)
     return tuple(out)
 
