@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from core.audit_rows import AuditedState, RowDifference
 from core.models import AuditEvent, AuditHead, PublishedHead
-from core.prepared import insert_rows
+from core.prepared import insert_rows, update_statement
 
 GENESIS = "0" * 64
 STREAMS = 64  # fixed: an event's stream is part of its hash (core/migrations/0010_audit_streams.py)
@@ -271,13 +271,8 @@ def _write(events: list[AuditEvent], stream: int) -> None:
     round trip on PostgreSQL (``core.prepared.insert_rows``: every audited write of the
     platform pays it)."""
     last = events[-1]
-    connection = transaction.get_connection()
-    qn = connection.ops.quote_name
-    head = AuditHead._meta
-    insert_rows(events, before=(
-        f"UPDATE {qn(head.db_table)} SET {qn('count')} = %s, {qn('last_hash')} = %s, "
-        f"{qn('last_seq')} = %s WHERE {qn(head.pk.column)} = %s",
-        [last.stream_seq, last.hash, last.seq, stream]))
+    head = AuditHead(pk=stream, count=last.stream_seq, last_hash=last.hash, last_seq=last.seq)
+    insert_rows(events, before=update_statement(head, ["count", "last_hash", "last_seq"]))
 
 
 @dataclass

@@ -204,23 +204,17 @@ def apply_converters(row, converters, connection) -> tuple:
 _UPDATES: dict[tuple, str] = {}
 
 
-def save_fields(instance: Model, fields: list[str]) -> None:
-    """``instance.save(update_fields=fields)`` with the statement written once per model and
-    fields instead of compiled on every call (a bid updates its auction's row this way): the
-    same values (``pre_save``, so ``auto_now`` fields are set; ``get_db_prep_save``) in the same
-    ``UPDATE``, no other field. A model with a ``save`` of its own or with save signals goes
-    through ``save``."""
+def update_statement(instance: Model, fields: list[str]) -> tuple[str, list]:
+    """``(sql, params)`` of the ``UPDATE`` that ``instance.save(update_fields=fields)`` makes,
+    the statement written once per model and fields: the same values (``pre_save``, so
+    ``auto_now`` fields are set; ``get_db_prep_save``), no other field, no save signals (for a
+    caller that runs it itself, e.g. as ``insert_rows``'s ``before``)."""
     model = type(instance)
-    if (model.save is not Model.save or signals.pre_save.has_listeners(model)
-            or signals.post_save.has_listeners(model)):
-        instance.save(update_fields=fields)
-        return
     meta = model._meta
     chosen = [meta.get_field(name) for name in fields]
     instance._prepare_related_fields_for_save(operation_name="save", fields=chosen)
-    alias = router.db_for_write(model, instance=instance)
-    connection = connections[alias]
-    key = (alias, model, tuple(f.name for f in chosen))
+    connection = connections[router.db_for_write(model, instance=instance)]
+    key = (connection.alias, model, tuple(fields))
     sql = _UPDATES.get(key)
     if sql is None:
         qn = connection.ops.quote_name
@@ -229,8 +223,22 @@ def save_fields(instance: Model, fields: list[str]) -> None:
             + ", ".join(f"{qn(f.column)} = %s" for f in chosen)
             + f" WHERE {qn(meta.pk.column)} = %s")
     params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in chosen]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, meta.pk.get_db_prep_value(instance.pk, connection)])
+    return sql, [*params, meta.pk.get_db_prep_value(instance.pk, connection)]
+
+
+def save_fields(instance: Model, fields: list[str]) -> None:
+    """``instance.save(update_fields=fields)`` with its statement written once
+    (``update_statement``) instead of compiled on every call (a bid updates its auction's row
+    this way). A model with a ``save`` of its own or with save signals goes through ``save``."""
+    model = type(instance)
+    if (model.save is not Model.save or signals.pre_save.has_listeners(model)
+            or signals.post_save.has_listeners(model)):
+        instance.save(update_fields=fields)
+        return
+    sql, params = update_statement(instance, fields)
+    alias = router.db_for_write(model, instance=instance)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
         if cursor.rowcount == 0:   # as save() says it
             raise DatabaseError("Save with update_fields did not affect any rows.")
     instance._state.db = alias
