@@ -22,8 +22,8 @@ connection does not join the group itself but follows it through the process rel
 writes the same text to every local connection. No database work and no JSON encoding per
 watcher per bid; the consumer has no channel of its own (``channel_layer_alias = None``).
 Channels' public API (``AsyncWebsocketConsumer`` handlers, ``database_sync_to_async``,
-``self.send``) for everything but relayed frames, which Daphne lets us write straight to the
-socket, framed once for all (``core/direct.py``).
+``self.send``) for everything but what goes out on the socket, which Daphne lets us write
+straight to it (``core/direct.py``): relayed frames, framed once for all, and answers.
 
 The consumer owns no rules: bids go to ``bid_place_many`` through the auction's ``BidQueue``
 (group commit: the bids that arrive while others are being placed go together in the next
@@ -262,7 +262,12 @@ class AuctionConsumer(AsyncWebsocketConsumer):
         like a relayed frame when the server allows it (``core/direct.py``: no autobahn
         framing, no wait for Twisted's next write turn, which behind a fan-out round of a
         thousand sockets is that round), else through Channels."""
-        text = encode(content)
+        await self._send_text(encode(content))
+
+    async def _send_text(self, text: str) -> None:
+        """``text`` to the client: straight to the socket when the server allows it, else
+        through Channels (the direct writer queues behind what Twisted still holds, so frames
+        keep their order either way)."""
         if self.direct_write is None or not self.direct_write(text_frame(text)):
             await self.send(text_data=text)
 
@@ -351,7 +356,7 @@ class AuctionConsumer(AsyncWebsocketConsumer):
     async def _release_held(self) -> None:
         held, self.held = self.held, None
         for text in held or ():
-            await self.send(text_data=text)
+            await self._send_text(text)
 
     async def send_snapshot(self):
         async with self.holding_frames():
